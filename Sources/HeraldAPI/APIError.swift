@@ -1,0 +1,99 @@
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+public import HeraldCore
+
+/// An error answer of the API: one JSON shape everywhere,
+/// `{"error": code, "message": text, "details": [{"field", "problem"}]}`.
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    /// Stable snake_case code clients can branch on.
+    public let code: String
+    /// What went wrong, in words a person can act on.
+    public let message: String
+    public let details: [FieldProblem]
+    public let headers: HTTPFields
+
+    public init(
+        _ status: HTTPResponse.Status,
+        code: String,
+        message: String,
+        details: [FieldProblem] = [],
+        headers: HTTPFields = [:]
+    ) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSONResponse.make(status: status, body: ErrorBody(error: code, message: message, details: details))
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+
+    // MARK: The errors the API gives
+
+    static func invalidJSON(_ message: String) -> APIError {
+        APIError(.badRequest, code: "invalid_json", message: message)
+    }
+
+    static func validation(_ problems: [FieldProblem]) -> APIError {
+        APIError(
+            .unprocessableContent, code: "validation_failed",
+            message: problems.map { "\($0.field): \($0.problem)" }.joined(separator: "; "),
+            details: problems
+        )
+    }
+
+    static let unauthorized = APIError(
+        .unauthorized, code: "unauthorized",
+        message: "send a valid API key as 'Authorization: Bearer <key>'",
+        headers: [.wwwAuthenticate: "Bearer"]
+    )
+
+    static func notFound(_ what: String) -> APIError {
+        APIError(.notFound, code: "not_found", message: what)
+    }
+
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than the limit of \(limit) bytes")
+    }
+
+    static let unsupportedMediaType = APIError(
+        .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as JSON with 'Content-Type: application/json'"
+    )
+
+    static let idempotencyConflict = APIError(
+        .conflict, code: "idempotency_conflict",
+        message: "this idempotency key was already used for a different message; use a new key or resend the same body"
+    )
+
+    static let storeUnavailable = APIError(
+        .serviceUnavailable, code: "store_unavailable",
+        message: "the database is not answering; nothing was stored, try again shortly",
+        headers: [.retryAfter: "1"]
+    )
+}
+
+/// The JSON body of every error answer.
+struct ErrorBody: Encodable {
+    var error: String
+    var message: String
+    var details: [FieldProblem]
+
+    enum CodingKeys: String, CodingKey {
+        case error, message, details
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(error, forKey: .error)
+        try container.encode(message, forKey: .message)
+        if !details.isEmpty {
+            try container.encode(details.map { ["field": $0.field, "code": $0.code, "problem": $0.problem] }, forKey: .details)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import HTTPTypes
+import Hummingbird
+
+/// Requires a valid API key (`Authorization: Bearer …` or `X-API-Key`) and records its tenant.
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = HeraldRequestContext
+    let authenticator: APIKeyAuthenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let key = Self.presentedKey(request.headers),
+              let tenant = try await authenticator.tenant(forKey: key)
+        else { throw APIError.unauthorized }
+        var context = context
+        context.tenantID = tenant
+        return try await next(request, context)
+    }
+
+    static func presentedKey(_ headers: HTTPFields) -> String? {
+        if let authorization = headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+            return String(parts[1]).trimmingCharacters(in: .whitespaces)
+        }
+        return HTTPField.Name("x-api-key").flatMap { headers[$0] }
+    }
+}
+
+import Foundation

@@ -1,0 +1,17 @@
+public import Hummingbird
+
+/// Builds the HTTP API's router: `/health` open, everything under `/api/v1` behind an API key,
+/// and one error shape for every failure.
+///
+/// ```swift
+/// let router = buildRouter(dependencies)
+/// let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
+/// ```
+public func buildRouter(_ dependencies: APIDependencies) -> Router<HeraldRequestContext> {
+    let router = Router(context: HeraldRequestContext.self)
+    router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
+    HealthController(dependencies: dependencies).register(on: router)
+    let api = router.group("api/v1").add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
+    MessagesController(dependencies: dependencies).register(on: api)
+    return router
+}

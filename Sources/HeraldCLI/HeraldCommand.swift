@@ -1,0 +1,15 @@
+public import ArgumentParser
+import HeraldServer
+
+/// `herald`: the root command.
+public struct HeraldCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "herald",
+        abstract: "A reliable outbound message dispatcher.",
+        version: HeraldVersion.current,
+        subcommands: [ServeCommand.self, MigrateCommand.self, SinkCommand.self],
+        defaultSubcommand: nil
+    )
+
+    public init() {}
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Hummingbird
+import HeraldServer
+
+/// `herald serve`: runs the HTTP API and the dispatcher until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Accept messages over HTTP and deliver them."
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    @Option(name: .long, help: "Address to listen on (overrides app.host / HERALD_HOST).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (overrides app.port / HERALD_PORT).")
+    var port: Int?
+
+    func run() async throws {
+        var extra: [(path: String, value: String)] = []
+        if let host { extra.append(("app.host", host)) }
+        if let port { extra.append(("app.port", String(port))) }
+        let configuration = try options.load(extra: extra)
+        let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
+        let app = try await HeraldServerBuilder(configuration: configuration, logger: logger).build()
+        try await app.runService()
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import HeraldCore
+import HeraldServer
+
+/// Flags shared by the commands that open Herald's database.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .long, help: "The YAML configuration file (default: ./herald.yaml if present, or HERALD_CONFIG).")
+    var config: String?
+
+    @Option(name: .long, help: "The SQLite file (overrides database.path / HERALD_DATABASE).")
+    var database: String?
+
+    /// Loads the configuration with these flags on top.
+    func load(extra: [(path: String, value: String)] = []) throws -> HeraldConfiguration {
+        var overrides = extra
+        if let database { overrides.append(("database.path", database)) }
+        do {
+            return try ConfigurationLoader(file: config, overrides: overrides).load()
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// Keeps the first bytes of a provider's answer for the delivery log, reading no more than needed.
+enum ResponseExcerpt {
+    static func read(_ body: HTTPClientResponse.Body, limit: Int) async -> String? {
+        var kept = [UInt8]()
+        do {
+            for try await chunk in body {
+                kept.append(contentsOf: chunk.readableBytesView.prefix(limit - kept.count))
+                if kept.count >= limit { break }
+            }
+        } catch {
+            // The status already decided the outcome; a broken body only shortens the excerpt.
+        }
+        guard !kept.isEmpty else { return nil }
+        return String(decoding: kept, as: UTF8.self)
+    }
+}

@@ -1,0 +1,127 @@
+public import AsyncHTTPClient
+import Foundation
+public import HeraldCore
+import NIOCore
+import NIOHTTP1
+
+/// Delivers messages as signed HTTP POSTs (Standard Webhooks headers) on one shared client.
+public struct WebhookChannel: HeraldCore.Channel {
+    public let name = "webhook"
+    public let retryPolicy: RetryPolicy
+    private let client: HTTPClient
+    private let configuration: WebhookConfiguration
+    private let signers: [String: WebhookSigner]
+    private let clock: any WallClock
+    private let userAgent: String
+
+    /// - Parameters:
+    ///   - client: the shared HTTP client; the caller owns and shuts it down.
+    ///   - configuration: endpoints, secrets, timeout.
+    ///   - retryPolicy: when to retry.
+    ///   - clock: the time for `webhook-timestamp` and `Retry-After` dates.
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` for a malformed secret.
+    public init(
+        client: HTTPClient,
+        configuration: WebhookConfiguration,
+        retryPolicy: RetryPolicy = .webhookDefault,
+        clock: any WallClock = SystemWallClock(),
+        userAgent: String = "Herald"
+    ) throws(HeraldError) {
+        var signers: [String: WebhookSigner] = [:]
+        for secret in [configuration.defaults.secret] + configuration.endpoints.map(\.settings.secret) {
+            guard let secret else { continue }
+            guard let signer = WebhookSigner(secret: secret) else {
+                throw .invalidConfiguration("webhook: a signing secret must be whsec_ followed by base64")
+            }
+            signers[secret] = signer
+        }
+        self.client = client
+        self.configuration = configuration
+        self.retryPolicy = retryPolicy
+        self.signers = signers
+        self.clock = clock
+        self.userAgent = userAgent
+    }
+
+    public func prepare(_ draft: MessageDraft) throws(HeraldError) -> MessageDraft {
+        var draft = draft
+        var problems: [FieldProblem] = []
+        let recipientURL = draft.recipient.flatMap { Self.looksLikeURL($0) ? $0 : nil }
+        guard let url = draft.url ?? recipientURL ?? configuration.defaultURL else {
+            throw .validation([FieldProblem(
+                field: "url", code: "missing_url",
+                problem: "a webhook needs a url (or set webhook.url / HERALD_WEBHOOK_URL as the default)"
+            )])
+        }
+        if let problem = Self.urlProblem(url) {
+            problems.append(FieldProblem(field: "url", code: "invalid_url", problem: problem))
+        }
+        if draft.content == nil, draft.payload == nil, draft.metadata.isEmpty {
+            problems.append(FieldProblem(
+                field: "content", code: "missing_content", problem: "give content, payload or metadata to send"
+            ))
+        }
+        guard problems.isEmpty else { throw .validation(problems) }
+        draft.url = url
+        return draft
+    }
+
+    public func send(_ message: Message, attempt: Int) async -> DeliveryReport {
+        guard let url = message.url else {
+            return DeliveryReport(outcome: .failed(reason: "no url"))
+        }
+        let body = WebhookBody.make(for: message)
+        let settings = configuration.settings(for: url)
+        let timestamp = Int(clock.now().timeIntervalSince1970)
+
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "user-agent", value: userAgent)
+        request.headers.add(name: "webhook-id", value: message.id.rawValue)
+        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        if let secret = settings.secret, let signer = signers[secret] {
+            request.headers.add(name: "webhook-signature", value: signer.sign(id: message.id.rawValue, timestamp: timestamp, body: body))
+        }
+        if let token = settings.bearerToken {
+            request.headers.add(name: "authorization", value: "Bearer \(token)")
+        }
+        for (name, value) in settings.headers.sorted(by: { $0.key < $1.key }) {
+            request.headers.replaceOrAdd(name: name, value: value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+
+        do {
+            let response = try await client.execute(request, timeout: .init(configuration.timeout))
+            let excerpt = await ResponseExcerpt.read(response.body, limit: configuration.responseExcerptLimit)
+            let outcome = HTTPOutcomeClassifier.classify(
+                status: Int(response.status.code),
+                retryAfter: response.headers.first(name: "retry-after"),
+                now: clock.now()
+            )
+            return DeliveryReport(outcome: outcome, httpStatus: Int(response.status.code), responseExcerpt: excerpt)
+        } catch {
+            return DeliveryReport(outcome: TransportFailure.outcome(for: error))
+        }
+    }
+
+    static func looksLikeURL(_ text: String) -> Bool {
+        text.hasPrefix("http://") || text.hasPrefix("https://")
+    }
+
+    /// Why `text` cannot be a webhook URL, or `nil` when it can.
+    static func urlProblem(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
+            return "not a valid URL"
+        }
+        guard scheme == "http" || scheme == "https" else { return "the URL must start with http:// or https://" }
+        guard let host = components.host, !host.isEmpty else { return "the URL has no host" }
+        return nil
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        self = .nanoseconds(Int64(duration.seconds * 1_000_000_000))
+    }
+}

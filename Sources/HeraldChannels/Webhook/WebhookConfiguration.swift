@@ -1,0 +1,62 @@
+/// How the webhook channel reaches endpoints.
+public struct WebhookConfiguration: Sendable {
+    /// The URL for messages that name none.
+    public var defaultURL: String?
+    /// Signing, authentication and headers for any endpoint without its own entry.
+    public var defaults: WebhookEndpointSettings
+    /// Settings for particular endpoints; the longest matching URL prefix wins.
+    public var endpoints: [WebhookEndpoint]
+    /// How long one attempt may take, connection included.
+    public var timeout: Duration
+    /// How many bytes of an endpoint's answer are kept in the delivery log.
+    public var responseExcerptLimit: Int
+
+    public init(
+        defaultURL: String? = nil,
+        defaults: WebhookEndpointSettings = .init(),
+        endpoints: [WebhookEndpoint] = [],
+        timeout: Duration = .seconds(10),
+        responseExcerptLimit: Int = 256
+    ) {
+        self.defaultURL = defaultURL
+        self.defaults = defaults
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self.responseExcerptLimit = responseExcerptLimit
+    }
+
+    /// The settings that apply to `url`.
+    public func settings(for url: String) -> WebhookEndpointSettings {
+        endpoints
+            .filter { url.hasPrefix($0.urlPrefix) }
+            .max { $0.urlPrefix.count < $1.urlPrefix.count }?
+            .settings ?? defaults
+    }
+}
+
+/// Signing secret, bearer token and extra headers for requests to an endpoint.
+public struct WebhookEndpointSettings: Sendable {
+    /// The `whsec_…` secret; requests are unsigned without one.
+    public var secret: String?
+    /// Sent as `Authorization: Bearer …` when set.
+    public var bearerToken: String?
+    /// Extra headers sent with every request.
+    public var headers: [String: String]
+
+    public init(secret: String? = nil, bearerToken: String? = nil, headers: [String: String] = [:]) {
+        self.secret = secret
+        self.bearerToken = bearerToken
+        self.headers = headers
+    }
+}
+
+/// Settings for the endpoints whose URL starts with `urlPrefix`.
+public struct WebhookEndpoint: Sendable {
+    public var urlPrefix: String
+    public var settings: WebhookEndpointSettings
+
+    public init(urlPrefix: String, settings: WebhookEndpointSettings) {
+        self.urlPrefix = urlPrefix
+        self.settings = settings
+    }
+}

@@ -1,0 +1,53 @@
+import Crypto
+public import Foundation
+
+/// Signs and verifies webhook requests per Standard Webhooks: `webhook-signature` is `v1,` and
+/// the base64 HMAC-SHA256 of `id.timestamp.body`, keyed by the base64 part of a `whsec_…` secret.
+public struct WebhookSigner: Sendable {
+    /// The key bytes; `SymmetricKey` is not `Sendable`, so one is made per use (a cheap copy).
+    private let keyBytes: Data
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    /// - Parameter secret: `whsec_` followed by base64 key bytes (the prefix may be omitted).
+    /// - Returns: `nil` when the secret is not valid base64 or is empty.
+    public init?(secret: String) {
+        let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
+        guard let bytes = Data(base64Encoded: encoded), !bytes.isEmpty else { return nil }
+        keyBytes = bytes
+    }
+
+    /// The `webhook-signature` header value for one request.
+    public func sign(id: String, timestamp: Int, body: some DataProtocol) -> String {
+        "v1," + Data(mac(id: id, timestamp: timestamp, body: body)).base64EncodedString()
+    }
+
+    /// Whether any `v1` signature in a (space-separated) header matches, compared in constant time.
+    public func verify(id: String, timestamp: Int, body: some DataProtocol, signatureHeader: String) -> Bool {
+        let content = Self.signedContent(id, timestamp, body)
+        let key = key
+        var matched = false
+        for candidate in signatureHeader.split(separator: " ") where candidate.hasPrefix("v1,") {
+            guard let given = Data(base64Encoded: String(candidate.dropFirst(3))) else { continue }
+            if HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: content, using: key) {
+                matched = true
+            }
+        }
+        return matched
+    }
+
+    /// A new random signing secret, `whsec_` + base64 of 24 bytes.
+    public static func generateSecret() -> String {
+        let bytes = SymmetricKey(size: .init(bitCount: 192)).withUnsafeBytes { Data($0) }
+        return "whsec_" + bytes.base64EncodedString()
+    }
+
+    private func mac(id: String, timestamp: Int, body: some DataProtocol) -> HashedAuthenticationCode<SHA256> {
+        HMAC<SHA256>.authenticationCode(for: Self.signedContent(id, timestamp, body), using: key)
+    }
+
+    private static func signedContent(_ id: String, _ timestamp: Int, _ body: some DataProtocol) -> Data {
+        var content = Data("\(id).\(timestamp).".utf8)
+        content.append(contentsOf: body)
+        return content
+    }
+}

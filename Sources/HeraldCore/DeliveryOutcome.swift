@@ -1,0 +1,23 @@
+/// How a channel classified one attempt's answer. Channels return it; they never throw for an
+/// answer they understood.
+public enum DeliveryOutcome: Sendable, Hashable {
+    /// Accepted by the provider, with its id for the message when it gives one.
+    case sent(providerMessageID: String?)
+    /// A passing failure; `after` is the provider's requested wait (`Retry-After`), if any.
+    case retry(reason: String, after: Duration?)
+    /// A permanent failure: retrying would not help.
+    case failed(reason: String)
+}
+
+/// What a channel reports about one attempt: the outcome and the details kept in the delivery log.
+public struct DeliveryReport: Sendable, Hashable {
+    public var outcome: DeliveryOutcome
+    public var httpStatus: Int?
+    public var responseExcerpt: String?
+
+    public init(outcome: DeliveryOutcome, httpStatus: Int? = nil, responseExcerpt: String? = nil) {
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.responseExcerpt = responseExcerpt
+    }
+}

@@ -1,0 +1,88 @@
+public import Foundation
+
+/// A message as stored: what to send, where, and how far it has got.
+public struct Message: Sendable, Hashable, Codable {
+    public var id: MessageID
+    public var tenantID: TenantID
+    /// The channel name, such as `webhook`.
+    public var channel: String
+    /// The recipient as the client gave it (a phone number, a user id); may be empty for webhooks.
+    public var recipient: String?
+    /// The destination URL for HTTP channels.
+    public var url: String?
+    /// Text content.
+    public var content: String?
+    /// A JSON object sent as the body instead of Herald's envelope.
+    public var payload: JSONValue?
+    /// Free JSON the client attached (conversation id, reason…); returned, never interpreted.
+    public var metadata: [String: JSONValue]
+    public var idempotencyKey: String?
+    /// A digest of the request that created the message, to tell a replay from a conflicting reuse of a key.
+    public var fingerprint: String?
+    /// Higher goes first.
+    public var priority: Int
+    public var status: MessageStatus
+    /// Attempts started so far.
+    public var attempts: Int
+    public var sendAt: Date?
+    /// When the dispatcher may next pick the message up.
+    public var nextAttemptAt: Date
+    public var lease: Lease?
+    public var providerMessageID: String?
+    public var lastError: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var sentAt: Date?
+    public var deliveredAt: Date?
+    public var readAt: Date?
+    public var failedAt: Date?
+    public var cancelledAt: Date?
+
+    /// Builds a new, not yet stored message from a validated draft.
+    public init(id: MessageID, draft: MessageDraft, now: Date) {
+        self.id = id
+        self.tenantID = draft.tenantID
+        self.channel = draft.channel
+        self.recipient = draft.recipient
+        self.url = draft.url
+        self.content = draft.content
+        self.payload = draft.payload
+        self.metadata = draft.metadata
+        self.idempotencyKey = draft.idempotencyKey
+        self.fingerprint = draft.fingerprint
+        self.priority = draft.priority
+        self.attempts = 0
+        self.sendAt = draft.sendAt
+        if let sendAt = draft.sendAt, sendAt > now {
+            self.status = .scheduled
+            self.nextAttemptAt = sendAt
+        } else {
+            self.status = .queued
+            self.nextAttemptAt = now
+        }
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    /// Moves to `next`, refusing a move the life-cycle does not allow.
+    /// - Throws: ``HeraldError/illegalTransition(from:to:)``.
+    public mutating func transition(to next: MessageStatus, at now: Date) throws(HeraldError) {
+        guard status.canTransition(to: next) else {
+            throw .illegalTransition(from: status, to: next)
+        }
+        status = next
+        updatedAt = now
+    }
+}
+
+/// A claim on a message by one dispatcher process until a moment.
+public struct Lease: Sendable, Hashable, Codable {
+    /// The dispatcher that holds the message.
+    public var owner: String
+    public var expiresAt: Date
+
+    public init(owner: String, expiresAt: Date) {
+        self.owner = owner
+        self.expiresAt = expiresAt
+    }
+}

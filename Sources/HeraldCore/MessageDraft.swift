@@ -1,0 +1,42 @@
+public import Foundation
+
+/// A message the client asked for, validated, before it has an id and a place in the store.
+public struct MessageDraft: Sendable, Hashable {
+    public var tenantID: TenantID
+    public var channel: String
+    public var recipient: String?
+    public var url: String?
+    public var content: String?
+    public var payload: JSONValue?
+    public var metadata: [String: JSONValue]
+    public var idempotencyKey: String?
+    public var fingerprint: String?
+    public var priority: Int
+    public var sendAt: Date?
+
+    public init(
+        tenantID: TenantID = .default,
+        channel: String,
+        recipient: String? = nil,
+        url: String? = nil,
+        content: String? = nil,
+        payload: JSONValue? = nil,
+        metadata: [String: JSONValue] = [:],
+        idempotencyKey: String? = nil,
+        fingerprint: String? = nil,
+        priority: Int = 0,
+        sendAt: Date? = nil
+    ) {
+        self.tenantID = tenantID
+        self.channel = channel
+        self.recipient = recipient
+        self.url = url
+        self.content = content
+        self.payload = payload
+        self.metadata = metadata
+        self.idempotencyKey = idempotencyKey
+        self.fingerprint = fingerprint
+        self.priority = priority
+        self.sendAt = sendAt
+    }
+}

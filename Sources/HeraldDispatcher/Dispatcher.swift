@@ -1,0 +1,235 @@
+import Foundation
+public import HeraldCore
+public import HeraldStore
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Claims due messages in batches, sends them with bounded concurrency, and records outcomes.
+///
+/// It wakes as soon as the store signals new work; ``DispatcherConfiguration/pollInterval`` is
+/// only the fallback for scheduled and retried messages. On graceful shutdown it stops
+/// claiming, lets in-flight sends finish within ``DispatcherConfiguration/shutdownGrace``,
+/// cancels the rest, and returns their leases so another run sends them.
+///
+/// ```swift
+/// let dispatcher = Dispatcher(store: store, channels: channels, configuration: try .init(), logger: logger)
+/// let group = ServiceGroup(services: [dispatcher], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+public final class Dispatcher: Service {
+    private struct State {
+        var paused: Bool
+        var stopping = false
+        var inFlight = 0
+        /// The earliest retry this dispatcher scheduled, to wake for it before the poll interval.
+        var earliestRetry: Date?
+    }
+
+    /// This process's lease owner id.
+    public let owner: String
+    private let store: any MessageStore
+    private let channels: ChannelRegistry
+    private let configuration: DispatcherConfiguration
+    private let clock: any WallClock
+    private let logger: Logger
+    private let state: Mutex<State>
+    private var signal: WorkSignal { store.workSignal }
+
+    public init(
+        store: any MessageStore,
+        channels: ChannelRegistry,
+        configuration: DispatcherConfiguration,
+        clock: any WallClock = SystemWallClock(),
+        owner: String = Dispatcher.makeOwnerID(),
+        logger: Logger
+    ) {
+        self.store = store
+        self.channels = channels
+        self.configuration = configuration
+        self.clock = clock
+        self.owner = owner
+        self.logger = logger
+        self.state = Mutex(State(paused: configuration.startPaused))
+    }
+
+    /// A lease owner id unique to this process: host, pid and a random suffix.
+    public static func makeOwnerID() -> String {
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        return "\(host):\(pid):\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    /// Whether claiming is paused.
+    public var isPaused: Bool { state.withLock { $0.paused } }
+
+    /// Sends in flight now.
+    public var inFlight: Int { state.withLock { $0.inFlight } }
+
+    /// Stops claiming new messages; in-flight sends finish.
+    /// - Returns: `false` when it was already paused.
+    @discardableResult
+    public func pause() -> Bool {
+        state.withLock { state in
+            defer { state.paused = true }
+            return !state.paused
+        }
+    }
+
+    /// Resumes claiming.
+    /// - Returns: `false` when it was not paused.
+    @discardableResult
+    public func resume() -> Bool {
+        let changed = state.withLock { state in
+            defer { state.paused = false }
+            return state.paused
+        }
+        signal.signal()
+        return changed
+    }
+
+    public func run() async throws {
+        logger.info("dispatcher started", metadata: ["owner": "\(owner)", "concurrency": "\(configuration.concurrency)"])
+        await withGracefulShutdownHandler {
+            await runUntilStopped()
+        } onGracefulShutdown: {
+            self.state.withLock { $0.stopping = true }
+            self.signal.signal()
+        }
+        do {
+            let returned = try await store.releaseLeases(owner: owner, now: clock.now())
+            if returned > 0 {
+                logger.notice("returned unfinished messages to the queue", metadata: ["count": "\(returned)"])
+            }
+        } catch {
+            // Their leases expire on their own; another run picks them up then.
+            logger.error("could not return leases; they will expire", metadata: ["error": "\(error)"])
+        }
+        logger.info("dispatcher stopped")
+    }
+
+    private func runUntilStopped() async {
+        await withDiscardingTaskGroup { group in
+            var storeFailures = 0
+            while !state.withLock({ $0.stopping }) && !Task.isCancelled {
+                let (paused, free) = state.withLock { ($0.paused, configuration.concurrency - $0.inFlight) }
+                if paused || free == 0 {
+                    await signal.wait(timeout: configuration.pollInterval, clock: clock)
+                    continue
+                }
+                let limit = min(free, configuration.batchSize)
+                let claimed: [Message]
+                do {
+                    claimed = try await store.claim(ClaimParams(
+                        owner: owner, limit: limit, now: clock.now(), leaseDuration: configuration.leaseDuration
+                    ))
+                    storeFailures = 0
+                } catch {
+                    storeFailures += 1
+                    let wait = min(configuration.pollInterval * (1 << min(storeFailures, 5)), .seconds(30))
+                    logger.error("claim failed; backing off", metadata: ["error": "\(error)", "wait": "\(wait)"])
+                    await signal.wait(timeout: wait, clock: clock)
+                    continue
+                }
+                state.withLock { $0.inFlight += claimed.count }
+                for message in claimed {
+                    group.addTask {
+                        await self.deliver(message)
+                        self.state.withLock { $0.inFlight -= 1 }
+                        self.signal.signal()
+                    }
+                }
+                if claimed.count < limit {
+                    await signal.wait(timeout: nextWait(), clock: clock)
+                }
+            }
+            await drain(cancelling: &group)
+        }
+    }
+
+    /// Waits for in-flight sends up to the grace period, then cancels what is left.
+    private func drain(cancelling group: inout DiscardingTaskGroup) async {
+        let deadline = clock.now().adding(configuration.shutdownGrace)
+        while inFlight > 0 {
+            let left = deadline.timeIntervalSince(clock.now())
+            guard left > 0 else {
+                logger.warning("shutdown grace over; abandoning in-flight sends", metadata: ["count": "\(inFlight)"])
+                group.cancelAll()
+                return
+            }
+            await signal.wait(timeout: .milliseconds(Int64(left * 1000)), clock: clock)
+        }
+    }
+
+    /// How long to sleep when nothing is due: the poll interval, or less when a retry this
+    /// dispatcher scheduled comes sooner.
+    private func nextWait() -> Duration {
+        let now = clock.now()
+        let retry = state.withLock { state -> Date? in
+            if let earliest = state.earliestRetry, earliest <= now { state.earliestRetry = nil }
+            return state.earliestRetry
+        }
+        guard let retry else { return configuration.pollInterval }
+        return min(configuration.pollInterval, .milliseconds(Int64(max(0, retry.timeIntervalSince(now)) * 1000) + 1))
+    }
+
+    /// Sends one claimed message and records the result.
+    private func deliver(_ message: Message) async {
+        let started = clock.now()
+        let startInstant = ContinuousClock.now
+        let report: DeliveryReport
+        let policy: RetryPolicy
+        if let channel = channels[message.channel] {
+            report = await channel.send(message, attempt: message.attempts)
+            policy = channel.retryPolicy
+        } else {
+            report = DeliveryReport(outcome: .failed(reason: "unknown channel \(message.channel)"))
+            policy = .chatDefault
+        }
+        // Past the shutdown grace: leave the message leased; its lease is returned on the way out.
+        if Task.isCancelled { return }
+
+        let now = clock.now()
+        var random = SystemRandomNumberGenerator()
+        let resolution = RetryDecision.resolve(report.outcome, attempt: message.attempts, policy: policy, now: now, using: &random)
+        let attempt = AttemptRecord(
+            id: .generate(at: started),
+            messageID: message.id,
+            number: message.attempts,
+            startedAt: started,
+            duration: ContinuousClock.now - startInstant,
+            httpStatus: report.httpStatus,
+            outcome: resolution.attemptOutcome,
+            error: resolution.error,
+            responseExcerpt: report.responseExcerpt
+        )
+        if case .retry(let at, _) = resolution {
+            state.withLock { state in state.earliestRetry = min(state.earliestRetry ?? at, at) }
+        }
+        do {
+            _ = try await store.complete([Completion(
+                messageID: message.id, leaseOwner: owner, resolution: resolution, attempt: attempt, now: now
+            )])
+        } catch {
+            // The message stays leased; when the lease expires it is claimed and sent again.
+            logger.error("could not record an attempt", metadata: ["message": "\(message.id)", "error": "\(error)"])
+        }
+    }
+}
+
+extension Completion.Resolution {
+    var attemptOutcome: AttemptOutcome {
+        switch self {
+        case .sent: .sent
+        case .retry: .retry
+        case .failed: .failed
+        }
+    }
+
+    var error: String? {
+        switch self {
+        case .sent: nil
+        case .retry(_, let error), .failed(let error): error
+        }
+    }
+}

@@ -1,0 +1,57 @@
+public import HeraldCore
+
+/// How the dispatcher claims and sends. Checked when built, so a bad value stops start-up with
+/// a clear message rather than misbehaving later.
+public struct DispatcherConfiguration: Sendable, Hashable {
+    /// Sends in flight at once.
+    public var concurrency: Int
+    /// The most messages one claim takes.
+    public var batchSize: Int
+    /// How long a claim holds a message; after it, another dispatcher may take the message.
+    public var leaseDuration: Duration
+    /// The fallback wake-up for scheduled and retried work (new work wakes the dispatcher at once).
+    public var pollInterval: Duration
+    /// On shutdown, how long in-flight sends may take before they are abandoned and their
+    /// messages returned to the queue.
+    public var shutdownGrace: Duration
+    /// Start paused (resume through the API).
+    public var startPaused: Bool
+
+    public static let defaultConcurrency = 64
+    public static let defaultBatchSize = 100
+    public static let defaultLeaseDuration = Duration.seconds(30)
+    public static let defaultPollInterval = Duration.seconds(1)
+    public static let defaultShutdownGrace = Duration.seconds(10)
+
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` when a value is out of range.
+    public init(
+        concurrency: Int = defaultConcurrency,
+        batchSize: Int = defaultBatchSize,
+        leaseDuration: Duration = defaultLeaseDuration,
+        pollInterval: Duration = defaultPollInterval,
+        shutdownGrace: Duration = defaultShutdownGrace,
+        startPaused: Bool = false
+    ) throws(HeraldError) {
+        guard (1...10_000).contains(concurrency) else {
+            throw .invalidConfiguration("dispatcher.concurrency must be between 1 and 10000 (got \(concurrency))")
+        }
+        guard (1...10_000).contains(batchSize) else {
+            throw .invalidConfiguration("dispatcher.batch_size must be between 1 and 10000 (got \(batchSize))")
+        }
+        guard leaseDuration >= .seconds(1) else {
+            throw .invalidConfiguration("dispatcher.lease_duration must be at least 1s")
+        }
+        guard pollInterval >= .milliseconds(10) else {
+            throw .invalidConfiguration("dispatcher.poll_interval must be at least 10ms")
+        }
+        guard shutdownGrace >= .zero else {
+            throw .invalidConfiguration("dispatcher.shutdown_grace cannot be negative")
+        }
+        self.concurrency = concurrency
+        self.batchSize = batchSize
+        self.leaseDuration = leaseDuration
+        self.pollInterval = pollInterval
+        self.shutdownGrace = shutdownGrace
+        self.startPaused = startPaused
+    }
+}

@@ -1,0 +1,143 @@
+import HeraldCore
+import HeraldStoreSQLite
+
+/// One setting: its YAML path, its environment variables, what it means, and how to apply a
+/// textual value. The table in ``all`` is the single source for parsing and for the README's
+/// configuration reference.
+public struct ConfigurationKey: Sendable {
+    /// `section.key` as written in `herald.yaml`.
+    public let path: String
+    /// Extra environment names kept for scripts (`HERALD_PORT` besides `HERALD_APP_PORT`).
+    public let aliases: [String]
+    public let summary: String
+    public let defaultText: String
+    let apply: @Sendable (inout HeraldConfiguration, String) throws(HeraldError) -> Void
+
+    /// `HERALD_` + the path in capitals with `_` for `.`.
+    public var environmentName: String {
+        "HERALD_" + path.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    init(
+        _ path: String,
+        aliases: [String] = [],
+        default defaultText: String,
+        _ summary: String,
+        apply: @escaping @Sendable (inout HeraldConfiguration, String) throws(HeraldError) -> Void
+    ) {
+        self.path = path
+        self.aliases = aliases
+        self.summary = summary
+        self.defaultText = defaultText
+        self.apply = apply
+    }
+}
+
+extension ConfigurationKey {
+    /// Every setting Herald reads.
+    public static let all: [ConfigurationKey] = [
+        .init("app.host", aliases: ["HERALD_HOST"], default: "127.0.0.1", "address to listen on") { $0.app.host = $1 },
+        .init("app.port", aliases: ["HERALD_PORT"], default: "8080", "port to listen on") { c, v throws(HeraldError) in
+            c.app.port = try int(v, "app.port", 0...65535)
+        },
+        .init("app.api_key", aliases: ["HERALD_API_KEY"], default: "(generated once)", "the default tenant's API key") { $0.app.apiKey = $1.isEmpty ? nil : $1 },
+        .init("app.environment", aliases: ["HERALD_ENVIRONMENT"], default: "development", "shown by /health") { $0.app.environment = $1 },
+        .init("app.max_body_bytes", default: "1048576", "largest request body accepted (413 above)") { c, v throws(HeraldError) in
+            c.app.maxBodyBytes = try int(v, "app.max_body_bytes", 1024...(64 << 20))
+        },
+        .init("app.log_level", aliases: ["HERALD_LOG_LEVEL"], default: "info", "trace, debug, info, notice, warning, error, critical") { c, v throws(HeraldError) in
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v) else {
+                throw .invalidConfiguration("app.log_level: '\(v)' is not a log level")
+            }
+            c.app.logLevel = v
+        },
+        .init("database.path", aliases: ["HERALD_DATABASE"], default: "herald.sqlite", "the SQLite file") { $0.database.path = $1 },
+        .init("database.durability", default: "full", "full (survives power loss), normal (survives a killed process), off") { c, v throws(HeraldError) in
+            guard let durability = SQLiteConfiguration.Durability(rawValue: v) else {
+                throw .invalidConfiguration("database.durability must be full, normal or off (got '\(v)')")
+            }
+            c.database.durability = durability
+        },
+        .init("database.group_commit_window", default: "500us", "how long a group commit waits for company (0 for none)") { c, v throws(HeraldError) in
+            c.database.groupCommitWindow = try duration(v, "database.group_commit_window")
+        },
+        .init("database.group_commit_max_batch", default: "1000", "most writes in one group commit") { c, v throws(HeraldError) in
+            c.database.groupCommitMaxBatch = try int(v, "database.group_commit_max_batch", 1...100_000)
+        },
+        .init("dispatcher.concurrency", aliases: ["HERALD_DISPATCH_CONCURRENCY"], default: "64", "sends in flight at once") { c, v throws(HeraldError) in
+            c.dispatcher.concurrency = try int(v, "dispatcher.concurrency", 1...10_000)
+        },
+        .init("dispatcher.batch_size", default: "100", "most messages one claim takes") { c, v throws(HeraldError) in
+            c.dispatcher.batchSize = try int(v, "dispatcher.batch_size", 1...10_000)
+        },
+        .init("dispatcher.lease_duration", aliases: ["HERALD_LEASE_DURATION"], default: "30s", "how long a claim holds a message") { c, v throws(HeraldError) in
+            c.dispatcher.leaseDuration = try duration(v, "dispatcher.lease_duration")
+        },
+        .init("dispatcher.poll_interval", default: "1s", "fallback wake-up for scheduled and retried work") { c, v throws(HeraldError) in
+            c.dispatcher.pollInterval = try duration(v, "dispatcher.poll_interval")
+        },
+        .init("dispatcher.shutdown_grace", default: "10s", "on shutdown, how long in-flight sends may finish") { c, v throws(HeraldError) in
+            c.dispatcher.shutdownGrace = try duration(v, "dispatcher.shutdown_grace")
+        },
+        .init("dispatcher.paused", default: "false", "start with dispatching paused") { c, v throws(HeraldError) in
+            c.dispatcher.paused = try bool(v, "dispatcher.paused")
+        },
+        .init("retry.strategy", default: "schedule", "schedule (retry.schedule) or exponential (the formula keys)") { $0.retry.strategy = $1 },
+        .init("retry.schedule", default: "5s,5m,30m,2h,5h,10h,10h", "delays between attempts; its length sets the number of retries") { c, v throws(HeraldError) in
+            guard let delays = DurationText.parseList(v) else {
+                throw .invalidConfiguration("retry.schedule: '\(v)' is not a list of durations such as 1s,5s,30s")
+            }
+            c.retry.schedule = delays
+        },
+        .init("retry.initial_delay", default: "1s", "exponential: first delay") { c, v throws(HeraldError) in
+            c.retry.initialDelay = try duration(v, "retry.initial_delay")
+        },
+        .init("retry.multiplier", default: "2", "exponential: growth per attempt") { c, v throws(HeraldError) in
+            guard let value = Double(v), value >= 1 else { throw .invalidConfiguration("retry.multiplier must be a number ≥ 1 (got '\(v)')") }
+            c.retry.multiplier = value
+        },
+        .init("retry.max_delay", default: "1h", "exponential: cap on one delay") { c, v throws(HeraldError) in
+            c.retry.maxDelay = try duration(v, "retry.max_delay")
+        },
+        .init("retry.max_attempts", default: "8", "exponential: attempts in all") { c, v throws(HeraldError) in
+            c.retry.maxAttempts = try int(v, "retry.max_attempts", 1...1000)
+        },
+        .init("retry.jitter", default: "0.2", "spread of each delay (0.2 = ±20 %)") { c, v throws(HeraldError) in
+            guard let value = Double(v), (0...1).contains(value) else { throw .invalidConfiguration("retry.jitter must be between 0 and 1 (got '\(v)')") }
+            c.retry.jitter = value
+        },
+        .init("retry.max_retry_after", default: "1h", "longest wait a provider's Retry-After can impose") { c, v throws(HeraldError) in
+            c.retry.maxRetryAfter = try duration(v, "retry.max_retry_after")
+        },
+        .init("webhook.url", default: "(none)", "URL for messages that name none") { $0.webhook.url = $1.isEmpty ? nil : $1 },
+        .init("webhook.secret", default: "(generated once)", "whsec_… signing secret") { $0.webhook.secret = $1.isEmpty ? nil : $1 },
+        .init("webhook.bearer_token", default: "(none)", "sent as Authorization: Bearer") { $0.webhook.bearerToken = $1.isEmpty ? nil : $1 },
+        .init("webhook.timeout", default: "10s", "longest one attempt may take") { c, v throws(HeraldError) in
+            c.webhook.timeout = try duration(v, "webhook.timeout")
+        },
+    ]
+
+    private static func int(_ text: String, _ path: String, _ range: ClosedRange<Int>) throws(HeraldError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw .invalidConfiguration("\(path) must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
+        }
+        return value
+    }
+
+    private static func duration(_ text: String, _ path: String) throws(HeraldError) -> Duration {
+        guard let value = DurationText.parse(text) else {
+            throw .invalidConfiguration("\(path) must be a duration such as 250ms, 5s, 10m or 2h (got '\(text)')")
+        }
+        return value
+    }
+
+    private static func bool(_ text: String, _ path: String) throws(HeraldError) -> Bool {
+        switch text.lowercased() {
+        case "true", "yes", "1", "on": return true
+        case "false", "no", "0", "off": return false
+        default: throw .invalidConfiguration("\(path) must be true or false (got '\(text)')")
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,114 @@
+public import Foundation
+import HeraldChannels
+public import HeraldCore
+import Yams
+
+/// Builds a ``HeraldConfiguration`` from defaults, then a YAML file, then the environment, then
+/// explicit overrides (command-line flags) — each level overriding the one before.
+public struct ConfigurationLoader: Sendable {
+    /// The YAML file to read; when `nil`, `./herald.yaml` is read if it exists.
+    public var file: String?
+    public var environment: [String: String]
+    /// `section.key` → value, applied last.
+    public var overrides: [(path: String, value: String)]
+
+    public init(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment, overrides: [(path: String, value: String)] = []) {
+        self.file = file
+        self.environment = environment
+        self.overrides = overrides
+    }
+
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` naming the key and what it expects.
+    public func load() throws(HeraldError) -> HeraldConfiguration {
+        var configuration = HeraldConfiguration()
+        let keys = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, $0) })
+
+        if let path = file ?? environment["HERALD_CONFIG"] ?? (FileManager.default.fileExists(atPath: "herald.yaml") ? "herald.yaml" : nil) {
+            try applyYAML(at: path, to: &configuration, keys: keys)
+        }
+        for key in ConfigurationKey.all {
+            // The canonical name wins over an alias when both are set.
+            for name in key.aliases + [key.environmentName] {
+                if let value = environment[name] { try key.apply(&configuration, value) }
+            }
+        }
+        for (path, value) in overrides {
+            guard let key = keys[path] else { throw .invalidConfiguration("unknown setting \(path)") }
+            try key.apply(&configuration, value)
+        }
+        return configuration
+    }
+
+    private func applyYAML(at path: String, to configuration: inout HeraldConfiguration, keys: [String: ConfigurationKey]) throws(HeraldError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .invalidConfiguration("cannot read the configuration file \(path)")
+        }
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch {
+            throw .invalidConfiguration("\(path) is not valid YAML: \(error)")
+        }
+        guard let document else { return }
+        guard let sections = document as? [String: Any] else {
+            throw .invalidConfiguration("\(path) must be a mapping of sections (app, database, dispatcher, retry, webhook)")
+        }
+        for (section, content) in sections.sorted(by: { $0.key < $1.key }) {
+            guard let entries = content as? [String: Any] else {
+                throw .invalidConfiguration("\(path): section '\(section)' must be a mapping")
+            }
+            for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
+                let keyPath = "\(section).\(name)"
+                switch keyPath {
+                case "webhook.headers":
+                    configuration.webhook.headers = try stringMap(value, keyPath)
+                case "webhook.endpoints":
+                    configuration.webhook.endpoints = try endpoints(value)
+                default:
+                    guard let key = keys[keyPath] else {
+                        throw .invalidConfiguration("\(path): unknown setting '\(keyPath)'")
+                    }
+                    try key.apply(&configuration, try scalar(value, keyPath))
+                }
+            }
+        }
+    }
+
+    private func scalar(_ value: Any, _ path: String) throws(HeraldError) -> String {
+        switch value {
+        case let text as String: return text
+        case let flag as Bool: return flag ? "true" : "false"
+        case let number as Int: return String(number)
+        case let number as Double: return String(number)
+        case let list as [Any]: return try list.map { item throws(HeraldError) in try scalar(item, path) }.joined(separator: ",")
+        default: throw .invalidConfiguration("\(path) must be a single value")
+        }
+    }
+
+    private func stringMap(_ value: Any, _ path: String) throws(HeraldError) -> [String: String] {
+        guard let map = value as? [String: Any] else { throw .invalidConfiguration("\(path) must be a mapping of names to values") }
+        var result: [String: String] = [:]
+        for (name, item) in map { result[name] = try scalar(item, "\(path).\(name)") }
+        return result
+    }
+
+    private func endpoints(_ value: Any) throws(HeraldError) -> [WebhookEndpoint] {
+        guard let list = value as? [[String: Any]] else {
+            throw .invalidConfiguration("webhook.endpoints must be a list of {url_prefix, secret, bearer_token, headers}")
+        }
+        var result: [WebhookEndpoint] = []
+        for (index, entry) in list.enumerated() {
+            let path = "webhook.endpoints[\(index)]"
+            guard let prefix = entry["url_prefix"] as? String else { throw .invalidConfiguration("\(path).url_prefix is required") }
+            result.append(WebhookEndpoint(urlPrefix: prefix, settings: WebhookEndpointSettings(
+                secret: entry["secret"] as? String,
+                bearerToken: entry["bearer_token"] as? String,
+                headers: try entry["headers"].map { item throws(HeraldError) in try stringMap(item, "\(path).headers") } ?? [:]
+            )))
+        }
+        return result
+    }
+}

@@ -1,0 +1,113 @@
+public import HeraldChannels
+public import HeraldCore
+public import HeraldDispatcher
+public import HeraldStoreSQLite
+
+/// Everything `herald serve` can be told, with defaults that run out of the box.
+///
+/// Read from `herald.yaml`, then `HERALD_…` environment variables, then command-line flags, each
+/// overriding the one before (see ``ConfigurationLoader``). ``ConfigurationKey/all`` lists every key.
+public struct HeraldConfiguration: Sendable {
+    /// The `app` section.
+    public struct App: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The default tenant's API key; generated, stored hashed and printed once when unset.
+        public var apiKey: String?
+        public var environment = "development"
+        public var maxBodyBytes = 1 << 20
+        public var logLevel = "info"
+    }
+
+    /// The `database` section.
+    public struct Database: Sendable {
+        public var path = "herald.sqlite"
+        public var durability = SQLiteConfiguration.Durability.full
+        public var groupCommitWindow = Duration.microseconds(500)
+        public var groupCommitMaxBatch = 1000
+    }
+
+    /// The `dispatcher` section.
+    public struct Dispatcher: Sendable {
+        public var concurrency = DispatcherConfiguration.defaultConcurrency
+        public var batchSize = DispatcherConfiguration.defaultBatchSize
+        public var leaseDuration = DispatcherConfiguration.defaultLeaseDuration
+        public var pollInterval = DispatcherConfiguration.defaultPollInterval
+        public var shutdownGrace = DispatcherConfiguration.defaultShutdownGrace
+        public var paused = false
+    }
+
+    /// The `retry` section.
+    public struct Retry: Sendable {
+        /// `schedule` (the list in ``schedule``) or `exponential` (the formula keys).
+        public var strategy = "schedule"
+        public var schedule: [Duration] = [
+            .seconds(5), .seconds(300), .seconds(1800), .seconds(7200), .seconds(18000), .seconds(36000), .seconds(36000),
+        ]
+        public var initialDelay = Duration.seconds(1)
+        public var multiplier = 2.0
+        public var maxDelay = Duration.seconds(3600)
+        public var maxAttempts = 8
+        public var jitter = 0.2
+        public var maxRetryAfter = Duration.seconds(3600)
+    }
+
+    /// The `webhook` section.
+    public struct Webhook: Sendable {
+        public var url: String?
+        /// The `whsec_…` signing secret; generated, stored and printed once when unset.
+        public var secret: String?
+        public var bearerToken: String?
+        public var headers: [String: String] = [:]
+        public var timeout = Duration.seconds(10)
+        public var endpoints: [WebhookEndpoint] = []
+    }
+
+    public var app = App()
+    public var database = Database()
+    public var dispatcher = Dispatcher()
+    public var retry = Retry()
+    public var webhook = Webhook()
+
+    public init() {}
+
+    /// The retry policy these settings describe.
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)``.
+    public func retryPolicy() throws(HeraldError) -> RetryPolicy {
+        switch retry.strategy {
+        case "schedule":
+            return try .explicit(retry.schedule, jitter: retry.jitter, maxRetryAfter: retry.maxRetryAfter)
+        case "exponential":
+            return try .exponential(
+                initial: retry.initialDelay, multiplier: retry.multiplier, maximum: retry.maxDelay,
+                maxAttempts: retry.maxAttempts, jitter: retry.jitter, maxRetryAfter: retry.maxRetryAfter
+            )
+        default:
+            throw .invalidConfiguration("retry.strategy must be 'schedule' or 'exponential' (got '\(retry.strategy)')")
+        }
+    }
+
+    /// The dispatcher settings, checked.
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)``.
+    public func dispatcherConfiguration() throws(HeraldError) -> DispatcherConfiguration {
+        guard dispatcher.leaseDuration > webhook.timeout + .seconds(1) else {
+            throw .invalidConfiguration(
+                "dispatcher.lease_duration (\(DurationText.format(dispatcher.leaseDuration))) must be longer than "
+                    + "webhook.timeout (\(DurationText.format(webhook.timeout))) plus 1s, or a slow send would be claimed twice"
+            )
+        }
+        return try DispatcherConfiguration(
+            concurrency: dispatcher.concurrency, batchSize: dispatcher.batchSize,
+            leaseDuration: dispatcher.leaseDuration, pollInterval: dispatcher.pollInterval,
+            shutdownGrace: dispatcher.shutdownGrace, startPaused: dispatcher.paused
+        )
+    }
+
+    /// The SQLite settings.
+    public var sqliteConfiguration: SQLiteConfiguration {
+        SQLiteConfiguration(
+            path: database.path, durability: database.durability,
+            groupCommitWindow: database.groupCommitWindow, groupCommitMaxBatch: database.groupCommitMaxBatch
+        )
+    }
+}

@@ -1,0 +1,126 @@
+import AsyncHTTPClient
+import HeraldAPI
+import HeraldChannels
+public import HeraldCore
+import HeraldDispatcher
+import HeraldStore
+import HeraldStoreSQLite
+public import Hummingbird
+public import Logging
+import ServiceLifecycle
+
+/// The composition root: the only place that knows every part. It checks the configuration,
+/// opens and migrates the store, makes sure credentials exist, and builds the application with
+/// the dispatcher and the shared HTTP client as services under one service group.
+///
+/// ```swift
+/// let configuration = try ConfigurationLoader(file: nil).load()
+/// let app = try await HeraldServerBuilder(configuration: configuration, logger: logger).build()
+/// try await app.runService()   // SIGTERM / SIGINT stop it gracefully
+/// ```
+public struct HeraldServerBuilder: Sendable {
+    public var configuration: HeraldConfiguration
+    public var logger: Logger
+    public var clock: any WallClock
+    /// Where one-time secrets are shown; standard output by default, never the log.
+    public var announce: @Sendable (String) -> Void
+    /// Called with the bound port once the server listens.
+    public var onServerRunning: @Sendable (Int) async -> Void
+
+    public init(
+        configuration: HeraldConfiguration,
+        logger: Logger,
+        clock: any WallClock = SystemWallClock(),
+        announce: @escaping @Sendable (String) -> Void = { print($0) },
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        self.announce = announce
+        self.onServerRunning = onServerRunning
+    }
+
+    /// Builds the ready-to-run application.
+    /// - Throws: ``HeraldError`` for bad settings, `StoreError` when the database cannot be opened.
+    public func build() async throws -> some ApplicationProtocol {
+        let retryPolicy = try configuration.retryPolicy()
+        let dispatcherConfiguration = try configuration.dispatcherConfiguration()
+
+        let store = try SQLiteStore(configuration: configuration.sqliteConfiguration)
+        // Before any service starts, so the dispatcher never sees an old schema.
+        try store.migrate()
+
+        let bootstrap = CredentialBootstrap(store: store, clock: clock, announce: announce)
+        try await bootstrap.ensureAPIKey(configured: configuration.app.apiKey)
+        let secret = try await bootstrap.webhookSecret(configured: configuration.webhook.secret)
+
+        var webhookDefaults = WebhookEndpointSettings(secret: secret, bearerToken: configuration.webhook.bearerToken, headers: configuration.webhook.headers)
+        webhookDefaults.secret = secret
+        let webhookConfiguration = WebhookConfiguration(
+            defaultURL: configuration.webhook.url,
+            defaults: webhookDefaults,
+            endpoints: configuration.webhook.endpoints,
+            timeout: configuration.webhook.timeout
+        )
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
+        let channels: ChannelRegistry
+        do {
+            channels = ChannelRegistry([
+                try WebhookChannel(
+                    client: client, configuration: webhookConfiguration, retryPolicy: retryPolicy,
+                    clock: clock, userAgent: "Herald/\(HeraldVersion.current)"
+                ),
+            ])
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+
+        let dispatcher = Dispatcher(
+            store: store, channels: channels, configuration: dispatcherConfiguration, clock: clock,
+            logger: logger.with(label: "dispatcher")
+        )
+        let dependencies = APIDependencies(
+            store: store,
+            channels: channels,
+            authenticator: APIKeyAuthenticator(configuredKey: configuration.app.apiKey, store: store),
+            clock: clock,
+            limits: APILimits(maxBodyBytes: configuration.app.maxBodyBytes),
+            version: HeraldVersion.current,
+            environment: configuration.app.environment,
+            logger: logger
+        )
+        let onServerRunning = onServerRunning
+        let port = configuration.app.port
+        return Application(
+            router: buildRouter(dependencies),
+            configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
+            services: [HTTPClientService(client: client), dispatcher],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    private func httpClientConfiguration(_ dispatcher: DispatcherConfiguration) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        // One connection per concurrent send to a single endpoint; the default (8) would cap throughput.
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: dispatcher.concurrency
+        )
+        // A webhook that redirects is misconfigured; following it could leak the payload elsewhere.
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(5))
+        return configuration
+    }
+}
+
+extension Logger {
+    /// The same handler and level under another label.
+    func with(label: String) -> Logger {
+        var logger = self
+        logger[metadataKey: "component"] = "\(label)"
+        return logger
+    }
+}

@@ -1,0 +1,39 @@
+public import Foundation
+public import HeraldCore
+
+/// API keys, stored only as digests, and the secrets Herald generates for itself.
+public protocol CredentialStore: Sendable {
+    /// Stores an API key's digest.
+    func insertAPIKey(_ key: StoredAPIKey) async throws
+    /// The key whose digest is `hash`, if it exists and is not revoked.
+    func apiKey(hash: String) async throws -> StoredAPIKey?
+    /// How many active keys exist.
+    func apiKeyCount() async throws -> Int
+    /// A setting Herald stored for itself (such as a generated signing secret).
+    func setting(_ name: String) async throws -> String?
+    /// Stores `value` under `name` unless a value is already there.
+    /// - Returns: the value that is stored now: `value`, or the one that was there first.
+    func insertSettingIfAbsent(_ name: String, value: String) async throws -> String
+}
+
+/// An API key as stored: never the secret itself.
+public struct StoredAPIKey: Sendable, Hashable {
+    public var id: String
+    public var tenantID: TenantID
+    /// The first characters of the key, to recognise it in lists.
+    public var prefix: String
+    /// Hex SHA-256 of the full key.
+    public var hash: String
+    public var createdAt: Date
+
+    public init(id: String, tenantID: TenantID, prefix: String, hash: String, createdAt: Date) {
+        self.id = id
+        self.tenantID = tenantID
+        self.prefix = prefix
+        self.hash = hash
+        self.createdAt = createdAt
+    }
+}
+
+/// Everything the server needs from one database.
+public typealias HeraldStore = MessageStore & CredentialStore

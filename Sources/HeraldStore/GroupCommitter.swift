@@ -1,0 +1,95 @@
+/// Coalesces concurrent writes into one transaction (group commit).
+///
+/// The first caller to arrive becomes the leader: it waits up to `window` for company, takes
+/// everything queued (up to `maxBatch`), runs one `flush` for all of it, and hands each caller
+/// its own result. Callers that arrive during a flush queue up; when the flush ends, the first
+/// of them leads the next one. No task outlives its caller, and an idle system adds no delay
+/// beyond `window`.
+package actor GroupCommitter<Item: Sendable, Output: Sendable> {
+    /// Writes a batch; returns one output per item, in order.
+    package typealias Flush = @Sendable ([Item]) async throws -> [Output]
+
+    private enum Ticket {
+        case done(Output)
+        case lead
+    }
+
+    private struct Entry {
+        var item: Item
+        /// `nil` for the leader's own entry: the leader takes its output directly.
+        var continuation: CheckedContinuation<Ticket, any Error>?
+    }
+
+    private let window: Duration
+    private let maxBatch: Int
+    private let flush: Flush
+    private var queue: [Entry] = []
+    private var leaderActive = false
+
+    package init(window: Duration, maxBatch: Int, flush: @escaping Flush) {
+        self.window = window
+        self.maxBatch = max(1, maxBatch)
+        self.flush = flush
+    }
+
+    /// Submits one item and returns its output once the batch holding it is committed.
+    /// - Throws: what the flush of its batch threw.
+    package func submit(_ item: Item) async throws -> Output {
+        if !leaderActive {
+            leaderActive = true
+            queue.append(Entry(item: item, continuation: nil))
+            return try await lead()
+        }
+        let ticket: Ticket = try await withCheckedThrowingContinuation { continuation in
+            queue.append(Entry(item: item, continuation: continuation))
+        }
+        switch ticket {
+        case .done(let output):
+            return output
+        case .lead:
+            return try await lead()
+        }
+    }
+
+    /// Runs one flush for the head of the queue, which holds the leader's own entry.
+    private func lead() async throws -> Output {
+        if window > .zero, queue.count < maxBatch {
+            try? await Task.sleep(for: window)
+        }
+        let take = min(queue.count, maxBatch)
+        let batch = Array(queue.prefix(take))
+        queue.removeFirst(take)
+
+        let result: Result<[Output], any Error>
+        do {
+            let outputs = try await flush(batch.map(\.item))
+            precondition(outputs.count == batch.count, "a flush must return one output per item")
+            result = .success(outputs)
+        } catch {
+            result = .failure(error)
+        }
+
+        // Hand leadership on before answering anyone, so the queue never stalls.
+        if let next = queue.first?.continuation {
+            queue[0].continuation = nil
+            next.resume(returning: .lead)
+        } else {
+            leaderActive = false
+        }
+
+        var own: Result<Output, any Error>?
+        for (index, entry) in batch.enumerated() {
+            let outcome = result.map { $0[index] }
+            guard let continuation = entry.continuation else {
+                own = outcome
+                continue
+            }
+            switch outcome {
+            case .success(let output): continuation.resume(returning: .done(output))
+            case .failure(let error): continuation.resume(throwing: error)
+            }
+        }
+        guard let own else { preconditionFailure("the leader's entry is always in its own batch") }
+        return try own.get()
+    }
+}

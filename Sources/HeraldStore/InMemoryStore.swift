@@ -1,0 +1,185 @@
+public import Foundation
+public import HeraldCore
+import Synchronization
+
+/// A store that keeps everything in memory: for tests and dry runs. Nothing survives the process.
+public final class InMemoryStore: HeraldStore {
+    private struct State {
+        var messages: [MessageID: Message] = [:]
+        var idempotency: [IdempotencyKey: MessageID] = [:]
+        var attempts: [MessageID: [AttemptRecord]] = [:]
+        var apiKeys: [String: StoredAPIKey] = [:]
+        var settings: [String: String] = [:]
+    }
+
+    private struct IdempotencyKey: Hashable {
+        var tenant: TenantID
+        var key: String
+    }
+
+    private let state = Mutex(State())
+    /// Signalled whenever new work is stored.
+    public let workSignal: WorkSignal
+
+    public init(workSignal: WorkSignal = WorkSignal()) {
+        self.workSignal = workSignal
+    }
+
+    public func enqueue(_ messages: [Message]) async throws -> [EnqueueResult] {
+        let results = state.withLock { state in
+            messages.map { message -> EnqueueResult in
+                if let key = message.idempotencyKey {
+                    let slot = IdempotencyKey(tenant: message.tenantID, key: key)
+                    if let existing = state.idempotency[slot], let stored = state.messages[existing] {
+                        return .existing(stored)
+                    }
+                    state.idempotency[slot] = message.id
+                }
+                state.messages[message.id] = message
+                return .created(message)
+            }
+        }
+        workSignal.signal()
+        return results
+    }
+
+    public func message(id: MessageID, tenant: TenantID?) async throws -> Message? {
+        state.withLock { state in
+            guard let message = state.messages[id], tenant == nil || message.tenantID == tenant else { return nil }
+            return message
+        }
+    }
+
+    public func attempts(messageID: MessageID) async throws -> [AttemptRecord] {
+        state.withLock { $0.attempts[messageID] ?? [] }
+    }
+
+    public func claim(_ params: ClaimParams) async throws -> [Message] {
+        guard params.limit > 0 else { return [] }
+        return state.withLock { state in
+            let due = state.messages.values.filter { message in
+                switch message.status {
+                case .scheduled, .queued: message.nextAttemptAt <= params.now
+                case .sending: (message.lease?.expiresAt ?? .distantPast) <= params.now
+                default: false
+                }
+            }
+            let chosen = due.sorted(by: Self.claimOrder).prefix(params.limit)
+            let lease = Lease(owner: params.owner, expiresAt: params.now.adding(params.leaseDuration))
+            return chosen.map { candidate in
+                var message = candidate
+                // Statuses were filtered above, so the move is always legal.
+                try? message.transition(to: .sending, at: params.now)
+                message.attempts += 1
+                message.lease = lease
+                state.messages[message.id] = message
+                return message
+            }
+        }
+    }
+
+    public func complete(_ completions: [Completion]) async throws -> [Bool] {
+        let results = state.withLock { state in
+            completions.map { completion -> Bool in
+                state.attempts[completion.messageID, default: []].append(completion.attempt)
+                guard var message = state.messages[completion.messageID],
+                      message.status == .sending,
+                      message.lease?.owner == completion.leaseOwner
+                else { return false }
+                message.apply(completion)
+                state.messages[message.id] = message
+                return true
+            }
+        }
+        if completions.contains(where: { if case .retry = $0.resolution { true } else { false } }) {
+            workSignal.signal()
+        }
+        return results
+    }
+
+    public func releaseLeases(owner: String, now: Date) async throws -> Int {
+        let count = state.withLock { state in
+            var count = 0
+            for (id, message) in state.messages where message.status == .sending && message.lease?.owner == owner {
+                state.messages[id] = message.releasingLease(now: now)
+                count += 1
+            }
+            return count
+        }
+        if count > 0 { workSignal.signal() }
+        return count
+    }
+
+    public func cancel(id: MessageID, tenant: TenantID?, now: Date) async throws -> Message {
+        try update(id: id, tenant: tenant) { message in
+            try message.transition(to: .cancelled, at: now)
+            message.cancelledAt = now
+        }
+    }
+
+    public func retry(id: MessageID, tenant: TenantID?, now: Date) async throws -> Message {
+        let message = try update(id: id, tenant: tenant) { message in
+            try message.requeueForManualRetry(now: now)
+        }
+        workSignal.signal()
+        return message
+    }
+
+    public func ping() async throws {}
+
+    // MARK: CredentialStore
+
+    public func insertAPIKey(_ key: StoredAPIKey) async throws {
+        state.withLock { $0.apiKeys[key.hash] = key }
+    }
+
+    public func apiKey(hash: String) async throws -> StoredAPIKey? {
+        state.withLock { $0.apiKeys[hash] }
+    }
+
+    public func apiKeyCount() async throws -> Int {
+        state.withLock { $0.apiKeys.count }
+    }
+
+    public func setting(_ name: String) async throws -> String? {
+        state.withLock { $0.settings[name] }
+    }
+
+    public func insertSettingIfAbsent(_ name: String, value: String) async throws -> String {
+        state.withLock { state in
+            if let existing = state.settings[name] { return existing }
+            state.settings[name] = value
+            return value
+        }
+    }
+
+    // MARK: Helpers
+
+    private func update(
+        id: MessageID,
+        tenant: TenantID?,
+        _ change: (inout Message) throws -> Void
+    ) throws -> Message {
+        try state.withLock { state in
+            guard var message = state.messages[id], tenant == nil || message.tenantID == tenant else {
+                throw StoreError.notFound
+            }
+            do {
+                try change(&message)
+            } catch let error as HeraldError {
+                throw StoreError.illegalTransition(error)
+            }
+            state.messages[id] = message
+            return message
+        }
+    }
+
+    /// Priority first (highest first), then due time, then id for a stable order.
+    static func claimOrder(_ lhs: Message, _ rhs: Message) -> Bool {
+        if lhs.priority != rhs.priority { return lhs.priority > rhs.priority }
+        let lhsDue = lhs.status == .sending ? (lhs.lease?.expiresAt ?? lhs.nextAttemptAt) : lhs.nextAttemptAt
+        let rhsDue = rhs.status == .sending ? (rhs.lease?.expiresAt ?? rhs.nextAttemptAt) : rhs.nextAttemptAt
+        if lhsDue != rhsDue { return lhsDue < rhsDue }
+        return lhs.id < rhs.id
+    }
+}

@@ -1,0 +1,44 @@
+public import Foundation
+public import HeraldCore
+
+extension Message {
+    /// Applies a recorded attempt result; the caller has checked the lease.
+    public mutating func apply(_ completion: Completion) {
+        let now = completion.now
+        // A leased message is `sending`, from which every resolution is legal.
+        try? transition(to: completion.targetStatus, at: now)
+        lease = nil
+        switch completion.resolution {
+        case .sent(let providerMessageID):
+            sentAt = now
+            providerMessageID.map { self.providerMessageID = $0 }
+            lastError = nil
+        case .retry(let at, let error):
+            nextAttemptAt = at
+            lastError = error
+        case .failed(let error):
+            failedAt = now
+            lastError = error
+        }
+    }
+
+    /// The message with its lease returned: queued, due at `now`, the unfinished attempt not counted.
+    public func releasingLease(now: Date) -> Message {
+        var message = self
+        try? message.transition(to: .queued, at: now)
+        message.lease = nil
+        message.attempts = max(0, attempts - 1)
+        message.nextAttemptAt = now
+        return message
+    }
+
+    /// Queues a failed message again with a fresh attempt budget.
+    /// - Throws: ``HeraldError/illegalTransition(from:to:)`` unless the message failed.
+    public mutating func requeueForManualRetry(now: Date) throws(HeraldError) {
+        try transition(to: .queued, at: now)
+        attempts = 0
+        nextAttemptAt = now
+        failedAt = nil
+        lease = nil
+    }
+}

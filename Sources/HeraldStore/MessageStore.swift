@@ -1,0 +1,113 @@
+public import Foundation
+public import HeraldCore
+
+/// Durable state for messages and their delivery log. Every driver (in-memory, SQLite, and
+/// later PostgreSQL) passes the same conformance suite.
+///
+/// Times are always passed in (`now`), never read from the system clock, so tests control them.
+public protocol MessageStore: Sendable {
+    /// Stores new messages, all or none. A draft whose idempotency key its tenant already used
+    /// returns the stored message instead of creating another.
+    /// - Returns: one result per draft, in order.
+    /// - Throws: ``StoreError``.
+    func enqueue(_ messages: [Message]) async throws -> [EnqueueResult]
+
+    /// One message; `tenant` restricts the lookup to that tenant's messages.
+    func message(id: MessageID, tenant: TenantID?) async throws -> Message?
+
+    /// The delivery log of a message, oldest first.
+    func attempts(messageID: MessageID) async throws -> [AttemptRecord]
+
+    /// Takes up to `limit` due messages under a lease: pending ones whose time has come and
+    /// sending ones whose lease expired. Ordered by priority (highest first), then due time.
+    func claim(_ params: ClaimParams) async throws -> [Message]
+
+    /// Records attempt results. Each changes its message only while `leaseOwner` still holds it;
+    /// the attempt record is kept either way.
+    /// - Returns: for each completion, whether the message was still leased and was updated.
+    func complete(_ completions: [Completion]) async throws -> [Bool]
+
+    /// Puts messages leased by `owner` and still sending back in the queue, due at `now`,
+    /// without counting the attempt. Used on shutdown for sends that did not finish.
+    /// - Returns: how many were returned.
+    func releaseLeases(owner: String, now: Date) async throws -> Int
+
+    /// Cancels a scheduled or queued message.
+    /// - Throws: ``StoreError/notFound`` or ``StoreError/illegalTransition(_:)``.
+    func cancel(id: MessageID, tenant: TenantID?, now: Date) async throws -> Message
+
+    /// Queues a failed message again, with a fresh attempt budget.
+    /// - Throws: ``StoreError/notFound`` or ``StoreError/illegalTransition(_:)``.
+    func retry(id: MessageID, tenant: TenantID?, now: Date) async throws -> Message
+
+    /// Checks the database answers.
+    func ping() async throws
+
+    /// Signalled whenever work may have become due: a committed enqueue, a manual retry,
+    /// returned leases. In-process for embedded drivers; fed by `LISTEN/NOTIFY` on PostgreSQL.
+    var workSignal: WorkSignal { get }
+}
+
+/// What ``MessageStore/enqueue(_:)`` did with one message.
+public enum EnqueueResult: Sendable, Hashable {
+    /// Stored as new.
+    case created(Message)
+    /// The tenant already had a message with this idempotency key; here it is, unchanged.
+    case existing(Message)
+
+    /// The stored message either way.
+    public var message: Message {
+        switch self {
+        case .created(let message), .existing(let message): message
+        }
+    }
+}
+
+/// The arguments of a claim.
+public struct ClaimParams: Sendable, Hashable {
+    /// The dispatcher taking the lease.
+    public var owner: String
+    public var limit: Int
+    public var now: Date
+    public var leaseDuration: Duration
+
+    public init(owner: String, limit: Int, now: Date, leaseDuration: Duration) {
+        self.owner = owner
+        self.limit = limit
+        self.now = now
+        self.leaseDuration = leaseDuration
+    }
+}
+
+/// The decided result of one attempt, ready to record.
+public struct Completion: Sendable, Hashable {
+    /// What the message becomes.
+    public enum Resolution: Sendable, Hashable {
+        case sent(providerMessageID: String?)
+        case retry(at: Date, error: String)
+        case failed(error: String)
+    }
+
+    public var messageID: MessageID
+    public var leaseOwner: String
+    public var resolution: Resolution
+    public var attempt: AttemptRecord
+    public var now: Date
+
+    public init(messageID: MessageID, leaseOwner: String, resolution: Resolution, attempt: AttemptRecord, now: Date) {
+        self.messageID = messageID
+        self.leaseOwner = leaseOwner
+        self.resolution = resolution
+        self.attempt = attempt
+        self.now = now
+    }
+
+    /// The status the message moves to.
+    public var targetStatus: MessageStatus {
+        switch resolution {
+        case .sent: .sent
+        case .retry: .queued
+        case .failed: .failed
+        }
+    }
+}

@@ -1,0 +1,41 @@
+public import HeraldCore
+
+/// A store failure, with drivers' own errors translated at the edge.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    private enum Code: String, Sendable {
+        case notFound = "not_found"
+        case illegalTransition = "illegal_transition"
+        case unavailable = "store_unavailable"
+        case corrupt = "store_corrupt"
+    }
+
+    private let kind: Code
+    /// A sentence safe for logs (no message content, no secrets).
+    public let message: String
+
+    /// The stable machine-readable code.
+    public var code: String { kind.rawValue }
+    public var description: String { "\(kind.rawValue): \(message)" }
+
+    /// No such message (for this tenant).
+    public static let notFound = StoreError(kind: .notFound, message: "no such message")
+
+    /// The message's status does not allow the change.
+    public static func illegalTransition(_ error: HeraldError) -> StoreError {
+        StoreError(kind: .illegalTransition, message: error.message)
+    }
+
+    /// The database cannot be reached or is busy beyond its timeout; worth retrying later.
+    public static func unavailable(_ message: String) -> StoreError {
+        StoreError(kind: .unavailable, message: message)
+    }
+
+    /// Stored data could not be read back.
+    public static func corrupt(_ message: String) -> StoreError {
+        StoreError(kind: .corrupt, message: message)
+    }
+
+    public var isNotFound: Bool { kind == .notFound }
+    public var isIllegalTransition: Bool { kind == .illegalTransition }
+    public var isUnavailable: Bool { kind == .unavailable }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import HeraldCore
+import HeraldStore
+
+/// Maps between ``Message`` / ``AttemptRecord`` and their rows.
+enum MessageRow {
+    static let columns = """
+        id, tenant_id, channel, recipient, url, content, payload, metadata, idempotency_key, fingerprint,
+        priority, status, attempts, send_at, next_attempt_at, lease_owner, lease_expires_at,
+        provider_message_id, last_error, created_at, updated_at, sent_at, delivered_at, read_at,
+        failed_at, cancelled_at
+        """
+
+    static let insertSQL = """
+        INSERT INTO messages (\(columns))
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        """
+
+    static func arguments(_ message: Message) -> StatementArguments {
+        [
+            message.id.rawValue, message.tenantID.rawValue, message.channel, message.recipient,
+            message.url, message.content, message.payload.map { String(decoding: $0.encodedData(), as: UTF8.self) },
+            String(decoding: JSONValue.object(message.metadata).encodedData(), as: UTF8.self),
+            message.idempotencyKey, message.fingerprint, message.priority, message.status.rawValue,
+            message.attempts, message.sendAt?.millis, message.nextAttemptAt.millis, message.lease?.owner,
+            message.lease?.expiresAt.millis, message.providerMessageID, message.lastError,
+            message.createdAt.millis, message.updatedAt.millis, message.sentAt?.millis,
+            message.deliveredAt?.millis, message.readAt?.millis, message.failedAt?.millis,
+            message.cancelledAt?.millis,
+        ]
+    }
+
+    static func message(_ row: Row) throws -> Message {
+        let statusText: String = row["status"]
+        guard let status = MessageStatus(rawValue: statusText) else {
+            throw StoreError.corrupt("unknown status \(statusText)")
+        }
+        let metadataText: String = row["metadata"]
+        let payloadText: String? = row["payload"]
+        var message = Message(
+            id: MessageID(unchecked: row["id"]),
+            draft: MessageDraft(
+                tenantID: TenantID(row["tenant_id"]),
+                channel: row["channel"],
+                recipient: row["recipient"],
+                url: row["url"],
+                content: row["content"],
+                payload: payloadText.flatMap { JSONValue.decode(Data($0.utf8)) },
+                metadata: JSONValue.decode(Data(metadataText.utf8))?.objectValue ?? [:],
+                idempotencyKey: row["idempotency_key"],
+                fingerprint: row["fingerprint"],
+                priority: row["priority"],
+                sendAt: Date(millis: row["send_at"])
+            ),
+            now: Date(millis: row["created_at"] as Int64)
+        )
+        message.status = status
+        message.attempts = row["attempts"]
+        message.nextAttemptAt = Date(millis: row["next_attempt_at"] as Int64)
+        if let owner: String = row["lease_owner"], let expires = Date(millis: row["lease_expires_at"]) {
+            message.lease = Lease(owner: owner, expiresAt: expires)
+        }
+        message.providerMessageID = row["provider_message_id"]
+        message.lastError = row["last_error"]
+        message.updatedAt = Date(millis: row["updated_at"] as Int64)
+        message.sentAt = Date(millis: row["sent_at"])
+        message.deliveredAt = Date(millis: row["delivered_at"])
+        message.readAt = Date(millis: row["read_at"])
+        message.failedAt = Date(millis: row["failed_at"])
+        message.cancelledAt = Date(millis: row["cancelled_at"])
+        return message
+    }
+
+    static let insertAttemptSQL = """
+        INSERT INTO attempts (id, message_id, number, started_at, duration_ms, http_status, outcome, error, response_excerpt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    static func arguments(_ attempt: AttemptRecord) -> StatementArguments {
+        [
+            attempt.id.rawValue, attempt.messageID.rawValue, attempt.number, attempt.startedAt.millis,
+            Int64((attempt.duration.seconds * 1000).rounded()), attempt.httpStatus, attempt.outcome.rawValue,
+            attempt.error, attempt.responseExcerpt,
+        ]
+    }
+
+    static func attempt(_ row: Row) throws -> AttemptRecord {
+        let outcomeText: String = row["outcome"]
+        guard let outcome = AttemptOutcome(rawValue: outcomeText) else {
+            throw StoreError.corrupt("unknown attempt outcome \(outcomeText)")
+        }
+        return AttemptRecord(
+            id: AttemptID(unchecked: row["id"]),
+            messageID: MessageID(unchecked: row["message_id"]),
+            number: row["number"],
+            startedAt: Date(millis: row["started_at"] as Int64),
+            duration: .milliseconds(row["duration_ms"] as Int64),
+            httpStatus: row["http_status"],
+            outcome: outcome,
+            error: row["error"],
+            responseExcerpt: row["response_excerpt"]
+        )
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as stored.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+
+    init?(millis: Int64?) {
+        guard let millis else { return nil }
+        self.init(millis: millis)
+    }
+}

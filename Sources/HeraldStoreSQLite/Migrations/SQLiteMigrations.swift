@@ -1,0 +1,11 @@
+import GRDB
+
+/// The schema history, append-only: a released migration is never edited, only followed.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("001_create_messages", migrate: Migration001CreateMessages.migrate)
+        migrator.registerMigration("002_create_credentials", migrate: Migration002CreateCredentials.migrate)
+        return migrator
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import HeraldCore
+
+/// The claim statement: due pending messages and expired leases, best first, leased in one
+/// `UPDATE … RETURNING`. Each inner query walks its partial index in claim order and stops at
+/// the limit, so a claim costs the same with ten queued messages as with ten million.
+enum SQLiteClaim {
+    /// The statuses a claim takes when due, from the core's transition table.
+    static let pendingStatuses = MessageStatus.sources(of: .sending)
+        .filter { $0 != .sending }
+        .map { "'\($0.rawValue)'" }
+        .joined(separator: ", ")
+
+    /// Arguments: owner, lease expiry, now (updated_at), now, limit, now, limit, limit.
+    static let sql = """
+        UPDATE messages
+        SET status = 'sending', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ?
+        WHERE id IN (
+            SELECT id FROM (
+                SELECT * FROM (
+                    SELECT id, priority, next_attempt_at AS due FROM messages
+                    WHERE status IN (\(pendingStatuses)) AND next_attempt_at <= ?
+                    ORDER BY priority DESC, next_attempt_at LIMIT ?)
+                UNION ALL
+                SELECT * FROM (
+                    SELECT id, priority, lease_expires_at AS due FROM messages
+                    WHERE status = 'sending' AND lease_expires_at <= ?
+                    ORDER BY priority DESC, lease_expires_at LIMIT ?)
+            )
+            ORDER BY priority DESC, due LIMIT ?
+        )
+        RETURNING *
+        """
+
+    /// `RETURNING` gives no order; this restores claim order (priority, then id ≈ age).
+    static func order(_ lhs: Message, _ rhs: Message) -> Bool {
+        if lhs.priority != rhs.priority { return lhs.priority > rhs.priority }
+        return lhs.id < rhs.id
+    }
+}

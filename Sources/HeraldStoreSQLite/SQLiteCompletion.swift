@@ -1,0 +1,42 @@
+import GRDB
+import HeraldCore
+import HeraldStore
+
+/// The guarded update that records one attempt result: it changes the message only while the
+/// recording dispatcher still holds its lease.
+enum SQLiteCompletion {
+    static let sql = """
+        UPDATE messages
+        SET status = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
+            sent_at = COALESCE(?, sent_at),
+            provider_message_id = COALESCE(?, provider_message_id),
+            next_attempt_at = COALESCE(?, next_attempt_at),
+            failed_at = COALESCE(?, failed_at),
+            last_error = ?
+        WHERE id = ? AND status = 'sending' AND lease_owner = ?
+        """
+
+    static func arguments(_ completion: Completion) -> StatementArguments {
+        let now = completion.now.millis
+        var sentAt: Int64?
+        var providerID: String?
+        var nextAttempt: Int64?
+        var failedAt: Int64?
+        var error: String?
+        switch completion.resolution {
+        case .sent(let providerMessageID):
+            sentAt = now
+            providerID = providerMessageID
+        case .retry(let at, let reason):
+            nextAttempt = at.millis
+            error = reason
+        case .failed(let reason):
+            failedAt = now
+            error = reason
+        }
+        return [
+            completion.targetStatus.rawValue, now, sentAt, providerID, nextAttempt, failedAt, error,
+            completion.messageID.rawValue, completion.leaseOwner,
+        ]
+    }
+}

@@ -1,0 +1,228 @@
+public import Foundation
+import GRDB
+public import HeraldCore
+public import HeraldStore
+
+/// The default store: one SQLite file in WAL mode, written through GRDB's `DatabasePool`.
+///
+/// Concurrent enqueues and completions are coalesced into shared transactions (group commit),
+/// so the default `synchronous=FULL` — every accepted message on disk before "accepted" — costs
+/// one fsync per batch rather than one per message.
+///
+/// ```swift
+/// let store = try SQLiteStore(configuration: .init(path: "herald.sqlite"))
+/// try store.migrate()
+/// ```
+public final class SQLiteStore: HeraldStore {
+    let pool: DatabasePool
+    public let workSignal = WorkSignal()
+    private let enqueueCommitter: GroupCommitter<[Message], [EnqueueResult]>
+    private let completionCommitter: GroupCommitter<[Completion], [Bool]>
+
+    /// Opens (creating if needed) the database file. Call ``migrate()`` before use.
+    /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened.
+    public init(configuration: SQLiteConfiguration) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout.seconds)
+        let synchronous = configuration.durability.rawValue.uppercased()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        do {
+            pool = try DatabasePool(path: configuration.path, configuration: config)
+        } catch {
+            throw StoreError(translating: error)
+        }
+        let pool = pool
+        enqueueCommitter = GroupCommitter(
+            window: configuration.groupCommitWindow,
+            maxBatch: configuration.groupCommitMaxBatch
+        ) { requests in
+            try await Self.write(pool) { db in try requests.map { try Self.insert($0, db) } }
+        }
+        completionCommitter = GroupCommitter(
+            window: configuration.groupCommitWindow,
+            maxBatch: configuration.groupCommitMaxBatch
+        ) { requests in
+            try await Self.write(pool) { db in try requests.map { try Self.record($0, db) } }
+        }
+    }
+
+    /// Runs the migrations this file has not run yet.
+    /// - Throws: ``StoreError`` when the schema cannot be brought up to date.
+    public func migrate() throws {
+        do {
+            try SQLiteMigrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError(translating: error)
+        }
+    }
+
+    public func enqueue(_ messages: [Message]) async throws -> [EnqueueResult] {
+        guard !messages.isEmpty else { return [] }
+        let results = try await enqueueCommitter.submit(messages)
+        workSignal.signal()
+        return results
+    }
+
+    public func message(id: MessageID, tenant: TenantID?) async throws -> Message? {
+        try await read { db in try Self.fetchMessage(id: id, tenant: tenant, db) }
+    }
+
+    public func attempts(messageID: MessageID) async throws -> [AttemptRecord] {
+        try await read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM attempts WHERE message_id = ? ORDER BY number, started_at"),
+                arguments: [messageID.rawValue]
+            ).map(MessageRow.attempt)
+        }
+    }
+
+    public func claim(_ params: ClaimParams) async throws -> [Message] {
+        guard params.limit > 0 else { return [] }
+        let claimed = try await Self.write(pool) { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: SQLiteClaim.sql),
+                arguments: [
+                    params.owner, params.now.adding(params.leaseDuration).millis, params.now.millis,
+                    params.now.millis, params.limit, params.now.millis, params.limit, params.limit,
+                ]
+            ).map(MessageRow.message)
+        }
+        return claimed.sorted(by: SQLiteClaim.order)
+    }
+
+    public func complete(_ completions: [Completion]) async throws -> [Bool] {
+        guard !completions.isEmpty else { return [] }
+        return try await completionCommitter.submit(completions)
+    }
+
+    public func releaseLeases(owner: String, now: Date) async throws -> Int {
+        let count = try await Self.write(pool) { db in
+            try db.execute(
+                sql: """
+                    UPDATE messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
+                        attempts = MAX(attempts - 1, 0), next_attempt_at = ?, updated_at = ?
+                    WHERE status = 'sending' AND lease_owner = ?
+                    """,
+                arguments: [now.millis, now.millis, owner]
+            )
+            return db.changesCount
+        }
+        if count > 0 { workSignal.signal() }
+        return count
+    }
+
+    public func cancel(id: MessageID, tenant: TenantID?, now: Date) async throws -> Message {
+        try await update(id: id, tenant: tenant) { message in
+            try message.transition(to: .cancelled, at: now)
+            message.cancelledAt = now
+        }
+    }
+
+    public func retry(id: MessageID, tenant: TenantID?, now: Date) async throws -> Message {
+        let message = try await update(id: id, tenant: tenant) { message in
+            try message.requeueForManualRetry(now: now)
+        }
+        workSignal.signal()
+        return message
+    }
+
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: - Transactions
+
+    /// Reads in a snapshot, translating GRDB errors.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError(translating: error)
+        }
+    }
+
+    /// Writes in one transaction, translating GRDB errors.
+    static func write<T: Sendable>(
+        _ pool: DatabasePool,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreError(translating: error)
+        }
+    }
+
+    /// Reads a message, applies a core life-cycle change, and writes it back, in one transaction.
+    private func update(
+        id: MessageID,
+        tenant: TenantID?,
+        _ change: @escaping @Sendable (inout Message) throws -> Void
+    ) async throws -> Message {
+        try await Self.write(pool) { db in
+            guard var message = try Self.fetchMessage(id: id, tenant: tenant, db) else { throw StoreError.notFound }
+            let before = message.status
+            do {
+                try change(&message)
+            } catch let error as HeraldError {
+                throw StoreError.illegalTransition(error)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = ?,
+                        lease_expires_at = ?, updated_at = ?, failed_at = ?, cancelled_at = ?
+                    WHERE id = ? AND status = ?
+                    """,
+                arguments: [
+                    message.status.rawValue, message.attempts, message.nextAttemptAt.millis, message.lease?.owner,
+                    message.lease?.expiresAt.millis, message.updatedAt.millis, message.failedAt?.millis,
+                    message.cancelledAt?.millis, id.rawValue, before.rawValue,
+                ]
+            )
+            return message
+        }
+    }
+
+    // MARK: - Statements
+
+    static func fetchMessage(id: MessageID, tenant: TenantID?, _ db: Database) throws -> Message? {
+        let row: Row?
+        if let tenant {
+            row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ? AND tenant_id = ?"),
+                arguments: [id.rawValue, tenant.rawValue]
+            )
+        } else {
+            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id.rawValue])
+        }
+        return try row.map(MessageRow.message)
+    }
+
+    private static func insert(_ messages: [Message], _ db: Database) throws -> [EnqueueResult] {
+        let statement = try db.cachedStatement(sql: MessageRow.insertSQL)
+        return try messages.map { message in
+            try statement.execute(arguments: MessageRow.arguments(message))
+            if db.changesCount > 0 { return .created(message) }
+            // The tenant already used this idempotency key: answer with the original.
+            guard let key = message.idempotencyKey,
+                  let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM messages WHERE tenant_id = ? AND idempotency_key = ?"),
+                    arguments: [message.tenantID.rawValue, key]
+                  )
+            else { throw StoreError.corrupt("insert of \(message.id) changed nothing") }
+            return .existing(try MessageRow.message(row))
+        }
+    }
+
+    private static func record(_ completions: [Completion], _ db: Database) throws -> [Bool] {
+        let insertAttempt = try db.cachedStatement(sql: MessageRow.insertAttemptSQL)
+        let update = try db.cachedStatement(sql: SQLiteCompletion.sql)
+        return try completions.map { completion in
+            try insertAttempt.execute(arguments: MessageRow.arguments(completion.attempt))
+            try update.execute(arguments: SQLiteCompletion.arguments(completion))
+            return db.changesCount > 0
+        }
+    }
+}

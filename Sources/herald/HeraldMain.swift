@@ -1,0 +1,10 @@
+import ArgumentParser
+import HeraldCLI
+
+/// The `herald` executable.
+@main
+struct HeraldMain {
+    static func main() async {
+        await HeraldCommand.main()
+    }
+}
