@@ -17,7 +17,7 @@ public enum DurationText {
 
     /// Parses a comma-separated list such as `1s,5s,30s`; `nil` when any item is not a duration.
     public static func parseList(_ text: String) -> [Duration]? {
-        let items = text.split(separator: ",").map { String($0) }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
         guard !items.isEmpty else { return nil }
         var result: [Duration] = []
         for item in items {

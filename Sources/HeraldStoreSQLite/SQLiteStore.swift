@@ -25,11 +25,11 @@ public final class SQLiteStore: HeraldStore {
         var config = Configuration()
         config.busyMode = .timeout(configuration.busyTimeout.seconds)
         let synchronous = configuration.durability.rawValue.uppercased()
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
         do {
             pool = try DatabasePool(path: configuration.path, configuration: config)
+            // Set on the single writer connection after the pool switched it to WAL, which
+            // resets `synchronous` to SQLite's WAL default (NORMAL) on this platform.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         } catch {
             throw StoreError(translating: error)
         }
