@@ -14,8 +14,10 @@ struct MessageIntake: Sendable {
         case replayed(Message)
     }
 
-    func accept(_ request: CreateMessageRequest, headerIdempotencyKey: String?, tenant: TenantID) async throws -> Accepted {
-        let draft = try draft(from: request, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant)
+    func accept(_ body: [String: JSONValue], headerIdempotencyKey: String?, tenant: TenantID) async throws -> Accepted {
+        var problems: [FieldProblem] = []
+        let request = CreateMessageRequest(body, problems: &problems)
+        let draft = try draft(from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant)
         let now = dependencies.clock.now()
         let message = Message(id: .generate(at: now), draft: draft, now: now)
         let result = try await dependencies.store.enqueue([message])[0]
@@ -28,10 +30,16 @@ struct MessageIntake: Sendable {
         }
     }
 
-    /// Validates a request into a draft, collecting every problem before answering.
+    /// Validates a request into a draft, collecting every problem (those found while reading
+    /// the body included) before answering.
     /// - Throws: ``APIError`` 422 listing each field problem.
-    func draft(from request: CreateMessageRequest, headerIdempotencyKey: String?, tenant: TenantID) throws -> MessageDraft {
-        var problems: [FieldProblem] = []
+    func draft(
+        from request: CreateMessageRequest,
+        problems readProblems: [FieldProblem],
+        headerIdempotencyKey: String?,
+        tenant: TenantID
+    ) throws -> MessageDraft {
+        var problems = readProblems
         let limits = dependencies.limits
         let channelName = request.channel ?? "webhook"
         let channel = dependencies.channels[channelName]

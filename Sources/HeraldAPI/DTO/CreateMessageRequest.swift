@@ -1,9 +1,9 @@
 import Foundation
 import HeraldCore
 
-/// The body of `POST /api/v1/messages`. Every field is optional here; ``MessageIntake`` decides
-/// what is required, so each problem gets its own field-level answer.
-struct CreateMessageRequest: Decodable, Sendable {
+/// The body of `POST /api/v1/messages`, read field by field so that every wrong type is reported
+/// at once with its field name. ``MessageIntake`` then decides what is required.
+struct CreateMessageRequest: Sendable {
     var channel: String?
     var to: String?
     var url: String?
@@ -14,9 +14,61 @@ struct CreateMessageRequest: Decodable, Sendable {
     var sendAt: String?
     var priority: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case channel, to, url, content, payload, metadata, priority
-        case idempotencyKey = "idempotency_key"
-        case sendAt = "send_at"
+    /// Reads the known fields of `object`, adding a problem for each one of the wrong type.
+    init(_ object: [String: JSONValue], problems: inout [FieldProblem]) {
+        var reader = FieldReader(object: object)
+        channel = reader.string("channel")
+        to = reader.string("to")
+        url = reader.string("url")
+        content = reader.string("content")
+        payload = reader.value("payload")
+        metadata = reader.value("metadata")
+        idempotencyKey = reader.string("idempotency_key")
+        sendAt = reader.string("send_at")
+        priority = reader.integer("priority")
+        problems += reader.problems
+    }
+}
+
+/// Typed reads from a JSON object; `null` counts as absent.
+struct FieldReader {
+    let object: [String: JSONValue]
+    var prefix = ""
+    private(set) var problems: [FieldProblem] = []
+
+    init(object: [String: JSONValue], prefix: String = "") {
+        self.object = object
+        self.prefix = prefix
+    }
+
+    mutating func string(_ name: String) -> String? {
+        switch object[name] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default:
+            wrongType(name, "a string")
+            return nil
+        }
+    }
+
+    mutating func integer(_ name: String) -> Int? {
+        switch object[name] {
+        case nil, .null?: return nil
+        case .number(let value)? where value.rounded() == value && abs(value) < 1e15: return Int(value)
+        default:
+            wrongType(name, "a whole number")
+            return nil
+        }
+    }
+
+    func value(_ name: String) -> JSONValue? {
+        switch object[name] {
+        case nil, .null?: nil
+        case let value?: value
+        }
+    }
+
+    private mutating func wrongType(_ name: String, _ expected: String) {
+        problems.append(FieldProblem(field: prefix + name, code: "wrong_type", problem: "must be \(expected)"))
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// An in-process HTTP endpoint on an ephemeral port that records each request and answers
+/// with scripted responses, in order (the last one repeats).
+final class RecordingReceiver: Sendable {
+    struct Recorded: Sendable {
+        var path: String
+        var headers: HTTPFields
+        var body: Data
+    }
+
+    struct Answer: Sendable {
+        var status: HTTPResponse.Status = .ok
+        var headers: HTTPFields = [:]
+        var body: String = ""
+        var delay: Duration = .zero
+    }
+
+    private let recorded = Mutex<[Recorded]>([])
+    private let answers: Mutex<[Answer]>
+
+    init(answers: [Answer] = [Answer()]) {
+        self.answers = Mutex(answers)
+    }
+
+    var requests: [Recorded] { recorded.withLock { $0 } }
+
+    /// Runs the receiver while `body` runs, passing it the base URL.
+    func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("/") { request, _ in try await self.answer(request) }
+        router.post("**") { request, _ in try await self.answer(request) }
+        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
+            logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            let serviceGroup = ServiceGroup(services: [app], logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
+            group.addTask {
+                try await serviceGroup.run()
+                return nil
+            }
+            var iterator = portStream.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let result = try await body("http://127.0.0.1:\(port)")
+            await serviceGroup.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        }
+    }
+
+    private func answer(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        recorded.withLock { $0.append(Recorded(path: request.uri.path, headers: request.headers, body: Data(body.readableBytesView))) }
+        let answer = answers.withLock { answers in answers.count > 1 ? answers.removeFirst() : answers[0] }
+        if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
+        return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+    }
+}

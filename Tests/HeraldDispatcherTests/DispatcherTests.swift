@@ -1,0 +1,243 @@
+import Foundation
+import HeraldCore
+import HeraldDispatcher
+import HeraldStore
+import HeraldTestSupport
+import Logging
+import ServiceLifecycle
+import Testing
+
+struct DispatcherTests {
+    static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func message(_ clock: any WallClock) -> Message {
+        Message(id: .generate(at: clock.now()), draft: MessageDraft(channel: "scripted", content: "hi"), now: clock.now())
+    }
+
+    /// Runs the dispatcher under a service group while `body` runs, then shuts it down gracefully.
+    static func running<T: Sendable>(_ dispatcher: Dispatcher, _ body: () async throws -> T) async throws -> T {
+        let group = ServiceGroup(services: [dispatcher], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let result = try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
+    }
+
+    static func status(_ store: InMemoryStore, _ id: MessageID) async throws -> MessageStatus? {
+        try await store.message(id: id, tenant: nil)?.status
+    }
+
+    @Test func deliversAndRecordsTheAttempt() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        let message = Self.message(clock)
+        _ = try await store.enqueue([message])
+        try await Self.running(dispatcher) {
+            let held1 = try await eventually { try await Self.status(store, message.id) == .sent }
+            #expect(held1)
+        }
+        let stored = try #require(try await store.message(id: message.id, tenant: nil))
+        #expect(stored.providerMessageID == "p-1")
+        let attempts = try await store.attempts(messageID: message.id)
+        #expect(attempts.map(\.number) == [1])
+        #expect(attempts.map(\.outcome) == [.sent])
+        #expect(attempts.first?.httpStatus == 200)
+    }
+
+    @Test func wakesOnNewWorkWithoutWaitingForThePoll() async throws {
+        // The manual clock never moves, so only the store's signal can wake the dispatcher.
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(pollInterval: .seconds(3600)), clock: clock, logger: Self.logger
+        )
+        try await Self.running(dispatcher) {
+            let held2 = await eventually { clock.sleeperCount > 0 }
+            #expect(held2, "the dispatcher should be idle, waiting")
+            let message = Self.message(clock)
+            _ = try await store.enqueue([message])
+            let held3 = try await eventually(timeout: .seconds(5)) { try await Self.status(store, message.id) == .sent }
+            #expect(held3)
+        }
+    }
+
+    @Test func retriesAfterThePolicyDelayThenSucceeds() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let policy = try RetryPolicy.explicit([.seconds(10)], jitter: 0)
+        let channel = ScriptedChannel(script: [.retry(reason: "HTTP 503", after: nil), .sent(providerMessageID: nil)], retryPolicy: policy)
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        let message = Self.message(clock)
+        _ = try await store.enqueue([message])
+        try await Self.running(dispatcher) {
+            let held4 = try await eventually { try await store.message(id: message.id, tenant: nil)?.lastError == "HTTP 503" }
+            #expect(held4)
+            let waiting = try #require(try await store.message(id: message.id, tenant: nil))
+            #expect(waiting.status == .queued)
+            #expect(waiting.nextAttemptAt == clock.now().addingTimeInterval(10))
+            clock.advance(by: .seconds(9))
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(channel.sends.count == 1)
+            clock.advance(by: .seconds(1))
+            let held5 = try await eventually { try await Self.status(store, message.id) == .sent }
+            #expect(held5)
+        }
+        #expect(channel.sends.map(\.1) == [1, 2])
+        #expect(try await store.attempts(messageID: message.id).map(\.outcome) == [.retry, .sent])
+    }
+
+    @Test func retryAfterFromTheProviderSetsTheNextAttempt() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(script: [.retry(reason: "HTTP 429", after: .seconds(120))], retryPolicy: try .explicit([.seconds(1)], jitter: 0))
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        let message = Self.message(clock)
+        _ = try await store.enqueue([message])
+        try await Self.running(dispatcher) {
+            let held6 = try await eventually { try await store.message(id: message.id, tenant: nil)?.lastError == "HTTP 429" }
+            #expect(held6)
+        }
+        #expect(try await store.message(id: message.id, tenant: nil)?.nextAttemptAt == clock.now().addingTimeInterval(120))
+    }
+
+    @Test func givesUpWhenAttemptsAreExhausted() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(script: [.retry(reason: "HTTP 500", after: nil)], retryPolicy: try .explicit([.seconds(1)], jitter: 0))
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        let message = Self.message(clock)
+        _ = try await store.enqueue([message])
+        try await Self.running(dispatcher) {
+            let held7 = try await eventually { channel.sends.count == 1 }
+            #expect(held7)
+            let held8 = try await eventually { try await Self.status(store, message.id) == .queued }
+            #expect(held8)
+            clock.advance(by: .seconds(1))
+            let held9 = try await eventually { try await Self.status(store, message.id) == .failed }
+            #expect(held9)
+        }
+        let stored = try #require(try await store.message(id: message.id, tenant: nil))
+        #expect(stored.lastError == "gave up after 2 attempts: HTTP 500")
+        #expect(try await store.attempts(messageID: message.id).map(\.outcome) == [.retry, .failed])
+    }
+
+    @Test func aPermanentFailureFailsAtOnce() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(script: [.failed(reason: "HTTP 410")], retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        let message = Self.message(clock)
+        _ = try await store.enqueue([message])
+        try await Self.running(dispatcher) {
+            let held10 = try await eventually { try await Self.status(store, message.id) == .failed }
+            #expect(held10)
+        }
+        #expect(channel.sends.count == 1)
+        #expect(try await store.message(id: message.id, tenant: nil)?.lastError == "HTTP 410")
+    }
+
+    @Test func neverExceedsItsConcurrency() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault, gateOpen: false)
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(concurrency: 3), clock: clock, logger: Self.logger
+        )
+        let messages = (0..<10).map { _ in Self.message(clock) }
+        _ = try await store.enqueue(messages)
+        try await Self.running(dispatcher) {
+            let held11 = await eventually { channel.active == 3 }
+            #expect(held11)
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(channel.active == 3)
+            #expect(dispatcher.inFlight == 3)
+            channel.openGate()
+            for message in messages {
+                let held12 = try await eventually { try await Self.status(store, message.id) == .sent }
+                #expect(held12)
+            }
+        }
+        #expect(channel.maxActive == 3)
+        #expect(channel.sends.count == 10)
+    }
+
+    @Test func pauseStopsClaimingAndResumeContinues() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(startPaused: true), clock: clock, logger: Self.logger
+        )
+        #expect(dispatcher.isPaused)
+        #expect(dispatcher.pause() == false)
+        let message = Self.message(clock)
+        _ = try await store.enqueue([message])
+        try await Self.running(dispatcher) {
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await Self.status(store, message.id) == .queued)
+            #expect(dispatcher.resume() == true)
+            let held13 = try await eventually { try await Self.status(store, message.id) == .sent }
+            #expect(held13)
+            #expect(dispatcher.resume() == false)
+        }
+    }
+
+    @Test func shutdownLetsInFlightSendsFinish() async throws {
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault, gateOpen: false)
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(shutdownGrace: .seconds(30)), logger: Self.logger
+        )
+        let message = Self.message(SystemWallClock())
+        _ = try await store.enqueue([message])
+        let group = ServiceGroup(services: [dispatcher], logger: Self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let held14 = await eventually { channel.active == 1 }
+            #expect(held14)
+            await group.triggerGracefulShutdown()
+            try await Task.sleep(for: .milliseconds(100))
+            channel.openGate()
+            try await tasks.waitForAll()
+        }
+        #expect(try await Self.status(store, message.id) == .sent)
+    }
+
+    @Test func shutdownPastTheGraceReturnsUnfinishedMessagesToTheQueue() async throws {
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault, gateOpen: false)
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(shutdownGrace: .milliseconds(200)), logger: Self.logger
+        )
+        let message = Self.message(SystemWallClock())
+        _ = try await store.enqueue([message])
+        let group = ServiceGroup(services: [dispatcher], logger: Self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let held15 = await eventually { channel.active == 1 }
+            #expect(held15)
+            await group.triggerGracefulShutdown()
+            // The gate stays shut: the send is abandoned at the end of the grace period...
+            let held16 = try await eventually { try await Self.status(store, message.id) == .queued }
+            #expect(held16)
+            channel.openGate()
+            try await tasks.waitForAll()
+        }
+        // ...and the message is back in the queue, the unfinished attempt not counted.
+        let stored = try #require(try await store.message(id: message.id, tenant: nil))
+        #expect(stored.status == .queued)
+        #expect(stored.attempts == 0)
+        #expect(stored.lease == nil)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import HeraldCore
+import Synchronization
+
+/// A channel for dispatcher tests: answers each send from a script (the last answer repeats),
+/// can hold sends at a gate, and records how many ran at once.
+final class ScriptedChannel: Channel {
+    let name = "scripted"
+    let retryPolicy: RetryPolicy
+
+    private struct State {
+        var script: [DeliveryOutcome]
+        var sends: [(MessageID, Int)] = []
+        var active = 0
+        var maxActive = 0
+        var gateOpen: Bool
+        var gateWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(script: [DeliveryOutcome] = [.sent(providerMessageID: "p-1")], retryPolicy: RetryPolicy, gateOpen: Bool = true) {
+        self.retryPolicy = retryPolicy
+        self.state = Mutex(State(script: script, gateOpen: gateOpen))
+    }
+
+    var sends: [(MessageID, Int)] { state.withLock { $0.sends } }
+    var active: Int { state.withLock { $0.active } }
+    var maxActive: Int { state.withLock { $0.maxActive } }
+
+    func openGate() {
+        let waiters = state.withLock { state in
+            state.gateOpen = true
+            defer { state.gateWaiters = [] }
+            return state.gateWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func prepare(_ draft: MessageDraft) throws(HeraldError) -> MessageDraft { draft }
+
+    func send(_ message: Message, attempt: Int) async -> DeliveryReport {
+        let outcome = state.withLock { state in
+            state.sends.append((message.id, attempt))
+            state.active += 1
+            state.maxActive = max(state.maxActive, state.active)
+            return state.script.count > 1 ? state.script.removeFirst() : state.script[0]
+        }
+        // Like a real HTTP send, a held send gives up when its task is cancelled.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let open = state.withLock { state in
+                    if !state.gateOpen && !Task.isCancelled { state.gateWaiters.append(continuation) }
+                    return state.gateOpen || Task.isCancelled
+                }
+                if open { continuation.resume() }
+            }
+        } onCancel: {
+            openGate()
+        }
+        state.withLock { $0.active -= 1 }
+        let status: Int? = switch outcome {
+        case .sent: 200
+        case .retry: 503
+        case .failed: 400
+        }
+        return DeliveryReport(outcome: outcome, httpStatus: status)
+    }
+}

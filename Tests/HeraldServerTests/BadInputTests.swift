@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import HeraldCore
+import HeraldStore
+import HeraldTestSupport
+import HummingbirdTesting
+import Testing
+
+/// Every bad input gets a 4xx with a stable code and a message a person can act on.
+struct BadInputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var json: String
+        var status: HTTPResponse.Status
+        var code: String
+        var fields: [String] = []
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "truncated JSON", json: #"{"url": "https://x.test", "content": "#, status: .badRequest, code: "invalid_json"),
+        Case(name: "not JSON", json: "hello", status: .badRequest, code: "invalid_json"),
+        Case(name: "empty body", json: "", status: .badRequest, code: "invalid_json"),
+        Case(name: "array body", json: "[1,2]", status: .badRequest, code: "invalid_json"),
+        Case(name: "number for url", json: #"{"url": 5, "content": "x"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["url"]),
+        Case(name: "string for priority", json: #"{"url": "https://x.test", "content": "x", "priority": "high"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["priority"]),
+        Case(name: "fractional priority", json: #"{"url": "https://x.test", "content": "x", "priority": 1.5}"#, status: .unprocessableContent, code: "validation_failed", fields: ["priority"]),
+        Case(name: "priority out of range", json: #"{"url": "https://x.test", "content": "x", "priority": 1000}"#, status: .unprocessableContent, code: "validation_failed", fields: ["priority"]),
+        Case(name: "unknown channel", json: #"{"channel": "pigeon", "content": "x"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["channel"]),
+        Case(name: "missing url", json: #"{"content": "x"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["url"]),
+        Case(name: "bad url", json: #"{"url": "not a url", "content": "x"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["url"]),
+        Case(name: "ftp url", json: #"{"url": "ftp://x.test/a", "content": "x"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["url"]),
+        Case(name: "nothing to send", json: #"{"url": "https://x.test"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["content"]),
+        Case(name: "payload not an object", json: #"{"url": "https://x.test", "payload": [1]}"#, status: .unprocessableContent, code: "validation_failed", fields: ["payload"]),
+        Case(name: "metadata not an object", json: #"{"url": "https://x.test", "content": "x", "metadata": "m"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["metadata"]),
+        Case(name: "bad send_at", json: #"{"url": "https://x.test", "content": "x", "send_at": "tomorrow"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["send_at"]),
+        Case(name: "empty idempotency key", json: #"{"url": "https://x.test", "content": "x", "idempotency_key": ""}"#, status: .unprocessableContent, code: "validation_failed", fields: ["idempotency_key"]),
+        Case(name: "null content type", json: #"{"url": "https://x.test", "content": null, "to": 7}"#, status: .unprocessableContent, code: "validation_failed", fields: ["to"]),
+        Case(name: "several problems at once", json: #"{"url": "https://x.test", "content": "x", "priority": 999, "send_at": "soon"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["send_at", "priority"]),
+    ]
+
+    @Test(arguments: cases)
+    func badBodies(_ testCase: Case) async throws {
+        let harness = APITestHarness()
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages", json: testCase.json)
+            #expect(status == testCase.status)
+            #expect(body["error"] == .string(testCase.code))
+            #expect(body["message"]?.stringValue?.isEmpty == false)
+            if !testCase.fields.isEmpty {
+                guard case .array(let details)? = body["details"] else {
+                    Issue.record("no details in \(body)")
+                    return
+                }
+                #expect(details.compactMap { $0["field"]?.stringValue } == testCase.fields)
+            }
+        }
+        // Nothing was stored.
+        #expect(try await harness.store.claim(.init(owner: "x", limit: 10, now: harness.clock.now(), leaseDuration: .seconds(1))).isEmpty)
+    }
+
+    @Test func invalidJSONSaysWhere() async throws {
+        try await APITestHarness().test { client in
+            let (_, body, _) = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://x.test",, "content": "x"}"#)
+            let message = try #require(body["message"]?.stringValue)
+            #expect(message.contains("line 1"), "\(message)")
+        }
+    }
+
+    @Test func oversizedBodiesGet413() async throws {
+        try await APITestHarness().test { client in
+            let big = #"{"url":"https://x.test","content":""# + String(repeating: "x", count: 10_000) + #""}"#
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages", json: big)
+            #expect(status == .contentTooLarge)
+            #expect(body["error"] == .string("body_too_large"))
+        }
+    }
+
+    @Test func nonJSONContentTypeGets415() async throws {
+        try await APITestHarness().test { client in
+            let (status, body, _) = try await client.call(
+                .post, "/api/v1/messages", json: #"{"url":"https://x.test","content":"x"}"#,
+                headers: [.contentType: "text/plain"]
+            )
+            #expect(status == .unsupportedMediaType)
+            #expect(body["error"] == .string("unsupported_media_type"))
+        }
+    }
+
+    @Test func unknownIDsAndRoutesGet404InTheSameShape() async throws {
+        try await APITestHarness().test { client in
+            for uri in ["/api/v1/messages/msg_01M83RP5KF8SXN585PSSR22MT4", "/api/v1/messages/not-an-id", "/api/v1/messages/msg_01M83RP5KF8SXN585PSSR22MT4/attempts", "/nowhere"] {
+                let (status, body, _) = try await client.call(.get, uri)
+                #expect(status == .notFound, "\(uri)")
+                #expect(body["error"] == .string("not_found"), "\(uri)")
+            }
+        }
+    }
+}
