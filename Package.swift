@@ -157,10 +157,23 @@ let package = Package(
             dependencies: [
                 "HeraldServer",
                 "HeraldAPI",
-                "HeraldCLI",
-                "HeraldSink",
+                "HeraldChannels",
+                "HeraldStore",
+                "HeraldStoreSQLite",
                 "HeraldTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeraldProcessTests",
+            dependencies: [
+                "herald",
+                "HeraldSink",
+                "HeraldCore",
+                "HeraldTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,116 @@
+import Foundation
+import HeraldCore
+import HeraldChannels
+import HeraldServer
+import HeraldStoreSQLite
+import HeraldTestSupport
+import Testing
+
+struct ConfigurationLoaderTests {
+    static func write(_ yaml: String) throws -> String {
+        let path = try TemporaryDirectory.make().appendingPathComponent("herald.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultsRunOutOfTheBox() throws {
+        let configuration = try ConfigurationLoader(file: nil, environment: [:]).load()
+        #expect(configuration.app.port == 8080)
+        #expect(configuration.database.path == "herald.sqlite")
+        #expect(configuration.database.durability == .full)
+        #expect(configuration.dispatcher.leaseDuration == .seconds(30))
+        #expect(try configuration.retryPolicy() == .webhookDefault)
+        _ = try configuration.dispatcherConfiguration()
+    }
+
+    @Test func yamlThenEnvironmentThenFlags() throws {
+        let path = try Self.write("""
+            app:
+              port: 9000
+              environment: staging
+            database:
+              path: from-yaml.sqlite
+            dispatcher:
+              concurrency: 10
+              lease_duration: 45s
+            retry:
+              schedule: [1s, 5s]
+            webhook:
+              url: https://yaml.test/hook
+              headers:
+                X-Team: payments
+              endpoints:
+                - url_prefix: https://partner.test/
+                  secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                  bearer_token: partner-token
+            """)
+        let environment = [
+            "HERALD_PORT": "9100",
+            "HERALD_DISPATCH_CONCURRENCY": "20",
+            "HERALD_RETRY_SCHEDULE": "1s,5s,30s",
+            "HERALD_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "HERALD_LEASE_DURATION": "1m",
+        ]
+        let configuration = try ConfigurationLoader(file: path, environment: environment, overrides: [("app.port", "9200")]).load()
+        #expect(configuration.app.port == 9200)
+        #expect(configuration.app.environment == "staging")
+        #expect(configuration.database.path == "from-yaml.sqlite")
+        #expect(configuration.dispatcher.concurrency == 20)
+        #expect(configuration.dispatcher.leaseDuration == .seconds(60))
+        #expect(configuration.retry.schedule == [.seconds(1), .seconds(5), .seconds(30)])
+        #expect(try configuration.retryPolicy().maxAttempts == 4)
+        #expect(configuration.webhook.url == "https://yaml.test/hook")
+        #expect(configuration.webhook.secret == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        #expect(configuration.webhook.headers == ["X-Team": "payments"])
+        #expect(configuration.webhook.endpoints.first?.settings.bearerToken == "partner-token")
+    }
+
+    @Test func canonicalEnvironmentNamesWork() throws {
+        let configuration = try ConfigurationLoader(file: nil, environment: [
+            "HERALD_APP_PORT": "7000", "HERALD_DATABASE_DURABILITY": "normal", "HERALD_DISPATCHER_BATCH_SIZE": "5",
+        ]).load()
+        #expect(configuration.app.port == 7000)
+        #expect(configuration.database.durability == .normal)
+        #expect(configuration.dispatcher.batchSize == 5)
+    }
+
+    @Test func exponentialStrategyUsesTheFormulaKeys() throws {
+        let configuration = try ConfigurationLoader(file: nil, environment: [
+            "HERALD_RETRY_STRATEGY": "exponential", "HERALD_RETRY_INITIAL_DELAY": "1s",
+            "HERALD_RETRY_MAX_DELAY": "30s", "HERALD_RETRY_MAX_ATTEMPTS": "4",
+        ]).load()
+        #expect(try configuration.retryPolicy() == .chatDefault)
+    }
+
+    @Test(arguments: [
+        ["HERALD_PORT": "eighty"],
+        ["HERALD_PORT": "70000"],
+        ["HERALD_LEASE_DURATION": "forever"],
+        ["HERALD_RETRY_SCHEDULE": "1s,,2s"],
+        ["HERALD_DATABASE_DURABILITY": "sometimes"],
+        ["HERALD_DISPATCH_CONCURRENCY": "0"],
+        ["HERALD_DISPATCHER_PAUSED": "maybe"],
+        ["HERALD_LOG_LEVEL": "loud"],
+    ])
+    func badValuesAreNamed(environment: [String: String]) {
+        do {
+            _ = try ConfigurationLoader(file: nil, environment: environment).load()
+            Issue.record("accepted \(environment)")
+        } catch {
+            #expect(error.code == "invalid_configuration")
+            #expect(error.message.contains(environment.values.first!))
+        }
+    }
+
+    @Test func unknownYAMLKeysAreRefused() throws {
+        let path = try Self.write("app:\n  prot: 9000\n")
+        #expect(throws: HeraldError.invalidConfiguration("\(path): unknown setting 'app.prot'")) {
+            try ConfigurationLoader(file: path, environment: [:]).load()
+        }
+    }
+
+    @Test func aLeaseShorterThanTheTimeoutIsRefused() throws {
+        let configuration = try ConfigurationLoader(file: nil, environment: ["HERALD_LEASE_DURATION": "5s", "HERALD_WEBHOOK_TIMEOUT": "10s"]).load()
+        #expect(throws: HeraldError.self) { try configuration.dispatcherConfiguration() }
+    }
+}
