@@ -1,4 +1,3 @@
-import Foundation
 public import HTTPTypes
 public import Hummingbird
 public import HeraldCore
@@ -29,7 +28,11 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = JSONResponse.make(status: status, body: ErrorBody(error: code, message: message, details: details))
+        var body: [String: JSONValue] = ["error": .string(code), "message": .string(message)]
+        if !details.isEmpty {
+            body["details"] = .array(details.map { .object(["field": .string($0.field), "code": .string($0.code), "problem": .string($0.problem)]) })
+        }
+        var response = JSONResponse.make(status: status, json: .object(body))
         for field in headers { response.headers.append(field) }
         return response
     }
@@ -76,24 +79,4 @@ public struct APIError: HTTPResponseError, Sendable {
         message: "the database is not answering; nothing was stored, try again shortly",
         headers: [.retryAfter: "1"]
     )
-}
-
-/// The JSON body of every error answer.
-struct ErrorBody: Encodable {
-    var error: String
-    var message: String
-    var details: [FieldProblem]
-
-    enum CodingKeys: String, CodingKey {
-        case error, message, details
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(error, forKey: .error)
-        try container.encode(message, forKey: .message)
-        if !details.isEmpty {
-            try container.encode(details.map { ["field": $0.field, "code": $0.code, "problem": $0.problem] }, forKey: .details)
-        }
-    }
 }

@@ -23,7 +23,7 @@ public struct APIKeyAuthenticator: Sendable {
         if let configuredKeyDigest, Self.constantTimeEqual(digest, configuredKeyDigest) {
             return .default
         }
-        return try await store.apiKey(hash: Self.hex(digest))?.tenantID
+        return try await store.apiKey(hash: Hex.encode(digest))?.tenantID
     }
 
     /// A new key (`hk_` + 32 random bytes, base32) and the record to store for it.
@@ -44,11 +44,7 @@ public struct APIKeyAuthenticator: Sendable {
 
     /// Hex SHA-256 of a key, as stored.
     public static func digestHex(of key: String) -> String {
-        hex(Data(SHA256.hash(data: Data(key.utf8))))
-    }
-
-    private static func hex(_ data: Data) -> String {
-        data.map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(key.utf8)))
     }
 
     private static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {

@@ -1,23 +1,15 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
+import HeraldCore
 import NIOCore
 
-/// Builds JSON answers with one encoder configuration for the whole API.
+/// Builds JSON answers; every body is a ``JSONValue`` written by ``JSONWriter`` (sorted keys).
 enum JSONResponse {
-    static func make(status: HTTPResponse.Status, body: some Encodable) -> Response {
-        // Encoding our own DTOs cannot fail; an empty object is a safe fallback all the same.
-        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
-        return Response(
+    static func make(status: HTTPResponse.Status, json: JSONValue) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(json)))
         )
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

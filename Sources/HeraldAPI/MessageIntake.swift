@@ -143,7 +143,6 @@ struct MessageIntake: Sendable {
         fields["content"] = draft.content.map(JSONValue.string)
         fields["payload"] = draft.payload
         fields["send_at"] = draft.sendAt.map { .string(Timestamp.format($0)) }
-        let digest = SHA256.hash(data: JSONValue.object(fields).encodedData())
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: JSONWriter.bytes(.object(fields))))
     }
 }

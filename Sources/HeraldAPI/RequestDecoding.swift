@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import HeraldCore
@@ -18,10 +17,11 @@ enum RequestDecoding {
             throw APIError.bodyTooLarge(limit: limit)
         }
         guard buffer.readableBytes > 0 else { throw APIError.invalidJSON("the request body is empty; send a JSON object") }
-        let bytes = Array(buffer.readableBytesView)
-        guard let value = JSONValue.decode(Data(bytes)) else {
-            let failure = JSONSyntaxCheck.firstError(in: bytes)
-            throw APIError.invalidJSON("the body is not valid JSON" + (failure.map { ": \($0.description)" } ?? ""))
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(buffer.readableBytesView)
+        } catch {
+            throw APIError.invalidJSON("the body is not valid JSON: \(error.description)")
         }
         guard let object = value.objectValue else {
             throw APIError.invalidJSON("the body must be a JSON object")

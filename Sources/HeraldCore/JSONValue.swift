@@ -51,18 +51,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys, so equal values always give equal bytes.
     public func encodedData() -> Data {
-        // Encoding a JSONValue cannot fail: every case maps to valid JSON.
-        (try? JSONValue.encoder.encode(self)) ?? Data("null".utf8)
+        Data(JSONWriter.bytes(self))
     }
 
-    /// Decodes JSON text; `nil` when it is not valid JSON.
-    public static func decode(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
-    }
+    /// Compact JSON text with sorted keys.
+    public var jsonText: String { JSONWriter.string(self) }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    /// Decodes JSON text; `nil` when it is not valid JSON (``JSONParser`` says why).
+    public static func decode(_ data: some Collection<UInt8>) -> JSONValue? {
+        try? JSONParser.parse(data)
+    }
 }

@@ -21,8 +21,7 @@ enum MessageRow {
     static func arguments(_ message: Message) -> StatementArguments {
         [
             message.id.rawValue, message.tenantID.rawValue, message.channel, message.recipient,
-            message.url, message.content, message.payload.map { String(decoding: $0.encodedData(), as: UTF8.self) },
-            String(decoding: JSONValue.object(message.metadata).encodedData(), as: UTF8.self),
+            message.url, message.content, message.payload?.jsonText, JSONValue.object(message.metadata).jsonText,
             message.idempotencyKey, message.fingerprint, message.priority, message.status.rawValue,
             message.attempts, message.sendAt?.millis, message.nextAttemptAt.millis, message.lease?.owner,
             message.lease?.expiresAt.millis, message.providerMessageID, message.lastError,
@@ -47,8 +46,8 @@ enum MessageRow {
                 recipient: row["recipient"],
                 url: row["url"],
                 content: row["content"],
-                payload: payloadText.flatMap { JSONValue.decode(Data($0.utf8)) },
-                metadata: JSONValue.decode(Data(metadataText.utf8))?.objectValue ?? [:],
+                payload: payloadText.flatMap { JSONValue.decode($0.utf8) },
+                metadata: JSONValue.decode(metadataText.utf8)?.objectValue ?? [:],
                 idempotencyKey: row["idempotency_key"],
                 fingerprint: row["fingerprint"],
                 priority: row["priority"],

@@ -33,7 +33,7 @@ struct WebhookChannelTests {
         let receiver = RecordingReceiver(answers: [.init(status: .ok, body: "thanks")])
         let (report, message) = try await receiver.run { base in
             let message = Self.message(url: base + "/hooks/orders")
-            return (await try Self.channel().send(message, attempt: 1), message)
+            return (try await Self.channel().send(message, attempt: 1), message)
         }
         #expect(report == DeliveryReport(outcome: .sent(providerMessageID: nil), httpStatus: 200, responseExcerpt: "thanks"))
         let request = try #require(receiver.requests.first)
@@ -112,7 +112,7 @@ struct WebhookChannelTests {
     @Test func aRefusedConnectionIsRetried() async throws {
         // Port 1 on loopback: nothing listens there. AsyncHTTPClient keeps trying to connect
         // until the attempt's deadline, so keep that short.
-        let report = await try Self.channel(.init(timeout: .milliseconds(300))).send(Self.message(url: "http://127.0.0.1:1/"), attempt: 1)
+        let report = try await Self.channel(.init(timeout: .milliseconds(300))).send(Self.message(url: "http://127.0.0.1:1/"), attempt: 1)
         guard case .retry = report.outcome else {
             Issue.record("expected a retry, got \(report.outcome)")
             return

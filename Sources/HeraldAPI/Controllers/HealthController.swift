@@ -1,4 +1,5 @@
 import HeraldStore
+import HeraldCore
 import Hummingbird
 
 /// `GET /health`: is the service up and its database reachable. Needs no key.
@@ -17,22 +18,13 @@ struct HealthController {
         } catch {
             databaseUp = false
         }
-        let body = HealthBody(
-            status: databaseUp ? "ok" : "degraded",
-            service: "herald",
-            version: dependencies.version,
-            environment: dependencies.environment,
-            database: databaseUp ? "ok" : "unreachable"
-        )
-        return JSONResponse.make(status: databaseUp ? .ok : .serviceUnavailable, body: body)
+        let body: JSONValue = .object([
+            "status": .string(databaseUp ? "ok" : "degraded"),
+            "service": .string("herald"),
+            "version": .string(dependencies.version),
+            "environment": .string(dependencies.environment),
+            "database": .string(databaseUp ? "ok" : "unreachable"),
+        ])
+        return JSONResponse.make(status: databaseUp ? .ok : .serviceUnavailable, json: body)
     }
-}
-
-/// The `/health` answer.
-struct HealthBody: Codable {
-    var status: String
-    var service: String
-    var version: String
-    var environment: String
-    var database: String
 }

@@ -19,24 +19,21 @@ struct MessagesController {
         let headerKey = HTTPField.Name("idempotency-key").flatMap { request.headers[$0] }
         switch try await MessageIntake(dependencies: dependencies).accept(body, headerIdempotencyKey: headerKey, tenant: tenant) {
         case .created(let message):
-            return JSONResponse.make(status: .accepted, body: MessageResponse(message: message))
+            return JSONResponse.make(status: .accepted, json: MessageResponse.json(message))
         case .replayed(let message):
-            return JSONResponse.make(status: .ok, body: MessageResponse(message: message))
+            return JSONResponse.make(status: .ok, json: MessageResponse.json(message))
         }
     }
 
     @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let message = try await find(context)
-        return JSONResponse.make(status: .ok, body: MessageResponse(message: message))
+        return JSONResponse.make(status: .ok, json: MessageResponse.json(message))
     }
 
     @Sendable func attempts(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let message = try await find(context)
         let attempts = try await dependencies.store.attempts(messageID: message.id)
-        return JSONResponse.make(
-            status: .ok,
-            body: AttemptListResponse(messageID: message.id, attempts: attempts.map(AttemptResponse.init))
-        )
+        return JSONResponse.make(status: .ok, json: AttemptResponse.list(messageID: message.id, attempts: attempts))
     }
 
     /// The message named in the path, if it belongs to the caller's tenant (404 otherwise, so

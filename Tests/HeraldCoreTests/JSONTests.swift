@@ -1,0 +1,82 @@
+import Foundation
+import HeraldCore
+import Testing
+
+struct JSONTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let text = #" {"s": "a\"b\\c\/d\n\u00e9\ud83d\ude00", "n": -12.5e1, "i": 0, "t": true, "f": false, "z": null, "a": [1, [], {}], "o": {"k": "v"}} "#
+        let value = try JSONParser.parse(Array(text.utf8))
+        #expect(value == .object([
+            "s": .string("a\"b\\c/d\né😀"), "n": .number(-125), "i": .number(0), "t": .bool(true), "f": .bool(false),
+            "z": .null, "a": .array([.number(1), .array([]), .object([:])]), "o": .object(["k": .string("v")]),
+        ]))
+    }
+
+    @Test(arguments: [
+        (#"{"a": 1,, "b": 2}"#, 1, 9, "expected a quoted key"),
+        ("{\n  \"a\": 1\n  \"b\": 2\n}", 3, 3, "expected ',' or '}'"),
+        (#"{"a": tru}"#, 1, 7, "expected a value"),
+        (#"{"a": 01}"#, 1, 8, "expected ',' or '}'"),
+        (#"{"a": 1."#, 1, 9, "malformed number: digits must follow '.'"),
+        (#"{"a": "x"#, 1, 9, "the text ends inside a string"),
+        (#"{"a": "\q"}"#, 1, 8, "unknown escape '\\q'"),
+        (#"{"a": 1} x"#, 1, 10, "unexpected text after the JSON value"),
+        ("", 1, 1, "the text ends where a value was expected"),
+        (#"{"a": "\ud800"}"#, 1, 14, "a high surrogate must be followed by a low one"),
+    ])
+    func reportsWhereTextBreaks(text: String, line: Int, column: Int, reason: String) {
+        #expect(throws: JSONParser.Failure(line: line, column: column, reason: reason)) {
+            try JSONParser.parse(Array(text.utf8))
+        }
+    }
+
+    @Test func refusesDeepNestingAndBadUTF8() {
+        let deep = String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array("\"a\u{01}\"".utf8)) }
+    }
+
+    @Test func writesCompactSortedEscapedJSON() {
+        let value: JSONValue = .object([
+            "z": .number(1), "a": .array([.number(1.5), .null, .bool(true)]),
+            "s": .string("q\"\\\n\u{01}é/"), "big": .number(1e20),
+        ])
+        #expect(value.jsonText == #"{"a":[1.5,null,true],"big":1e+20,"s":"q\"\\\n\u0001é/","z":1}"#)
+    }
+
+    @Test func writingThenParsingGivesTheSameValue() throws {
+        let value: JSONValue = .object(["k": .array([.string("\u{7f}\t"), .number(-0.25), .object(["x": .null])])])
+        #expect(try JSONParser.parse(JSONWriter.bytes(value)) == value)
+        // And Foundation reads what we write.
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(JSONWriter.bytes(value))) == value)
+    }
+}
+
+struct TimestampTests {
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00.000Z"),
+        (1_800_000_000.123, "2027-01-15T08:00:00.123Z"),
+        (951_782_400.0, "2000-02-29T00:00:00.000Z"),
+        (-1.5, "1969-12-31T23:59:58.500Z"),
+        (4_102_444_799.999, "2099-12-31T23:59:59.999Z"),
+    ])
+    func formats(seconds: Double, text: String) {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: seconds)) == text)
+    }
+
+    @Test func formatAgreesWithFoundationOverManyDates() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let millis = Int64.random(in: 0...4_102_444_799_999, using: &random)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            #expect(Timestamp.parse(Timestamp.format(date)).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } == millis)
+        }
+    }
+
+    @Test func parsesWithAndWithoutFractions() {
+        #expect(Timestamp.parse("2026-11-23T09:30:00Z") == Date(timeIntervalSince1970: 1_795_426_200))
+        #expect(Timestamp.parse("2026-11-23T09:30:00.250Z") == Date(timeIntervalSince1970: 1_795_426_200.25))
+        #expect(Timestamp.parse("next tuesday") == nil)
+    }
+}
