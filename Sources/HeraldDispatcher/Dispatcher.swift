@@ -35,6 +35,8 @@ public final class Dispatcher: Service {
     private let logger: Logger
     private let state: Mutex<State>
     private var signal: WorkSignal { store.workSignal }
+    /// The fewest free slots worth a claim while sends are in flight.
+    private var minimumClaim: Int { max(1, min(configuration.batchSize, configuration.concurrency) / 4) }
 
     public init(
         store: any MessageStore,
@@ -112,8 +114,11 @@ public final class Dispatcher: Service {
         await withDiscardingTaskGroup { group in
             var storeFailures = 0
             while !state.withLock({ $0.stopping }) && !Task.isCancelled {
-                let (paused, free) = state.withLock { ($0.paused, configuration.concurrency - $0.inFlight) }
-                if paused || free == 0 {
+                let (paused, inFlight) = state.withLock { ($0.paused, $0.inFlight) }
+                let free = configuration.concurrency - inFlight
+                // Refill in batches: claiming one message per freed slot would cost a write
+                // transaction per message. With nothing in flight, any work is claimed at once.
+                if paused || free == 0 || (free < minimumClaim && inFlight > 0) {
                     await signal.wait(timeout: configuration.pollInterval, clock: clock)
                     continue
                 }

@@ -31,46 +31,50 @@ enum MessageRow {
         ]
     }
 
+    /// Reads a row selected as ``columns`` (by position: name lookups cost more than the rest).
     static func message(_ row: Row) throws -> Message {
-        let statusText: String = row["status"]
+        let statusText: String = row[11]
         guard let status = MessageStatus(rawValue: statusText) else {
             throw StoreError.corrupt("unknown status \(statusText)")
         }
-        let metadataText: String = row["metadata"]
-        let payloadText: String? = row["payload"]
+        let payloadText: String? = row[6]
+        let metadataText: String = row[7]
         var message = Message(
-            id: MessageID(unchecked: row["id"]),
+            id: MessageID(unchecked: row[0]),
             draft: MessageDraft(
-                tenantID: TenantID(row["tenant_id"]),
-                channel: row["channel"],
-                recipient: row["recipient"],
-                url: row["url"],
-                content: row["content"],
+                tenantID: TenantID(row[1]),
+                channel: row[2],
+                recipient: row[3],
+                url: row[4],
+                content: row[5],
                 payload: payloadText.flatMap { JSONValue.decode($0.utf8) },
                 metadata: JSONValue.decode(metadataText.utf8)?.objectValue ?? [:],
-                idempotencyKey: row["idempotency_key"],
-                fingerprint: row["fingerprint"],
-                priority: row["priority"],
-                sendAt: Date(millis: row["send_at"])
+                idempotencyKey: row[8],
+                fingerprint: row[9],
+                priority: row[10],
+                sendAt: Date(millis: row[13] as Int64?)
             ),
-            now: Date(millis: row["created_at"] as Int64)
+            now: Date(millis: row[19] as Int64)
         )
         message.status = status
-        message.attempts = row["attempts"]
-        message.nextAttemptAt = Date(millis: row["next_attempt_at"] as Int64)
-        if let owner: String = row["lease_owner"], let expires = Date(millis: row["lease_expires_at"]) {
+        message.attempts = row[12]
+        message.nextAttemptAt = Date(millis: row[14] as Int64)
+        if let owner: String = row[15], let expires = Date(millis: row[16] as Int64?) {
             message.lease = Lease(owner: owner, expiresAt: expires)
         }
-        message.providerMessageID = row["provider_message_id"]
-        message.lastError = row["last_error"]
-        message.updatedAt = Date(millis: row["updated_at"] as Int64)
-        message.sentAt = Date(millis: row["sent_at"])
-        message.deliveredAt = Date(millis: row["delivered_at"])
-        message.readAt = Date(millis: row["read_at"])
-        message.failedAt = Date(millis: row["failed_at"])
-        message.cancelledAt = Date(millis: row["cancelled_at"])
+        message.providerMessageID = row[17]
+        message.lastError = row[18]
+        message.updatedAt = Date(millis: row[20] as Int64)
+        message.sentAt = Date(millis: row[21] as Int64?)
+        message.deliveredAt = Date(millis: row[22] as Int64?)
+        message.readAt = Date(millis: row[23] as Int64?)
+        message.failedAt = Date(millis: row[24] as Int64?)
+        message.cancelledAt = Date(millis: row[25] as Int64?)
         return message
     }
+
+    /// `SELECT` of every message column in ``columns`` order.
+    static let select = "SELECT \(columns) FROM messages"
 
     static let insertAttemptSQL = """
         INSERT INTO attempts (id, message_id, number, started_at, duration_ms, http_status, outcome, error, response_excerpt)

@@ -29,7 +29,7 @@ enum SQLiteClaim {
             )
             ORDER BY priority DESC, due LIMIT ?
         )
-        RETURNING *
+        RETURNING \(MessageRow.columns)
         """
 
     /// `RETURNING` gives no order; this restores claim order (priority, then id ≈ age).

@@ -191,11 +191,11 @@ public final class SQLiteStore: HeraldStore {
         let row: Row?
         if let tenant {
             row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ? AND tenant_id = ?"),
+                db.cachedStatement(sql: MessageRow.select + " WHERE id = ? AND tenant_id = ?"),
                 arguments: [id.rawValue, tenant.rawValue]
             )
         } else {
-            row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id.rawValue])
+            row = try Row.fetchOne(db.cachedStatement(sql: MessageRow.select + " WHERE id = ?"), arguments: [id.rawValue])
         }
         return try row.map(MessageRow.message)
     }
@@ -208,7 +208,7 @@ public final class SQLiteStore: HeraldStore {
             // The tenant already used this idempotency key: answer with the original.
             guard let key = message.idempotencyKey,
                   let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM messages WHERE tenant_id = ? AND idempotency_key = ?"),
+                    db.cachedStatement(sql: MessageRow.select + " WHERE tenant_id = ? AND idempotency_key = ?"),
                     arguments: [message.tenantID.rawValue, key]
                   )
             else { throw StoreError.corrupt("insert of \(message.id) changed nothing") }
