@@ -41,7 +41,8 @@ public struct HeraldServerBuilder: Sendable {
         self.onServerRunning = onServerRunning
     }
 
-    /// Builds the ready-to-run application.
+    /// Builds the ready-to-run application. Run it: it owns the outbound HTTP client, which is
+    /// shut down when the application stops.
     /// - Throws: ``HeraldError`` for bad settings, `StoreError` when the database cannot be opened.
     public func build() async throws -> some ApplicationProtocol {
         let retryPolicy = try configuration.retryPolicy()

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import HeraldCore
+import HeraldServer
+import HeraldTestSupport
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+/// The composed server: credentials generated once, the whole stack behind one router.
+struct ServerBootstrapTests {
+    final class Announcements: Sendable {
+        let lines = Mutex<[String]>([])
+        func record(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    static func configuration(database: String) -> HeraldConfiguration {
+        var configuration = HeraldConfiguration()
+        configuration.app.port = 0
+        configuration.database.path = database
+        configuration.webhook.url = "http://127.0.0.1:1/unused"
+        configuration.dispatcher.paused = true
+        return configuration
+    }
+
+    static let logger = Logger(label: "bootstrap-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test func generatesAKeyAndASecretOnceAndTheKeyWorks() async throws {
+        let database = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
+        let announcements = Announcements()
+        let app = try await HeraldServerBuilder(
+            configuration: Self.configuration(database: database), logger: Self.logger,
+            announce: { announcements.record($0) }
+        ).build()
+
+        let lines = announcements.all
+        #expect(lines.count == 2)
+        let key = try #require(lines.first { $0.contains("API key") }?.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+        #expect(key.hasPrefix("hk_"))
+        #expect(lines.contains { $0.contains("whsec_") })
+
+        try await app.test(.live) { client in
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+            let accepted = try await client.execute(
+                uri: "/api/v1/messages", method: .post,
+                headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"content":"hi"}"#)
+            )
+            #expect(accepted.status == .accepted)
+            let refused = try await client.execute(
+                uri: "/api/v1/messages", method: .post,
+                headers: [.authorization: "Bearer hk_not-the-key", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"content":"hi"}"#)
+            )
+            #expect(refused.status == .unauthorized)
+        }
+
+        // A second start on the same database announces nothing: the secrets are stored.
+        let again = Announcements()
+        let restarted = try await HeraldServerBuilder(
+            configuration: Self.configuration(database: database), logger: Self.logger,
+            announce: { again.record($0) }
+        ).build()
+        #expect(again.all.isEmpty)
+        try await restarted.test(.live) { client in
+            let response = try await client.execute(uri: "/api/v1/messages", method: .post,
+                headers: [.authorization: "Bearer \(key)", .contentType: "application/json"], body: ByteBuffer(string: #"{"content":"again"}"#))
+            #expect(response.status == .accepted)
+        }
+    }
+
+    @Test func configuredCredentialsAreUsedAndNothingIsGenerated() async throws {
+        let database = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
+        var configuration = Self.configuration(database: database)
+        configuration.app.apiKey = "configured-key"
+        configuration.webhook.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let announcements = Announcements()
+        let app = try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { announcements.record($0) }).build()
+        #expect(announcements.all.isEmpty)
+        try await app.test(.live) { client in
+            let response = try await client.execute(
+                uri: "/api/v1/messages/msg_01M83RP5KF8SXN585PSSR22MT4", method: .get,
+                headers: [.authorization: "Bearer configured-key"]
+            )
+            #expect(response.status == .notFound)
+        }
+    }
+
+    @Test func badSettingsStopStartUp() async throws {
+        var configuration = Self.configuration(database: try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path)
+        configuration.webhook.secret = "not-a-secret"
+        await #expect(throws: HeraldError.self) {
+            _ = try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).build()
+        }
+        configuration.webhook.secret = nil
+        configuration.dispatcher.leaseDuration = .seconds(2)
+        await #expect(throws: HeraldError.self) {
+            _ = try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).build()
+        }
+    }
+}
