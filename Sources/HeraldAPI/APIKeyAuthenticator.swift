@@ -43,7 +43,7 @@ public struct APIKeyAuthenticator: Sendable {
     }
 
     /// Hex SHA-256 of a key, as stored.
-    public static func digestHex(of key: String) -> String {
+    private static func digestHex(of key: String) -> String {
         Hex.encode(SHA256.hash(data: Data(key.utf8)))
     }
 

@@ -33,9 +33,6 @@ public struct HeraldError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func invalidConfiguration(_ message: String) -> HeraldError {
         HeraldError(kind: .invalidConfiguration, message: message, problems: [])
     }
-
-    /// Whether this is an illegal-transition error.
-    public var isIllegalTransition: Bool { kind == .illegalTransition }
 }
 
 /// One problem with one input field, named by its path (`metadata.reason`, `items[3].to`).

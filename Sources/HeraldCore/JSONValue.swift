@@ -1,5 +1,3 @@
-public import Foundation
-
 /// A free-form JSON value, used for message payloads and metadata.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
@@ -47,11 +45,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
-    }
-
-    /// Compact JSON text with sorted keys, so equal values always give equal bytes.
-    public func encodedData() -> Data {
-        Data(JSONWriter.bytes(self))
     }
 
     /// Compact JSON text with sorted keys.

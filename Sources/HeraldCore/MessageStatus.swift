@@ -32,14 +32,6 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
     /// Whether the dispatcher may still pick the message up.
     public var isPending: Bool { self == .scheduled || self == .queued }
 
-    /// Whether nothing more will happen unless a person acts (retry) or a provider calls back.
-    public var isFinal: Bool {
-        switch self {
-        case .failed, .cancelled, .read: true
-        default: false
-        }
-    }
-
     private static let transitions: [MessageStatus: Set<MessageStatus>] = [
         .scheduled: [.queued, .sending, .cancelled],
         .queued: [.sending, .cancelled],
