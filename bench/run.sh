@@ -1,36 +1,59 @@
 #!/usr/bin/env bash
-# Measures ingest (accepted messages per second over HTTP, each durably stored before the 202)
-# and delivery (messages per second from accept to the sink's 2xx) on a release build.
-# Needs wrk (apt-get install wrk). Usage: bench/run.sh [seconds] [connections]
+# Herald's throughput on this machine, on a release build with default settings
+# (synchronous=FULL, dispatcher concurrency 64), all processes on loopback:
+#   1. ingest:   POST /api/v1/messages with wrk, dispatcher paused  -> accepted messages/s
+#   2. delivery: the same server restarted unpaused drains that backlog to `herald sink` -> messages/s
+#   3. mixed:    ingest while delivering, until the sink has everything -> accepted/s and delivered/s
+# Needs wrk, sqlite3, curl and bc (apt-get install wrk sqlite3 curl bc).
+# Usage: bench/run.sh [seconds per wrk run] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_TO_RUN=${1:-10}
+DURATION=${1:-10}
 CONNECTIONS=${2:-64}
-swift build -c release --product herald >/dev/null
-BIN=.build/release/herald
+swift build -c release --product herald >/dev/null 2>&1
+BIN=$PWD/.build/release/herald
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'pkill -f "herald serve --port 18090" || true; pkill -f "herald sink --port 18091" || true; rm -rf "$WORK"' EXIT
 export HERALD_API_KEY=bench-key
 export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export HERALD_WEBHOOK_URL=http://127.0.0.1:18091/hook
 export HERALD_LOG_LEVEL=warning
 
+serve() { # $1: database, $2: paused
+    HERALD_DISPATCHER_PAUSED=$2 "$BIN" serve --port 18090 --database "$1" >>"$WORK/serve.log" 2>&1 &
+    for _ in $(seq 1 200); do curl -sf http://127.0.0.1:18090/health >/dev/null && return; sleep 0.05; done
+    echo "herald did not start"; cat "$WORK/serve.log"; exit 1
+}
+stop() { pkill -f "herald serve --port 18090" || true; while pgrep -f "herald serve --port 18090" >/dev/null; do sleep 0.05; done; }
+delivered() { curl -s http://127.0.0.1:18091/stats | sed -E 's/.*"unique_delivered":([0-9]+).*/\1/'; }
+wait_delivered() { while [ "$(delivered)" -lt "$1" ]; do sleep 0.05; done; }
+ingest() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/ingest.lua http://127.0.0.1:18090 |
+    grep -E "Requests/sec|50%|99%|Non-2xx" | sed 's/^/   /'; }
+
 "$BIN" sink --port 18091 --secret "$HERALD_WEBHOOK_SECRET" --log-level warning >"$WORK/sink.log" 2>&1 &
-"$BIN" serve --port 18090 --database "$WORK/herald.sqlite" >"$WORK/serve.log" 2>&1 &
-for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18090/health >/dev/null && break; sleep 0.1; done
 
-echo "== ingest: POST /api/v1/messages, $CONNECTIONS connections, ${SECONDS_TO_RUN}s, synchronous=FULL, dispatcher running"
+echo "1. ingest, dispatcher paused ($CONNECTIONS connections, ${DURATION}s)"
+serve "$WORK/a.sqlite" true
+ingest
+stop
+BACKLOG=$(sqlite3 "$WORK/a.sqlite" "SELECT COUNT(*) FROM messages")
+echo "   stored: $BACKLOG"
+
+echo "2. delivery of that backlog to the sink"
 START=$(date +%s.%N)
-wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_TO_RUN}s" --latency -s bench/ingest.lua http://127.0.0.1:18090 | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|requests in"
-ACCEPTED=$(sqlite3 "$WORK/herald.sqlite" "SELECT COUNT(*) FROM messages")
-echo "accepted and stored: $ACCEPTED"
-
-echo "== delivery: until the sink has every accepted message"
-while true; do
-    DELIVERED=$(curl -s http://127.0.0.1:18091/stats | sed -E 's/.*"unique_delivered":([0-9]+).*/\1/')
-    [ "$DELIVERED" -ge "$ACCEPTED" ] && break
-    sleep 0.2
-done
+serve "$WORK/a.sqlite" false
+wait_delivered "$BACKLOG"
 END=$(date +%s.%N)
-echo "delivered $DELIVERED in $(echo "$END - $START" | bc) s since the first POST: $(echo "$DELIVERED / ($END - $START)" | bc) messages/s end to end"
-curl -s http://127.0.0.1:18091/stats; echo
+echo "   $BACKLOG delivered in $(echo "$END - $START" | bc) s: $(echo "$BACKLOG / ($END - $START)" | bc) messages/s"
+stop
+
+echo "3. ingest while delivering ($CONNECTIONS connections, ${DURATION}s)"
+BEFORE=$(delivered)
+serve "$WORK/b.sqlite" false
+START=$(date +%s.%N)
+ingest
+ACCEPTED=$(sqlite3 "$WORK/b.sqlite" "SELECT COUNT(*) FROM messages")
+wait_delivered $((BEFORE + ACCEPTED))
+END=$(date +%s.%N)
+echo "   accepted $ACCEPTED; all delivered $(echo "$END - $START" | bc) s after the first POST: $(echo "$ACCEPTED / ($END - $START)" | bc) messages/s end to end"
+echo "   sink: $(curl -s http://127.0.0.1:18091/stats)"

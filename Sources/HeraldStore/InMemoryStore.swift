@@ -50,6 +50,20 @@ public final class InMemoryStore: HeraldStore {
         }
     }
 
+    public func listMessages(_ query: MessageQuery) async throws -> [Message] {
+        state.withLock { state in
+            Array(state.messages.values.filter(query.matches).sorted { $0.id > $1.id }.dropFirst(query.offset).prefix(query.limit))
+        }
+    }
+
+    public func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int] {
+        state.withLock { state in
+            state.messages.values
+                .filter { tenant == nil || $0.tenantID == tenant }
+                .reduce(into: [:]) { counts, message in counts[message.status, default: 0] += 1 }
+        }
+    }
+
     public func attempts(messageID: MessageID) async throws -> [AttemptRecord] {
         state.withLock { $0.attempts[messageID] ?? [] }
     }

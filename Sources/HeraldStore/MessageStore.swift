@@ -15,6 +15,12 @@ public protocol MessageStore: Sendable {
     /// One message; `tenant` restricts the lookup to that tenant's messages.
     func message(id: MessageID, tenant: TenantID?) async throws -> Message?
 
+    /// A tenant's messages matching `query`, newest first.
+    func listMessages(_ query: MessageQuery) async throws -> [Message]
+
+    /// How many messages are in each status, for one tenant or (`nil`) all.
+    func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int]
+
     /// The delivery log of a message, oldest first.
     func attempts(messageID: MessageID) async throws -> [AttemptRecord]
 

@@ -69,6 +69,29 @@ public final class SQLiteStore: HeraldStore {
         try await read { db in try Self.fetchMessage(id: id, tenant: tenant, db) }
     }
 
+    public func listMessages(_ query: MessageQuery) async throws -> [Message] {
+        let (sql, arguments) = SQLiteMessageQuery.statement(for: query)
+        return try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(MessageRow.message)
+        }
+    }
+
+    public func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int] {
+        try await read { db in
+            let rows: [Row]
+            if let tenant {
+                rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM messages WHERE tenant_id = ? GROUP BY status", arguments: [tenant.rawValue])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM messages GROUP BY status")
+            }
+            return try rows.reduce(into: [:]) { counts, row in
+                let text: String = row[0]
+                guard let status = MessageStatus(rawValue: text) else { throw StoreError.corrupt("unknown status \(text)") }
+                counts[status] = row[1]
+            }
+        }
+    }
+
     public func attempts(messageID: MessageID) async throws -> [AttemptRecord] {
         try await read { db in
             try Row.fetchAll(

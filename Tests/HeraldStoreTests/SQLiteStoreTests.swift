@@ -30,7 +30,7 @@ struct SQLiteStoreTests {
         let store = try Self.open(path)
         try store.migrate()
         let applied = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["001_create_messages", "002_create_credentials"])
+        #expect(applied == ["001_create_messages", "002_create_credentials", "003_index_recent_messages"])
     }
 
     @Test(arguments: [(SQLiteConfiguration.Durability.full, 2), (.normal, 1), (.off, 0)])

@@ -325,3 +325,49 @@ struct StoreConformanceTests {
         #expect(try await store.setting("webhook_secret") == "first")
     }
 }
+
+/// Listing and counting, for every driver.
+struct StoreListingConformanceTests {
+    typealias Suite = StoreConformanceTests
+
+    @Test(arguments: StoreKind.allCases)
+    func listsNewestFirstWithFiltersAndPages(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let shop = TenantID("shop-1")
+        var messages: [Message] = []
+        for index in 0..<7 {
+            var message = Suite.message(tenant: shop, now: Suite.start.addingTimeInterval(Double(index)))
+            message.recipient = index.isMultiple(of: 2) ? "+31600000001" : "+31600000002"
+            messages.append(message)
+        }
+        _ = try await store.enqueue(messages + [Suite.message(tenant: TenantID("other"))])
+        let newestFirst = messages.reversed().map(\.id)
+
+        #expect(try await store.listMessages(MessageQuery(tenant: shop)).map(\.id) == newestFirst)
+        #expect(try await store.listMessages(MessageQuery(tenant: shop, offset: 2, limit: 3)).map(\.id) == Array(newestFirst[2..<5]))
+        #expect(try await store.listMessages(MessageQuery(tenant: shop, olderThan: newestFirst[1], limit: 2)).map(\.id) == Array(newestFirst[2..<4]))
+        #expect(try await store.listMessages(MessageQuery(tenant: shop, recipient: "+31600000002")).map(\.id) == [messages[5].id, messages[3].id, messages[1].id])
+        #expect(try await store.listMessages(MessageQuery(
+            tenant: shop, createdFrom: Suite.start.addingTimeInterval(2), createdBefore: Suite.start.addingTimeInterval(4)
+        )).map(\.id) == [messages[3].id, messages[2].id])
+        #expect(try await store.listMessages(MessageQuery(tenant: shop, channel: "whatsapp")).isEmpty)
+
+        // The other tenant's message is among the three oldest.
+        _ = try await Suite.claim(store, limit: 3, at: Suite.start.addingTimeInterval(10))
+        let sending = try await store.listMessages(MessageQuery(tenant: shop, statuses: [.sending]))
+        #expect(sending.count == 2)
+        #expect(try await store.listMessages(MessageQuery(tenant: shop, statuses: [.queued, .sending])).count == 7)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func countsByStatusPerTenant(kind: StoreKind) async throws {
+        let store = try kind.make()
+        _ = try await store.enqueue([
+            Suite.message(tenant: TenantID("a")), Suite.message(tenant: TenantID("a")),
+            Suite.message(tenant: TenantID("a"), sendAt: Suite.start.addingTimeInterval(60)), Suite.message(tenant: TenantID("b")),
+        ])
+        #expect(try await store.countByStatus(tenant: TenantID("a")) == [.queued: 2, .scheduled: 1])
+        #expect(try await store.countByStatus(tenant: nil) == [.queued: 3, .scheduled: 1])
+        #expect(try await store.countByStatus(tenant: TenantID("none")) == [:])
+    }
+}

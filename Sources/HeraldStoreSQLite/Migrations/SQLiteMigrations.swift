@@ -6,6 +6,7 @@ enum SQLiteMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("001_create_messages", migrate: Migration001CreateMessages.migrate)
         migrator.registerMigration("002_create_credentials", migrate: Migration002CreateCredentials.migrate)
+        migrator.registerMigration("003_index_recent_messages", migrate: Migration003IndexRecentMessages.migrate)
         return migrator
     }
 }

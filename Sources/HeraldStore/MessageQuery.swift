@@ -1,0 +1,52 @@
+public import Foundation
+public import HeraldCore
+
+/// Which of a tenant's messages to list, newest first.
+public struct MessageQuery: Sendable, Hashable {
+    public var tenant: TenantID
+    /// Empty for every status.
+    public var statuses: Set<MessageStatus>
+    public var channel: String?
+    public var recipient: String?
+    /// Created at or after.
+    public var createdFrom: Date?
+    /// Created before.
+    public var createdBefore: Date?
+    /// Only messages older than this one (the cursor of keyset pagination).
+    public var olderThan: MessageID?
+    public var offset: Int
+    public var limit: Int
+
+    public init(
+        tenant: TenantID,
+        statuses: Set<MessageStatus> = [],
+        channel: String? = nil,
+        recipient: String? = nil,
+        createdFrom: Date? = nil,
+        createdBefore: Date? = nil,
+        olderThan: MessageID? = nil,
+        offset: Int = 0,
+        limit: Int = 50
+    ) {
+        self.tenant = tenant
+        self.statuses = statuses
+        self.channel = channel
+        self.recipient = recipient
+        self.createdFrom = createdFrom
+        self.createdBefore = createdBefore
+        self.olderThan = olderThan
+        self.offset = offset
+        self.limit = limit
+    }
+
+    /// Whether `message` is one this query asks for (ignoring offset and limit).
+    public func matches(_ message: Message) -> Bool {
+        message.tenantID == tenant
+            && (statuses.isEmpty || statuses.contains(message.status))
+            && (channel == nil || message.channel == channel)
+            && (recipient == nil || message.recipient == recipient)
+            && (createdFrom.map { message.createdAt >= $0 } ?? true)
+            && (createdBefore.map { message.createdAt < $0 } ?? true)
+            && (olderThan.map { message.id < $0 } ?? true)
+    }
+}
