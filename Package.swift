@@ -128,6 +128,9 @@ let package = Package(
                 "HeraldCore",
                 "HeraldStore",
                 "HeraldStoreSQLite",
+                "HeraldSink",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/HeraldTestSupport",
             swiftSettings: swiftSettings
@@ -160,6 +163,8 @@ let package = Package(
                 "HeraldChannels",
                 "HeraldStore",
                 "HeraldStoreSQLite",
+                "HeraldDispatcher",
+                "HeraldSink",
                 "HeraldTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

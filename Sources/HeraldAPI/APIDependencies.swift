@@ -1,4 +1,5 @@
 public import HeraldCore
+public import HeraldDispatcher
 public import HeraldStore
 public import Logging
 
@@ -6,6 +7,8 @@ public import Logging
 public struct APIDependencies: Sendable {
     public var store: any HeraldStore
     public var channels: ChannelRegistry
+    /// The dispatcher the messaging and scheduler routes drive.
+    public var dispatcher: Dispatcher
     public var authenticator: APIKeyAuthenticator
     public var clock: any WallClock
     public var limits: APILimits
@@ -18,6 +21,7 @@ public struct APIDependencies: Sendable {
     public init(
         store: any HeraldStore,
         channels: ChannelRegistry,
+        dispatcher: Dispatcher,
         authenticator: APIKeyAuthenticator,
         clock: any WallClock = SystemWallClock(),
         limits: APILimits = .init(),
@@ -27,6 +31,7 @@ public struct APIDependencies: Sendable {
     ) {
         self.store = store
         self.channels = channels
+        self.dispatcher = dispatcher
         self.authenticator = authenticator
         self.clock = clock
         self.limits = limits
@@ -42,8 +47,16 @@ public struct APILimits: Sendable, Hashable {
     public var maxBodyBytes: Int
     public var maxIdempotencyKeyLength: Int
     public var priorityRange: ClosedRange<Int>
+    /// The largest page `GET /api/v1/messages` returns.
+    public var maxPageSize: Int
 
-    public init(maxBodyBytes: Int = 1 << 20, maxIdempotencyKeyLength: Int = 255, priorityRange: ClosedRange<Int> = -100...100) {
+    public init(
+        maxBodyBytes: Int = 1 << 20,
+        maxIdempotencyKeyLength: Int = 255,
+        priorityRange: ClosedRange<Int> = -100...100,
+        maxPageSize: Int = 1000
+    ) {
+        self.maxPageSize = maxPageSize
         self.maxBodyBytes = maxBodyBytes
         self.maxIdempotencyKeyLength = maxIdempotencyKeyLength
         self.priorityRange = priorityRange

@@ -12,14 +12,18 @@ public struct APIError: HTTPResponseError, Sendable {
     public let message: String
     public let details: [FieldProblem]
     public let headers: HTTPFields
+    /// An upper-case `code` field some replaced services' clients read (`QUOTA_EXCEEDED`).
+    public let compatibilityCode: String?
 
     public init(
         _ status: HTTPResponse.Status,
         code: String,
         message: String,
         details: [FieldProblem] = [],
-        headers: HTTPFields = [:]
+        headers: HTTPFields = [:],
+        compatibilityCode: String? = nil
     ) {
+        self.compatibilityCode = compatibilityCode
         self.status = status
         self.code = code
         self.message = message
@@ -29,6 +33,7 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: JSONValue] = ["error": .string(code), "message": .string(message)]
+        if let compatibilityCode { body["code"] = .string(compatibilityCode) }
         if !details.isEmpty {
             body["details"] = .array(details.map { .object(["field": .string($0.field), "code": .string($0.code), "problem": .string($0.problem)]) })
         }
@@ -73,6 +78,17 @@ public struct APIError: HTTPResponseError, Sendable {
         .conflict, code: "idempotency_conflict",
         message: "this idempotency key was already used for a different message; use a new key or resend the same body"
     )
+
+    /// The message's status does not allow the change asked for.
+    static func invalidState(_ message: String) -> APIError {
+        APIError(.conflict, code: "invalid_state", message: message)
+    }
+
+    /// Scheduler start/stop asked for the state it is already in. The text is the `error`
+    /// value clients of the replaced dispatcher compare against.
+    static func schedulerState(_ text: String, code: String) -> APIError {
+        APIError(.badRequest, code: text, message: text, compatibilityCode: code)
+    }
 
     static let storeUnavailable = APIError(
         .serviceUnavailable, code: "store_unavailable",

@@ -13,5 +13,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<HeraldRequest
     HealthController(dependencies: dependencies).register(on: router)
     let api = router.group("api/v1").add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
     MessagesController(dependencies: dependencies).register(on: api)
+    MessagingController(dependencies: dependencies).register(on: api)
+    SchedulerController(dependencies: dependencies).register(on: api)
     return router
 }

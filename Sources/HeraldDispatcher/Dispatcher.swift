@@ -24,6 +24,10 @@ public final class Dispatcher: Service {
         var inFlight = 0
         /// The earliest retry this dispatcher scheduled, to wake for it before the poll interval.
         var earliestRetry: Date?
+        var sent = RateWindow()
+        var retried = RateWindow()
+        var failed = RateWindow()
+        var lastCycle: DispatchCycle?
     }
 
     /// This process's lease owner id.
@@ -90,6 +94,58 @@ public final class Dispatcher: Service {
         return changed
     }
 
+    /// Paused or not, what is in flight, and what happened in the last minute.
+    public var status: DispatcherStatus {
+        let now = clock.now()
+        return state.withLock { state in
+            DispatcherStatus(
+                paused: state.paused, inFlight: state.inFlight, concurrency: configuration.concurrency,
+                sentLastMinute: state.sent.total(at: now), retriedLastMinute: state.retried.total(at: now),
+                failedLastMinute: state.failed.total(at: now), lastCycle: state.lastCycle
+            )
+        }
+    }
+
+    /// Claims one batch now and sends it (with the usual concurrency), whether or not the
+    /// background loop is paused; answers what it did once every attempt is recorded.
+    /// - Throws: a store error when the claim fails.
+    public func runCycle() async throws -> DispatchCycle {
+        let started = clock.now()
+        let claimed = try await store.claim(ClaimParams(
+            owner: owner, limit: configuration.batchSize, now: started, leaseDuration: configuration.leaseDuration
+        ))
+        state.withLock { $0.inFlight += claimed.count }
+        var cycle = DispatchCycle(startedAt: started, finishedAt: started, claimed: claimed.count)
+        await withTaskGroup(of: Completion.Resolution?.self) { group in
+            var next = claimed.makeIterator()
+            func startNext() {
+                guard let message = next.next() else { return }
+                group.addTask {
+                    defer { self.finishedOne() }
+                    return await self.deliver(message)
+                }
+            }
+            for _ in 0..<min(configuration.concurrency, claimed.count) { startNext() }
+            for await resolution in group {
+                switch resolution {
+                case .sent?: cycle.sent += 1
+                case .retry?: cycle.retried += 1
+                case .failed?: cycle.failed += 1
+                case nil: break
+                }
+                startNext()
+            }
+        }
+        cycle.finishedAt = clock.now()
+        state.withLock { $0.lastCycle = cycle }
+        return cycle
+    }
+
+    private func finishedOne() {
+        state.withLock { $0.inFlight -= 1 }
+        signal.signal()
+    }
+
     public func run() async throws {
         logger.info("dispatcher started", metadata: ["owner": "\(owner)", "concurrency": "\(configuration.concurrency)"])
         await withGracefulShutdownHandler {
@@ -139,9 +195,8 @@ public final class Dispatcher: Service {
                 state.withLock { $0.inFlight += claimed.count }
                 for message in claimed {
                     group.addTask {
-                        await self.deliver(message)
-                        self.state.withLock { $0.inFlight -= 1 }
-                        self.signal.signal()
+                        _ = await self.deliver(message)
+                        self.finishedOne()
                     }
                 }
                 if claimed.count < limit {
@@ -179,7 +234,8 @@ public final class Dispatcher: Service {
     }
 
     /// Sends one claimed message and records the result.
-    private func deliver(_ message: Message) async {
+    /// - Returns: what was recorded; `nil` when the send was abandoned (shutdown past the grace).
+    private func deliver(_ message: Message) async -> Completion.Resolution? {
         let started = clock.now()
         let startInstant = ContinuousClock.now
         let report: DeliveryReport
@@ -192,7 +248,7 @@ public final class Dispatcher: Service {
             policy = .chatDefault
         }
         // Past the shutdown grace: leave the message leased; its lease is returned on the way out.
-        if Task.isCancelled { return }
+        if Task.isCancelled { return nil }
 
         let now = clock.now()
         var random = SystemRandomNumberGenerator()
@@ -208,8 +264,14 @@ public final class Dispatcher: Service {
             error: resolution.error,
             responseExcerpt: report.responseExcerpt
         )
-        if case .retry(let at, _) = resolution {
-            state.withLock { state in state.earliestRetry = min(state.earliestRetry ?? at, at) }
+        state.withLock { state in
+            switch resolution {
+            case .sent: state.sent.record(at: now)
+            case .retry(let at, _):
+                state.retried.record(at: now)
+                state.earliestRetry = min(state.earliestRetry ?? at, at)
+            case .failed: state.failed.record(at: now)
+            }
         }
         do {
             _ = try await store.complete([Completion(
@@ -219,6 +281,7 @@ public final class Dispatcher: Service {
             // The message stays leased; when the lease expires it is claimed and sent again.
             logger.error("could not record an attempt", metadata: ["message": "\(message.id)", "error": "\(error)"])
         }
+        return resolution
     }
 }
 

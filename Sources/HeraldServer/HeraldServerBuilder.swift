@@ -85,6 +85,7 @@ public struct HeraldServerBuilder: Sendable {
         let dependencies = APIDependencies(
             store: store,
             channels: channels,
+            dispatcher: dispatcher,
             authenticator: APIKeyAuthenticator(configuredKey: configuration.app.apiKey, store: store),
             clock: clock,
             limits: APILimits(maxBodyBytes: configuration.app.maxBodyBytes),

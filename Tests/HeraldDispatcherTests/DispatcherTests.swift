@@ -115,7 +115,7 @@ struct DispatcherTests {
         let message = Self.message(clock)
         _ = try await store.enqueue([message])
         try await Self.running(dispatcher) {
-            let held7 = try await eventually { channel.sends.count == 1 }
+            let held7 = await eventually { channel.sends.count == 1 }
             #expect(held7)
             let held8 = try await eventually { try await Self.status(store, message.id) == .queued }
             #expect(held8)
@@ -239,5 +239,28 @@ struct DispatcherTests {
         #expect(stored.status == .queued)
         #expect(stored.attempts == 0)
         #expect(stored.lease == nil)
+    }
+
+    @Test func runCycleSendsOneBatchEvenWhilePausedAndReportsIt() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(
+            script: [.sent(providerMessageID: nil), .retry(reason: "HTTP 503", after: nil), .failed(reason: "HTTP 404")],
+            retryPolicy: try .explicit([.seconds(5)], jitter: 0)
+        )
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(concurrency: 1, batchSize: 3, startPaused: true), clock: clock, logger: Self.logger
+        )
+        _ = try await store.enqueue((0..<4).map { _ in Self.message(clock) })
+        let cycle = try await dispatcher.runCycle()
+        #expect(cycle.claimed == 3)
+        #expect(cycle.sent == 1 && cycle.retried == 1 && cycle.failed == 1)
+        #expect(channel.maxActive == 1)
+        let status = dispatcher.status
+        #expect(status.lastCycle == cycle)
+        #expect(status.sentLastMinute == 1 && status.retriedLastMinute == 1 && status.failedLastMinute == 1)
+        #expect(status.inFlight == 0)
+        #expect(status.paused)
     }
 }

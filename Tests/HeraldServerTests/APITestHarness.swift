@@ -4,6 +4,7 @@ import HTTPTypes
 import HeraldAPI
 import HeraldChannels
 import HeraldCore
+import HeraldDispatcher
 import HeraldStore
 import HeraldTestSupport
 import Hummingbird
@@ -14,24 +15,40 @@ import NIOCore
 /// The API over the in-memory store, driven through Hummingbird's router test client.
 struct APITestHarness {
     static let key = "test-key-default"
+    static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    static let quiet = Logger(label: "api-test", factory: { _ in SwiftLogNoOpLogHandler() })
     let store = InMemoryStore()
     let clock = ManualClock()
     var limits = APILimits(maxBodyBytes: 4096)
 
     func dependencies() throws -> APIDependencies {
-        let webhook = try WebhookChannel(client: .shared, configuration: .init(defaults: .init(secret: WebhookSigner.generateSecret())))
+        let webhook = try WebhookChannel(client: .shared, configuration: .init(defaults: .init(secret: Self.secret)), clock: clock)
+        let channels = ChannelRegistry([webhook])
+        let dispatcher = Dispatcher(store: store, channels: channels, configuration: try .init(), clock: clock, logger: Self.quiet)
         return APIDependencies(
-            store: store, channels: ChannelRegistry([webhook]),
+            store: store, channels: channels, dispatcher: dispatcher,
             authenticator: APIKeyAuthenticator(configuredKey: Self.key, store: store),
             clock: clock, limits: limits, version: "9.9.9", environment: "test",
-            logger: Logger(label: "api-test", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: Self.quiet
         )
     }
 
     /// Runs `body` with a client for the router.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: buildRouter(try dependencies()))
+        try await test(dependencies: try dependencies(), body)
+    }
+
+    /// Runs `body` with a client for a router over `dependencies`.
+    func test(dependencies: APIDependencies, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: buildRouter(dependencies))
         try await app.test(.router, body)
+    }
+
+    /// Stores a message for the default tenant and returns its id.
+    func enqueue(url: String = "https://example.test/hook", content: String = "hi", tenant: TenantID = .default) async throws -> MessageID {
+        let message = Message(id: .generate(at: clock.now()), draft: MessageDraft(tenantID: tenant, channel: "webhook", url: url, content: content), now: clock.now())
+        _ = try await store.enqueue([message])
+        return message.id
     }
 }
 

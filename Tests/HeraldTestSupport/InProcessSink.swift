@@ -1,11 +1,11 @@
 import Foundation
-import HeraldSink
+public import HeraldSink
 import Hummingbird
 import Logging
 import ServiceLifecycle
 
 /// Runs a `SinkServer` on an ephemeral loopback port while `body` runs.
-func withSink<T: Sendable>(
+public func withSink<T: Sendable>(
     secret: String,
     behaviour: SinkBehaviour = .init(),
     _ body: @Sendable (_ url: String, _ ledger: SinkLedger) async throws -> T
