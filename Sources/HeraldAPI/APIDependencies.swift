@@ -49,14 +49,22 @@ public struct APILimits: Sendable, Hashable {
     public var priorityRange: ClosedRange<Int>
     /// The largest page `GET /api/v1/messages` returns.
     public var maxPageSize: Int
+    /// The most messages one `POST /api/v1/messages/batch` may carry.
+    public var maxBatchItems: Int
+    /// The largest batch request body, in bytes.
+    public var maxBatchBodyBytes: Int
 
     public init(
         maxBodyBytes: Int = 1 << 20,
         maxIdempotencyKeyLength: Int = 255,
         priorityRange: ClosedRange<Int> = -100...100,
-        maxPageSize: Int = 1000
+        maxPageSize: Int = 1000,
+        maxBatchItems: Int = 1000,
+        maxBatchBodyBytes: Int = 16 << 20
     ) {
         self.maxPageSize = maxPageSize
+        self.maxBatchItems = maxBatchItems
+        self.maxBatchBodyBytes = maxBatchBodyBytes
         self.maxBodyBytes = maxBodyBytes
         self.maxIdempotencyKeyLength = maxIdempotencyKeyLength
         self.priorityRange = priorityRange

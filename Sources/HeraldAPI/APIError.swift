@@ -32,12 +32,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: JSONValue] = ["error": .string(code), "message": .string(message)]
-        if let compatibilityCode { body["code"] = .string(compatibilityCode) }
-        if !details.isEmpty {
-            body["details"] = .array(details.map { .object(["field": .string($0.field), "code": .string($0.code), "problem": .string($0.problem)]) })
-        }
-        var response = JSONResponse.make(status: status, json: .object(body))
+        var response = JSONResponse.make(status: status, json: json)
         for field in headers { response.headers.append(field) }
         return response
     }
@@ -78,6 +73,26 @@ public struct APIError: HTTPResponseError, Sendable {
         .conflict, code: "idempotency_conflict",
         message: "this idempotency key was already used for a different message; use a new key or resend the same body"
     )
+
+    /// The same error for one item of a batch: field paths prefixed with the item's place.
+    func forBatchItem(_ index: Int) -> APIError {
+        let prefix = "messages[\(index)]"
+        return APIError(
+            status, code: code, message: message,
+            details: details.map { FieldProblem(field: prefix + "." + $0.field, code: $0.code, problem: $0.problem) },
+            headers: headers, compatibilityCode: compatibilityCode
+        )
+    }
+
+    /// The error as a JSON object, as the body of an error answer carries it.
+    var json: JSONValue {
+        var body: [String: JSONValue] = ["error": .string(code), "message": .string(message)]
+        if let compatibilityCode { body["code"] = .string(compatibilityCode) }
+        if !details.isEmpty {
+            body["details"] = .array(details.map { .object(["field": .string($0.field), "code": .string($0.code), "problem": .string($0.problem)]) })
+        }
+        return .object(body)
+    }
 
     /// The message's status does not allow the change asked for.
     static func invalidState(_ message: String) -> APIError {

@@ -14,20 +14,52 @@ struct MessageIntake: Sendable {
         case replayed(Message)
     }
 
+    /// What happened to one item of a batch.
+    enum ItemOutcome {
+        case accepted(Accepted)
+        case rejected(APIError)
+    }
+
     func accept(_ body: [String: JSONValue], headerIdempotencyKey: String?, tenant: TenantID) async throws -> Accepted {
-        var problems: [FieldProblem] = []
-        let request = CreateMessageRequest(body, problems: &problems)
-        let draft = try draft(from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant)
-        let now = dependencies.clock.now()
-        let message = Message(id: .generate(at: now), draft: draft, now: now)
-        let result = try await dependencies.store.enqueue([message])[0]
-        switch result {
-        case .created(let stored):
-            return .created(stored)
-        case .existing(let stored):
-            guard stored.fingerprint == draft.fingerprint else { throw APIError.idempotencyConflict }
-            return .replayed(stored)
+        switch try await acceptBatch([.object(body)], headerIdempotencyKey: headerIdempotencyKey, tenant: tenant)[0] {
+        case .accepted(let accepted): return accepted
+        case .rejected(let error): throw error
         }
+    }
+
+    /// Validates each item on its own and stores every valid one in one transaction.
+    /// - Returns: one outcome per item, in order.
+    func acceptBatch(_ items: [JSONValue], headerIdempotencyKey: String?, tenant: TenantID) async throws -> [ItemOutcome] {
+        let now = dependencies.clock.now()
+        var outcomes: [ItemOutcome?] = Array(repeating: nil, count: items.count)
+        var pending: [(index: Int, message: Message)] = []
+        for (index, item) in items.enumerated() {
+            guard let object = item.objectValue else {
+                outcomes[index] = .rejected(.validation([FieldProblem(field: "", code: "wrong_type", problem: "each message must be a JSON object")]))
+                continue
+            }
+            do {
+                var problems: [FieldProblem] = []
+                let request = CreateMessageRequest(object, problems: &problems)
+                let draft = try draft(from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant)
+                pending.append((index, Message(id: .generate(at: now), draft: draft, now: now)))
+            } catch let error as APIError {
+                outcomes[index] = .rejected(error)
+            }
+        }
+        let results = try await dependencies.store.enqueue(pending.map(\.message))
+        for ((index, message), result) in zip(pending, results) {
+            switch result {
+            case .created(let stored):
+                outcomes[index] = .accepted(.created(stored))
+            case .existing(let stored):
+                outcomes[index] = stored.fingerprint == message.fingerprint
+                    ? .accepted(.replayed(stored))
+                    : .rejected(.idempotencyConflict)
+            }
+        }
+        // Every index was given an outcome above: rejected while validating, or by the store's answer.
+        return outcomes.map { $0 ?? .rejected(.validation([])) }
     }
 
     /// Validates a request into a draft, collecting every problem (those found while reading
@@ -89,10 +121,10 @@ struct MessageIntake: Sendable {
         if let payload = request.payload, payload.objectValue == nil {
             problems.append(FieldProblem(field: "payload", code: "wrong_type", problem: "must be a JSON object"))
         }
-        var metadata: [String: JSONValue] = [:]
+        var metadata = request.kept
         if let value = request.metadata {
             if let object = value.objectValue {
-                metadata = object
+                metadata.merge(object) { kept, _ in kept }
             } else if value != .null {
                 problems.append(FieldProblem(field: "metadata", code: "wrong_type", problem: "must be a JSON object"))
             }

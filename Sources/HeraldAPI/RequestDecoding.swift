@@ -7,6 +7,14 @@ import NIOCore
 /// limit, 400 for malformed JSON (saying where it broke) or a body that is not an object.
 enum RequestDecoding {
     static func jsonObject(from request: Request, limit: Int) async throws -> [String: JSONValue] {
+        guard let object = try await json(from: request, limit: limit).objectValue else {
+            throw APIError.invalidJSON("the body must be a JSON object")
+        }
+        return object
+    }
+
+    /// Any JSON value, with the same checks.
+    static func json(from request: Request, limit: Int) async throws -> JSONValue {
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw APIError.unsupportedMediaType
         }
@@ -17,15 +25,10 @@ enum RequestDecoding {
             throw APIError.bodyTooLarge(limit: limit)
         }
         guard buffer.readableBytes > 0 else { throw APIError.invalidJSON("the request body is empty; send a JSON object") }
-        let value: JSONValue
         do {
-            value = try JSONParser.parse(buffer.readableBytesView)
+            return try JSONParser.parse(buffer.readableBytesView)
         } catch {
             throw APIError.invalidJSON("the body is not valid JSON: \(error.description)")
         }
-        guard let object = value.objectValue else {
-            throw APIError.invalidJSON("the body must be a JSON object")
-        }
-        return object
     }
 }

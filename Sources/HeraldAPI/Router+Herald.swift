@@ -12,6 +12,9 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<HeraldRequest
     router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
     HealthController(dependencies: dependencies).register(on: router)
     let api = router.group("api/v1").add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
+    // The batch and send routes before `messages/:id…`, so neither word is read as an id.
+    BatchController(dependencies: dependencies).register(on: api)
+    SendController(dependencies: dependencies).register(on: api)
     MessagesController(dependencies: dependencies).register(on: api)
     MessagingController(dependencies: dependencies).register(on: api)
     SchedulerController(dependencies: dependencies).register(on: api)

@@ -20,9 +20,10 @@ struct APITestHarness {
     let store = InMemoryStore()
     let clock = ManualClock()
     var limits = APILimits(maxBodyBytes: 4096)
+    var defaultWebhookURL: String?
 
     func dependencies() throws -> APIDependencies {
-        let webhook = try WebhookChannel(client: .shared, configuration: .init(defaults: .init(secret: Self.secret)), clock: clock)
+        let webhook = try WebhookChannel(client: .shared, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
         let channels = ChannelRegistry([webhook])
         let dispatcher = Dispatcher(store: store, channels: channels, configuration: try .init(), clock: clock, logger: Self.quiet)
         return APIDependencies(

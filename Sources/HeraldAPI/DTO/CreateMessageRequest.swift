@@ -3,7 +3,14 @@ import HeraldCore
 
 /// The body of `POST /api/v1/messages`, read field by field so that every wrong type is reported
 /// at once with its field name. ``MessageIntake`` then decides what is required.
+///
+/// Clients of the services Herald replaces move over unchanged: `phoneNumber` stands for `to`,
+/// `message` for `content`; `message_type`, `tenant_id`, `outlet_id` and `conversation_id` are
+/// kept in the metadata (and the last two returned at the top level of every answer).
 struct CreateMessageRequest: Sendable {
+    /// Body fields kept in `metadata` under their own names.
+    static let keptInMetadata = ["message_type", "tenant_id", "outlet_id", "conversation_id"]
+
     var channel: String?
     var to: String?
     var url: String?
@@ -13,16 +20,27 @@ struct CreateMessageRequest: Sendable {
     var idempotencyKey: String?
     var sendAt: String?
     var priority: Int?
+    /// `message_type`, `tenant_id`, `outlet_id`, `conversation_id` as given.
+    var kept: [String: JSONValue]
 
     /// Reads the known fields of `object`, adding a problem for each one of the wrong type.
     init(_ object: [String: JSONValue], problems: inout [FieldProblem]) {
         var reader = FieldReader(object: object)
         channel = reader.string("channel")
-        to = reader.string("to")
+        to = reader.string("to") ?? reader.string("phoneNumber")
         url = reader.string("url")
-        content = reader.string("content")
+        content = reader.string("content") ?? reader.string("message")
         payload = reader.value("payload")
         metadata = reader.value("metadata")
+        kept = [:]
+        for name in Self.keptInMetadata {
+            guard let value = object[name], value != .null else { continue }
+            switch value {
+            case .string, .number: kept[name] = value
+            default:
+                problems.append(FieldProblem(field: name, code: "wrong_type", problem: "must be a string or a number"))
+            }
+        }
         idempotencyKey = reader.string("idempotency_key")
         sendAt = reader.string("send_at")
         priority = reader.integer("priority")
@@ -33,12 +51,10 @@ struct CreateMessageRequest: Sendable {
 /// Typed reads from a JSON object; `null` counts as absent.
 struct FieldReader {
     let object: [String: JSONValue]
-    var prefix = ""
     private(set) var problems: [FieldProblem] = []
 
-    init(object: [String: JSONValue], prefix: String = "") {
+    init(object: [String: JSONValue]) {
         self.object = object
-        self.prefix = prefix
     }
 
     mutating func string(_ name: String) -> String? {
@@ -69,6 +85,6 @@ struct FieldReader {
     }
 
     private mutating func wrongType(_ name: String, _ expected: String) {
-        problems.append(FieldProblem(field: prefix + name, code: "wrong_type", problem: "must be \(expected)"))
+        problems.append(FieldProblem(field: name, code: "wrong_type", problem: "must be \(expected)"))
     }
 }

@@ -4,8 +4,9 @@ import HeraldCore
 /// A message as the API shows it: snake_case, RFC 3339 times, no lease internals.
 enum MessageResponse {
     static func json(_ message: Message) -> JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "id": .string(message.id.rawValue),
+            "message_id": .string(message.id.rawValue),
             "tenant_id": .string(message.tenantID.rawValue),
             "channel": .string(message.channel),
             "to": .optional(message.recipient),
@@ -28,7 +29,14 @@ enum MessageResponse {
             "read_at": .timestamp(message.readAt),
             "failed_at": .timestamp(message.failedAt),
             "cancelled_at": .timestamp(message.cancelledAt),
-        ])
+            "failure_reason": .optional(message.status == .failed ? message.lastError : nil),
+            "conversation_id": message.metadata["conversation_id"] ?? .null,
+            "outlet_id": message.metadata["outlet_id"] ?? .null,
+        ]
+        if message.channel == "whatsapp" {
+            fields["whatsapp_message_id"] = .optional(message.providerMessageID)
+        }
+        return .object(fields)
     }
 
     /// A list item: the message plus `is_sent`, which list clients of the replaced services read.

@@ -1,0 +1,149 @@
+import Foundation
+import HTTPTypes
+import HeraldAPI
+import HeraldCore
+import HeraldDispatcher
+import HeraldSink
+import HeraldStore
+import HeraldTestSupport
+import HummingbirdTesting
+import Logging
+import ServiceLifecycle
+import Testing
+
+struct BatchAPITests {
+    @Test func acceptsValidItemsAndRejectsOthersInOrder() async throws {
+        let harness = APITestHarness()
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages/batch", json: """
+                {"messages": [
+                    {"url": "https://x.test/a", "content": "one", "idempotency_key": "k1"},
+                    {"url": "https://x.test/b", "priority": "high"},
+                    "not an object",
+                    {"url": "https://x.test/c", "content": "three"}
+                ]}
+                """)
+            #expect(status == .accepted)
+            #expect(body["accepted"] == .number(2))
+            #expect(body["rejected"] == .number(2))
+            guard case .array(let results)? = body["results"], results.count == 4 else {
+                Issue.record("no results in \(body)")
+                return
+            }
+            #expect(results.map { $0["status"]?.stringValue } == ["accepted", "rejected", "rejected", "accepted"])
+            #expect(results.map { $0["index"] } == [.number(0), .number(1), .number(2), .number(3)])
+            guard case .array(let details)? = results[1]["error"]?["details"] else {
+                Issue.record("no details for item 1")
+                return
+            }
+            #expect(Set(details.compactMap { $0["field"]?.stringValue }) == ["messages[1].priority"])
+
+            // Replaying the batch: the keyed item is found again, the unkeyed one stored anew.
+            let (again, replay, _) = try await client.call(.post, "/api/v1/messages/batch", json: """
+                [{"url": "https://x.test/a", "content": "one", "idempotency_key": "k1"}, {"url": "https://x.test/a", "content": "two", "idempotency_key": "k1"}]
+                """)
+            #expect(again == .ok)
+            guard case .array(let replayed)? = replay["results"] else { return }
+            #expect(replayed.map { $0["status"]?.stringValue } == ["existing", "rejected"])
+            #expect(replayed[0]["message_id"] == results[0]["message_id"])
+            #expect(replayed[1]["error"]?["error"] == .string("idempotency_conflict"))
+        }
+        #expect(try await harness.store.countByStatus(tenant: .default) == [.queued: 2])
+    }
+
+    @Test func batchBoundsAreEnforced() async throws {
+        var harness = APITestHarness()
+        harness.limits.maxBatchItems = 3
+        try await harness.test { client in
+            let (tooMany, body, _) = try await client.call(.post, "/api/v1/messages/batch", json: "[{},{},{},{}]")
+            #expect(tooMany == .unprocessableContent)
+            #expect(body["details"] != nil)
+            let (empty, _, _) = try await client.call(.post, "/api/v1/messages/batch", json: #"{"messages": []}"#)
+            #expect(empty == .unprocessableContent)
+            let (wrongShape, _, _) = try await client.call(.post, "/api/v1/messages/batch", json: #"{"items": []}"#)
+            #expect(wrongShape == .unprocessableContent)
+            let (allBad, bad, _) = try await client.call(.post, "/api/v1/messages/batch", json: #"[{"priority": 1.5}]"#)
+            #expect(allBad == .unprocessableContent)
+            #expect(bad["rejected"] == .number(1))
+        }
+    }
+}
+
+struct AliasAPITests {
+    @Test func replacedServicesBodiesAreUnderstood() async throws {
+        var harness = APITestHarness()
+        harness.defaultWebhookURL = "https://hooks.test/in"
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages", json: """
+                {"phoneNumber": "+31612345678", "message": "Your order shipped", "message_type": "text",
+                 "tenant_id": "shop-7", "outlet_id": 42, "conversation_id": "conv-9"}
+                """)
+            #expect(status == .accepted)
+            #expect(body["to"] == .string("+31612345678"))
+            #expect(body["content"] == .string("Your order shipped"))
+            #expect(body["conversation_id"] == .string("conv-9"))
+            #expect(body["outlet_id"] == .number(42))
+            #expect(body["message_id"] == body["id"])
+            #expect(body["metadata"]?["message_type"] == .string("text"))
+            #expect(body["metadata"]?["tenant_id"] == .string("shop-7"))
+            #expect(body["failure_reason"] == .null)
+        }
+    }
+}
+
+struct SendAPITests {
+    static let logger = Logger(label: "send-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Runs the harness's dispatcher under a service group while `body` runs.
+    static func withDispatcher(_ harness: APITestHarness, _ body: @escaping @Sendable (APIDependencies) async throws -> Void) async throws {
+        let dependencies = try harness.dependencies()
+        let group = ServiceGroup(services: [dependencies.dispatcher], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await body(dependencies)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func waitsForTheFirstAttempt() async throws {
+        let harness = APITestHarness()
+        try await withSink(secret: APITestHarness.secret) { url, _ in
+            try await Self.withDispatcher(harness) { dependencies in
+                try await harness.test(dependencies: dependencies) { client in
+                    let (status, body, _) = try await client.call(.post, "/api/v1/messages/send?timeout=10", json: #"{"url": "\#(url)", "content": "now"}"#)
+                    #expect(status == .ok)
+                    #expect(body["status"] == .string("sent"))
+                    #expect(body["attempts"] == .number(1))
+                }
+            }
+        }
+    }
+
+    @Test func reportsAPermanentFailure() async throws {
+        let harness = APITestHarness()
+        try await withSink(secret: APITestHarness.secret, behaviour: .init(status: 410)) { url, _ in
+            try await Self.withDispatcher(harness) { dependencies in
+                try await harness.test(dependencies: dependencies) { client in
+                    let (status, body, _) = try await client.call(.post, "/api/v1/messages/send", json: #"{"url": "\#(url)", "content": "x", "timeout": 10}"#)
+                    #expect(status == .ok)
+                    #expect(body["status"] == .string("failed"))
+                    #expect(body["failure_reason"] == .string("HTTP 410"))
+                }
+            }
+        }
+    }
+
+    @Test func answers202WhenTheWaitRunsOut() async throws {
+        let harness = APITestHarness()
+        // No dispatcher runs: the message stays queued.
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages/send?timeout=0.2", json: #"{"url": "https://x.test", "content": "x"}"#)
+            #expect(status == .accepted)
+            #expect(body["status"] == .string("queued"))
+            let (badStatus, bad, _) = try await client.call(.post, "/api/v1/messages/send?timeout=45", json: #"{"url": "https://x.test", "content": "x"}"#)
+            #expect(badStatus == .unprocessableContent)
+            #expect(bad["details"] != nil)
+        }
+    }
+}
