@@ -10,6 +10,7 @@ public struct APIDependencies: Sendable {
     /// The dispatcher the messaging and scheduler routes drive.
     public var dispatcher: Dispatcher
     public var authenticator: APIKeyAuthenticator
+    public var tenants: TenantDirectory
     public var clock: any WallClock
     public var limits: APILimits
     /// Shown by `/health`.
@@ -23,6 +24,7 @@ public struct APIDependencies: Sendable {
         channels: ChannelRegistry,
         dispatcher: Dispatcher,
         authenticator: APIKeyAuthenticator,
+        tenants: TenantDirectory,
         clock: any WallClock = SystemWallClock(),
         limits: APILimits = .init(),
         version: String,
@@ -33,6 +35,7 @@ public struct APIDependencies: Sendable {
         self.channels = channels
         self.dispatcher = dispatcher
         self.authenticator = authenticator
+        self.tenants = tenants
         self.clock = clock
         self.limits = limits
         self.version = version

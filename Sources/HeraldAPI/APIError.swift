@@ -57,6 +57,23 @@ public struct APIError: HTTPResponseError, Sendable {
         headers: [.wwwAuthenticate: "Bearer"]
     )
 
+    static let tenantKeyNeeded = APIError(
+        .forbidden, code: "tenant_key_required",
+        message: "this route acts for a tenant: use one of the tenant's keys, not the admin key"
+    )
+
+    static let adminKeyNeeded = APIError(
+        .forbidden, code: "admin_key_required", message: "managing tenants and keys needs the admin key"
+    )
+
+    static func quotaExceeded(_ quota: Quota) -> APIError {
+        APIError(
+            .tooManyRequests, code: "quota_exceeded",
+            message: "the tenant's quota of \(quota.limit) messages per \(quota.period.rawValue) is used up; nothing was stored",
+            compatibilityCode: "QUOTA_EXCEEDED"
+        )
+    }
+
     static func notFound(_ what: String) -> APIError {
         APIError(.notFound, code: "not_found", message: what)
     }

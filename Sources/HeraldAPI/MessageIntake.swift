@@ -47,7 +47,8 @@ struct MessageIntake: Sendable {
                 outcomes[index] = .rejected(error)
             }
         }
-        let results = try await dependencies.store.enqueue(pending.map(\.message))
+        let quota = try await dependencies.tenants.tenant(tenant)?.quota
+        let results = try await dependencies.store.enqueue(pending.map(\.message), quota: quota)
         for ((index, message), result) in zip(pending, results) {
             switch result {
             case .created(let stored):
@@ -56,6 +57,9 @@ struct MessageIntake: Sendable {
                 outcomes[index] = stored.fingerprint == message.fingerprint
                     ? .accepted(.replayed(stored))
                     : .rejected(.idempotencyConflict)
+            case .quotaExceeded:
+                // A quota is always given when the store reports it exceeded.
+                outcomes[index] = .rejected(.quotaExceeded(quota ?? Quota(limit: 0, period: .day)))
             }
         }
         // Every index was given an outcome above: rejected while validating, or by the store's answer.

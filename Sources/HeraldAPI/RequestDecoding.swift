@@ -13,8 +13,20 @@ enum RequestDecoding {
         return object
     }
 
+    /// A JSON object, or `nil` for an empty body (for routes whose body is optional).
+    static func optionalJSONObject(from request: Request, limit: Int) async throws -> [String: JSONValue]? {
+        guard let value = try await json(from: request, limit: limit, allowEmpty: true) else { return nil }
+        guard let object = value.objectValue else { throw APIError.invalidJSON("the body must be a JSON object") }
+        return object
+    }
+
     /// Any JSON value, with the same checks.
     static func json(from request: Request, limit: Int) async throws -> JSONValue {
+        // With `allowEmpty: false` an empty body throws, so there is always a value.
+        try await json(from: request, limit: limit, allowEmpty: false) ?? .null
+    }
+
+    private static func json(from request: Request, limit: Int, allowEmpty: Bool) async throws -> JSONValue? {
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw APIError.unsupportedMediaType
         }
@@ -24,7 +36,10 @@ enum RequestDecoding {
         } catch is NIOTooManyBytesError {
             throw APIError.bodyTooLarge(limit: limit)
         }
-        guard buffer.readableBytes > 0 else { throw APIError.invalidJSON("the request body is empty; send a JSON object") }
+        guard buffer.readableBytes > 0 else {
+            if allowEmpty { return nil }
+            throw APIError.invalidJSON("the request body is empty; send a JSON object")
+        }
         do {
             return try JSONParser.parse(buffer.readableBytesView)
         } catch {

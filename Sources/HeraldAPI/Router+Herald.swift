@@ -18,5 +18,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<HeraldRequest
     MessagesController(dependencies: dependencies).register(on: api)
     MessagingController(dependencies: dependencies).register(on: api)
     SchedulerController(dependencies: dependencies).register(on: api)
+    TenantsController(dependencies: dependencies).register(on: api)
+    KeysController(dependencies: dependencies).register(on: api)
     return router
 }

@@ -41,6 +41,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// The text when this is a string.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
     /// The dictionary when this is an object.
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }

@@ -41,6 +41,9 @@ extension ConfigurationKey {
             c.app.port = try int(v, "app.port", 0...65535)
         },
         .init("app.api_key", aliases: ["HERALD_API_KEY"], default: "(generated once)", "the default tenant's API key") { $0.app.apiKey = $1.isEmpty ? nil : $1 },
+        .init("app.admin_key", aliases: ["HERALD_ADMIN_KEY"], default: "(generated once)", "the administrator's key: manages tenants and keys") {
+            $0.app.adminKey = $1.isEmpty ? nil : $1
+        },
         .init("app.environment", aliases: ["HERALD_ENVIRONMENT"], default: "development", "shown by /health") { $0.app.environment = $1 },
         .init("app.max_body_bytes", default: "1048576", "largest request body accepted (413 above)") { c, v throws(HeraldError) in
             c.app.maxBodyBytes = try int(v, "app.max_body_bytes", 1024...(64 << 20))

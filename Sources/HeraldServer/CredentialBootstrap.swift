@@ -10,12 +10,32 @@ struct CredentialBootstrap {
     let clock: any WallClock
     let announce: @Sendable (String) -> Void
 
-    /// Generates a key for the default tenant when configuration gives none and none is stored.
+    /// Makes sure the default tenant exists: every message needs a tenant, and a single-tenant
+    /// deployment uses this one.
+    func ensureDefaultTenant() async throws {
+        guard try await store.tenant(id: .default) == nil else { return }
+        let now = clock.now()
+        do {
+            try await store.createTenant(Tenant(id: .default, name: "Default tenant", createdAt: now, updatedAt: now))
+        } catch let error as StoreError where error.isConflict {
+            // Another process created it first.
+        }
+    }
+
+    /// Generates a key for the default tenant when configuration gives none and no tenant key is stored.
     func ensureAPIKey(configured: String?) async throws {
-        guard configured == nil, try await store.apiKeyCount() == 0 else { return }
-        let (key, record) = APIKeyAuthenticator.generateKey(for: .default, now: clock.now())
+        guard configured == nil, try await store.apiKeyCount(role: .tenant) == 0 else { return }
+        let (key, record) = APIKeyAuthenticator.generateKey(for: .default, name: "generated at first start", now: clock.now())
         try await store.insertAPIKey(record)
         announce("Generated an API key for the default tenant (shown once, stored only as a hash):\n  \(key)")
+    }
+
+    /// Generates the administrator's key when configuration gives none and none is stored.
+    func ensureAdminKey(configured: String?) async throws {
+        guard configured == nil, try await store.apiKeyCount(role: .admin) == 0 else { return }
+        let (key, record) = APIKeyAuthenticator.generateKey(for: .default, role: .admin, name: "admin", now: clock.now())
+        try await store.insertAPIKey(record)
+        announce("Generated the admin key for managing tenants and keys (shown once, stored only as a hash):\n  \(key)")
     }
 
     /// The webhook signing secret: the configured one, or the one generated on first start.

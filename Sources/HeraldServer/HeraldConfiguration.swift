@@ -14,6 +14,8 @@ public struct HeraldConfiguration: Sendable {
         public var port = 8080
         /// The default tenant's API key; generated, stored hashed and printed once when unset.
         public var apiKey: String?
+        /// The administrator's key (tenants, keys); generated, stored hashed and printed once when unset.
+        public var adminKey: String?
         public var environment = "development"
         public var maxBodyBytes = 1 << 20
         public var logLevel = "info"

@@ -53,7 +53,9 @@ public struct HeraldServerBuilder: Sendable {
         try store.migrate()
 
         let bootstrap = CredentialBootstrap(store: store, clock: clock, announce: announce)
+        try await bootstrap.ensureDefaultTenant()
         try await bootstrap.ensureAPIKey(configured: configuration.app.apiKey)
+        try await bootstrap.ensureAdminKey(configured: configuration.app.adminKey)
         let secret = try await bootstrap.webhookSecret(configured: configuration.webhook.secret)
 
         var webhookDefaults = WebhookEndpointSettings(secret: secret, bearerToken: configuration.webhook.bearerToken, headers: configuration.webhook.headers)
@@ -82,11 +84,15 @@ public struct HeraldServerBuilder: Sendable {
             store: store, channels: channels, configuration: dispatcherConfiguration, clock: clock,
             logger: logger.with(label: "dispatcher")
         )
+        let tenants = TenantDirectory(store: store)
         let dependencies = APIDependencies(
             store: store,
             channels: channels,
             dispatcher: dispatcher,
-            authenticator: APIKeyAuthenticator(configuredKey: configuration.app.apiKey, store: store),
+            authenticator: APIKeyAuthenticator(
+                configuredKey: configuration.app.apiKey, configuredAdminKey: configuration.app.adminKey, store: store, tenants: tenants
+            ),
+            tenants: tenants,
             clock: clock,
             limits: APILimits(maxBodyBytes: configuration.app.maxBodyBytes),
             version: HeraldVersion.current,

@@ -7,8 +7,8 @@ public protocol CredentialStore: Sendable {
     func insertAPIKey(_ key: StoredAPIKey) async throws
     /// The key whose digest is `hash`, if it exists and is not revoked.
     func apiKey(hash: String) async throws -> StoredAPIKey?
-    /// How many active keys exist.
-    func apiKeyCount() async throws -> Int
+    /// How many active keys with `role` exist.
+    func apiKeyCount(role: StoredAPIKey.Role) async throws -> Int
     /// A setting Herald stored for itself (such as a generated signing secret).
     func setting(_ name: String) async throws -> String?
     /// Stores `value` under `name` unless a value is already there.
@@ -18,22 +18,46 @@ public protocol CredentialStore: Sendable {
 
 /// An API key as stored: never the secret itself.
 public struct StoredAPIKey: Sendable, Hashable {
+    /// What a key may do.
+    public enum Role: String, Sendable, Hashable {
+        /// Sends and reads its tenant's messages.
+        case tenant
+        /// Manages tenants and keys.
+        case admin
+    }
+
     public var id: String
     public var tenantID: TenantID
+    public var role: Role
+    /// A label chosen when the key was made.
+    public var name: String?
     /// The first characters of the key, to recognise it in lists.
     public var prefix: String
     /// Hex SHA-256 of the full key.
     public var hash: String
     public var createdAt: Date
+    public var revokedAt: Date?
 
-    public init(id: String, tenantID: TenantID, prefix: String, hash: String, createdAt: Date) {
+    public init(
+        id: String,
+        tenantID: TenantID,
+        role: Role = .tenant,
+        name: String? = nil,
+        prefix: String,
+        hash: String,
+        createdAt: Date,
+        revokedAt: Date? = nil
+    ) {
         self.id = id
         self.tenantID = tenantID
+        self.role = role
+        self.name = name
         self.prefix = prefix
         self.hash = hash
         self.createdAt = createdAt
+        self.revokedAt = revokedAt
     }
 }
 
 /// Everything the server needs from one database.
-public typealias HeraldStore = MessageStore & CredentialStore
+public typealias HeraldStore = MessageStore & CredentialStore & TenantStore

@@ -10,6 +10,14 @@ public final class InMemoryStore: HeraldStore {
         var attempts: [MessageID: [AttemptRecord]] = [:]
         var apiKeys: [String: StoredAPIKey] = [:]
         var settings: [String: String] = [:]
+        var tenants: [TenantID: Tenant] = [:]
+        var usage: [UsageKey: Int] = [:]
+    }
+
+    private struct UsageKey: Hashable {
+        var tenant: TenantID
+        var period: Quota.Period
+        var start: Date
     }
 
     private struct IdempotencyKey: Hashable {
@@ -25,17 +33,23 @@ public final class InMemoryStore: HeraldStore {
         self.workSignal = workSignal
     }
 
-    public func enqueue(_ messages: [Message]) async throws -> [EnqueueResult] {
+    public func enqueue(_ messages: [Message], quota: Quota?) async throws -> [EnqueueResult] {
         let results = state.withLock { state in
             messages.map { message -> EnqueueResult in
-                if let key = message.idempotencyKey {
-                    let slot = IdempotencyKey(tenant: message.tenantID, key: key)
-                    if let existing = state.idempotency[slot], let stored = state.messages[existing] {
-                        return .existing(stored)
-                    }
-                    state.idempotency[slot] = message.id
+                let slot = message.idempotencyKey.map { IdempotencyKey(tenant: message.tenantID, key: $0) }
+                if let slot, let existing = state.idempotency[slot], let stored = state.messages[existing] {
+                    return .existing(stored)
                 }
+                if let quota {
+                    let key = UsageKey(tenant: message.tenantID, period: quota.period, start: quota.periodStart(containing: message.createdAt))
+                    guard state.usage[key, default: 0] < quota.limit else { return .quotaExceeded }
+                }
+                if let slot { state.idempotency[slot] = message.id }
                 state.messages[message.id] = message
+                for period in Quota.Period.allCases {
+                    let start = Quota(limit: 0, period: period).periodStart(containing: message.createdAt)
+                    state.usage[UsageKey(tenant: message.tenantID, period: period, start: start), default: 0] += 1
+                }
                 return .created(message)
             }
         }
@@ -148,11 +162,11 @@ public final class InMemoryStore: HeraldStore {
     }
 
     public func apiKey(hash: String) async throws -> StoredAPIKey? {
-        state.withLock { $0.apiKeys[hash] }
+        state.withLock { state in state.apiKeys[hash].flatMap { $0.revokedAt == nil ? $0 : nil } }
     }
 
-    public func apiKeyCount() async throws -> Int {
-        state.withLock { $0.apiKeys.count }
+    public func apiKeyCount(role: StoredAPIKey.Role) async throws -> Int {
+        state.withLock { state in state.apiKeys.values.filter { $0.role == role && $0.revokedAt == nil }.count }
     }
 
     public func setting(_ name: String) async throws -> String? {
@@ -165,6 +179,49 @@ public final class InMemoryStore: HeraldStore {
             state.settings[name] = value
             return value
         }
+    }
+
+    // MARK: TenantStore
+
+    public func createTenant(_ tenant: Tenant) async throws {
+        try state.withLock { state in
+            guard state.tenants[tenant.id] == nil else { throw StoreError.conflict("tenant \(tenant.id) exists") }
+            state.tenants[tenant.id] = tenant
+        }
+    }
+
+    public func tenant(id: TenantID) async throws -> Tenant? {
+        state.withLock { $0.tenants[id] }
+    }
+
+    public func listTenants() async throws -> [Tenant] {
+        state.withLock { $0.tenants.values.sorted { $0.id.rawValue < $1.id.rawValue } }
+    }
+
+    public func updateTenant(_ tenant: Tenant) async throws {
+        try state.withLock { state in
+            guard state.tenants[tenant.id] != nil else { throw StoreError.notFound }
+            state.tenants[tenant.id] = tenant
+        }
+    }
+
+    public func apiKeys(tenant: TenantID) async throws -> [StoredAPIKey] {
+        state.withLock { state in
+            state.apiKeys.values.filter { $0.tenantID == tenant && $0.role == .tenant }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
+    }
+
+    public func revokeAPIKey(id: String, tenant: TenantID, now: Date) async throws -> Bool {
+        state.withLock { state in
+            guard let hash = state.apiKeys.first(where: { $0.value.id == id && $0.value.tenantID == tenant && $0.value.revokedAt == nil })?.key
+            else { return false }
+            state.apiKeys[hash]?.revokedAt = now
+            return true
+        }
+    }
+
+    public func quotaUsed(tenant: TenantID, period: Quota.Period, periodStart: Date) async throws -> Int {
+        state.withLock { $0.usage[UsageKey(tenant: tenant, period: period, start: periodStart), default: 0] }
     }
 
     // MARK: Helpers

@@ -6,11 +6,13 @@ public import HeraldCore
 ///
 /// Times are always passed in (`now`), never read from the system clock, so tests control them.
 public protocol MessageStore: Sendable {
-    /// Stores new messages, all or none. A draft whose idempotency key its tenant already used
-    /// returns the stored message instead of creating another.
-    /// - Returns: one result per draft, in order.
+    /// Stores new messages of one tenant in one transaction. A message whose idempotency key its
+    /// tenant already used returns the stored one instead. With a `quota`, messages that would
+    /// take the tenant past it in the current period are not stored (``EnqueueResult/quotaExceeded``),
+    /// in order: the first ones fit, the rest do not.
+    /// - Returns: one result per message, in order.
     /// - Throws: ``StoreError``.
-    func enqueue(_ messages: [Message]) async throws -> [EnqueueResult]
+    func enqueue(_ messages: [Message], quota: Quota?) async throws -> [EnqueueResult]
 
     /// One message; `tenant` restricts the lookup to that tenant's messages.
     func message(id: MessageID, tenant: TenantID?) async throws -> Message?
@@ -54,19 +56,21 @@ public protocol MessageStore: Sendable {
     var workSignal: WorkSignal { get }
 }
 
-/// What ``MessageStore/enqueue(_:)`` did with one message.
+extension MessageStore {
+    /// Stores new messages without a quota.
+    public func enqueue(_ messages: [Message]) async throws -> [EnqueueResult] {
+        try await enqueue(messages, quota: nil)
+    }
+}
+
+/// What ``MessageStore/enqueue(_:quota:)`` did with one message.
 public enum EnqueueResult: Sendable, Hashable {
     /// Stored as new.
     case created(Message)
     /// The tenant already had a message with this idempotency key; here it is, unchanged.
     case existing(Message)
-
-    /// The stored message either way.
-    public var message: Message {
-        switch self {
-        case .created(let message), .existing(let message): message
-        }
-    }
+    /// Not stored: the tenant's quota for this period is used up.
+    case quotaExceeded
 }
 
 /// The arguments of a claim.

@@ -4,6 +4,7 @@ public import HeraldCore
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: String, Sendable {
         case notFound = "not_found"
+        case conflict = "conflict"
         case illegalTransition = "illegal_transition"
         case unavailable = "store_unavailable"
         case corrupt = "store_corrupt"
@@ -19,6 +20,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// No such message (for this tenant).
     public static let notFound = StoreError(kind: .notFound, message: "no such message")
+
+    /// A record with this identity already exists.
+    public static func conflict(_ message: String) -> StoreError {
+        StoreError(kind: .conflict, message: message)
+    }
 
     /// The message's status does not allow the change.
     public static func illegalTransition(_ error: HeraldError) -> StoreError {
@@ -36,6 +42,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var isNotFound: Bool { kind == .notFound }
+    public var isConflict: Bool { kind == .conflict }
     public var isIllegalTransition: Bool { kind == .illegalTransition }
     public var isUnavailable: Bool { kind == .unavailable }
 }

@@ -16,7 +16,7 @@ public import HeraldStore
 public final class SQLiteStore: HeraldStore {
     let pool: DatabasePool
     public let workSignal = WorkSignal()
-    private let enqueueCommitter: GroupCommitter<[Message], [EnqueueResult]>
+    private let enqueueCommitter: GroupCommitter<EnqueueRequest, [EnqueueResult]>
     private let completionCommitter: GroupCommitter<[Completion], [Bool]>
 
     /// Opens (creating if needed) the database file. Call ``migrate()`` before use.
@@ -38,7 +38,12 @@ public final class SQLiteStore: HeraldStore {
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch
         ) { requests in
-            try await Self.write(pool) { db in try requests.map { try Self.insert($0, db) } }
+            try await Self.write(pool) { db in
+                var usage = SQLiteQuotaUsage()
+                let results = try requests.map { try Self.insert($0, usage: &usage, db) }
+                try usage.save(db)
+                return results
+            }
         }
         completionCommitter = GroupCommitter(
             window: configuration.groupCommitWindow,
@@ -58,9 +63,9 @@ public final class SQLiteStore: HeraldStore {
         }
     }
 
-    public func enqueue(_ messages: [Message]) async throws -> [EnqueueResult] {
+    public func enqueue(_ messages: [Message], quota: Quota?) async throws -> [EnqueueResult] {
         guard !messages.isEmpty else { return [] }
-        let results = try await enqueueCommitter.submit(messages)
+        let results = try await enqueueCommitter.submit(EnqueueRequest(messages: messages, quota: quota))
         workSignal.signal()
         return results
     }
@@ -223,20 +228,33 @@ public final class SQLiteStore: HeraldStore {
         return try row.map(MessageRow.message)
     }
 
-    private static func insert(_ messages: [Message], _ db: Database) throws -> [EnqueueResult] {
+    private static func insert(_ request: EnqueueRequest, usage: inout SQLiteQuotaUsage, _ db: Database) throws -> [EnqueueResult] {
         let statement = try db.cachedStatement(sql: MessageRow.insertSQL)
-        return try messages.map { message in
+        return try request.messages.map { message in
+            if let quota = request.quota,
+               try usage.used(message.tenantID, quota.period, quota.periodStart(containing: message.createdAt), db) >= quota.limit {
+                // Over quota: only a replay of an existing message is still answered.
+                return try existing(message, db).map(EnqueueResult.existing) ?? .quotaExceeded
+            }
             try statement.execute(arguments: MessageRow.arguments(message))
-            if db.changesCount > 0 { return .created(message) }
+            if db.changesCount > 0 {
+                try usage.count(message, db)
+                return .created(message)
+            }
             // The tenant already used this idempotency key: answer with the original.
-            guard let key = message.idempotencyKey,
-                  let row = try Row.fetchOne(
-                    db.cachedStatement(sql: MessageRow.select + " WHERE tenant_id = ? AND idempotency_key = ?"),
-                    arguments: [message.tenantID.rawValue, key]
-                  )
-            else { throw StoreError.corrupt("insert of \(message.id) changed nothing") }
-            return .existing(try MessageRow.message(row))
+            guard let original = try existing(message, db) else {
+                throw StoreError.corrupt("insert of \(message.id) changed nothing")
+            }
+            return .existing(original)
         }
+    }
+
+    private static func existing(_ message: Message, _ db: Database) throws -> Message? {
+        guard let key = message.idempotencyKey else { return nil }
+        return try Row.fetchOne(
+            db.cachedStatement(sql: MessageRow.select + " WHERE tenant_id = ? AND idempotency_key = ?"),
+            arguments: [message.tenantID.rawValue, key]
+        ).map(MessageRow.message)
     }
 
     private static func record(_ completions: [Completion], _ db: Database) throws -> [Bool] {

@@ -15,6 +15,7 @@ import NIOCore
 /// The API over the in-memory store, driven through Hummingbird's router test client.
 struct APITestHarness {
     static let key = "test-key-default"
+    static let adminKey = "test-key-admin"
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     static let quiet = Logger(label: "api-test", factory: { _ in SwiftLogNoOpLogHandler() })
     let store = InMemoryStore()
@@ -26,9 +27,11 @@ struct APITestHarness {
         let webhook = try WebhookChannel(client: .shared, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
         let channels = ChannelRegistry([webhook])
         let dispatcher = Dispatcher(store: store, channels: channels, configuration: try .init(), clock: clock, logger: Self.quiet)
+        let tenants = TenantDirectory(store: store)
         return APIDependencies(
             store: store, channels: channels, dispatcher: dispatcher,
-            authenticator: APIKeyAuthenticator(configuredKey: Self.key, store: store),
+            authenticator: APIKeyAuthenticator(configuredKey: Self.key, configuredAdminKey: Self.adminKey, store: store, tenants: tenants),
+            tenants: tenants,
             clock: clock, limits: limits, version: "9.9.9", environment: "test",
             logger: Self.quiet
         )
@@ -41,8 +44,15 @@ struct APITestHarness {
 
     /// Runs `body` with a client for a router over `dependencies`.
     func test(dependencies: APIDependencies, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await createTenant(.default)
         let app = Application(router: buildRouter(dependencies))
         try await app.test(.router, body)
+    }
+
+    /// Creates a tenant unless it exists.
+    func createTenant(_ id: TenantID, quota: Quota? = nil) async throws {
+        guard try await store.tenant(id: id) == nil else { return }
+        try await store.createTenant(Tenant(id: id, name: id.rawValue, quota: quota, createdAt: clock.now(), updatedAt: clock.now()))
     }
 
     /// Stores a message for the default tenant and returns its id.
@@ -77,8 +87,4 @@ extension JSONValue {
         objectValue?[key]
     }
 
-    var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
 }

@@ -137,6 +137,7 @@ struct MessagesAPITests {
         let harness = APITestHarness()
         let (key, record) = APIKeyAuthenticator.generateKey(for: TenantID("shop-9"), now: harness.clock.now())
         try await harness.store.insertAPIKey(record)
+        try await harness.createTenant(TenantID("shop-9"))
         try await harness.test { client in
             let (status, body, _) = try await client.call(.post, "/api/v1/messages", json: #"{"url":"https://x.test","content":"a"}"#, key: key)
             #expect(status == .accepted)

@@ -38,8 +38,9 @@ struct ServerBootstrapTests {
         ).build()
 
         let lines = announcements.all
-        #expect(lines.count == 2)
-        let key = try #require(lines.first { $0.contains("API key") }?.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+        #expect(lines.count == 3)
+        let key = try #require(lines.first { $0.contains("API key for the default tenant") }?.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+        #expect(lines.contains { $0.contains("admin key") && $0.contains("hka_") })
         #expect(key.hasPrefix("hk_"))
         #expect(lines.contains { $0.contains("whsec_") })
 
@@ -78,6 +79,7 @@ struct ServerBootstrapTests {
         let database = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
         var configuration = Self.configuration(database: database)
         configuration.app.apiKey = "configured-key"
+        configuration.app.adminKey = "configured-admin-key"
         configuration.webhook.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let announcements = Announcements()
         let app = try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { announcements.record($0) }).build()

@@ -30,7 +30,9 @@ struct SQLiteStoreTests {
         let store = try Self.open(path)
         try store.migrate()
         let applied = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["001_create_messages", "002_create_credentials", "003_index_recent_messages"])
+        #expect(applied == SQLiteMigrations.migrator.migrations)
+        #expect(applied.first == "001_create_messages")
+        #expect(applied.count >= 4)
     }
 
     @Test(arguments: [(SQLiteConfiguration.Durability.full, 2), (.normal, 1), (.off, 0)])

@@ -312,12 +312,20 @@ struct StoreConformanceTests {
     @Test(arguments: StoreKind.allCases)
     func credentialsAreStoredByDigest(kind: StoreKind) async throws {
         let store = try kind.make()
-        #expect(try await store.apiKeyCount() == 0)
-        let key = StoredAPIKey(id: "key_1", tenantID: .default, prefix: "hk_abcdef", hash: "deadbeef", createdAt: Self.start)
+        #expect(try await store.apiKeyCount(role: .tenant) == 0)
+        let key = StoredAPIKey(id: "key_1", tenantID: .default, name: "ci", prefix: "hk_abcdef", hash: "deadbeef", createdAt: Self.start)
         try await store.insertAPIKey(key)
         #expect(try await store.apiKey(hash: "deadbeef") == key)
         #expect(try await store.apiKey(hash: "other") == nil)
-        #expect(try await store.apiKeyCount() == 1)
+        #expect(try await store.apiKeyCount(role: .tenant) == 1)
+        #expect(try await store.apiKeyCount(role: .admin) == 0)
+
+        // Revoked keys stop authenticating but stay listed.
+        #expect(try await store.revokeAPIKey(id: "key_1", tenant: TenantID("other"), now: Self.start) == false)
+        #expect(try await store.revokeAPIKey(id: "key_1", tenant: .default, now: Self.start) == true)
+        #expect(try await store.revokeAPIKey(id: "key_1", tenant: .default, now: Self.start) == false)
+        #expect(try await store.apiKey(hash: "deadbeef") == nil)
+        #expect(try await store.apiKeys(tenant: .default).map(\.revokedAt) == [Self.start])
 
         #expect(try await store.setting("webhook_secret") == nil)
         #expect(try await store.insertSettingIfAbsent("webhook_secret", value: "first") == "first")

@@ -8,10 +8,10 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let key = Self.presentedKey(request.headers),
-              let tenant = try await authenticator.tenant(forKey: key)
+              let principal = try await authenticator.principal(forKey: key)
         else { throw APIError.unauthorized }
         var context = context
-        context.tenantID = tenant
+        context.principal = principal
         return try await next(request, context)
     }
 

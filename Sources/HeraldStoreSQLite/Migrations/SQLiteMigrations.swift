@@ -7,6 +7,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("001_create_messages", migrate: Migration001CreateMessages.migrate)
         migrator.registerMigration("002_create_credentials", migrate: Migration002CreateCredentials.migrate)
         migrator.registerMigration("003_index_recent_messages", migrate: Migration003IndexRecentMessages.migrate)
+        migrator.registerMigration("004_create_tenants", migrate: Migration004CreateTenants.migrate)
         return migrator
     }
 }

@@ -1,0 +1,52 @@
+import HeraldCore
+
+/// The body of `POST /api/v1/tenants` and `PATCH /api/v1/tenants/{id}`, checked field by field.
+struct TenantRequest {
+    var id: String?
+    var name: String?
+    var disabled: Bool?
+    /// `.some(nil)` when the body clears the quota with `"quota": null`.
+    var quota: Quota??
+
+    init(_ object: [String: JSONValue], creating: Bool) throws {
+        var problems: [FieldProblem] = []
+        var reader = FieldReader(object: object)
+        id = reader.string("id")
+        name = reader.string("name")
+        problems += reader.problems
+        switch object["disabled"] {
+        case nil, .null?: disabled = nil
+        case .bool(let flag)?: disabled = flag
+        default: problems.append(FieldProblem(field: "disabled", code: "wrong_type", problem: "must be true or false"))
+        }
+        switch object["quota"] {
+        case nil: quota = nil
+        case .null?: quota = .some(nil)
+        case .object(let fields)?:
+            let limit: Int? = if case .number(let number)? = fields["limit"], number.rounded() == number, number >= 0, number < 1e12 { Int(number) } else { nil }
+            let period = fields["period"]?.stringValue.flatMap(Quota.Period.init(rawValue:))
+            if limit == nil {
+                problems.append(FieldProblem(field: "quota.limit", code: "wrong_type", problem: "must be a whole number, 0 or more"))
+            }
+            if period == nil {
+                problems.append(FieldProblem(field: "quota.period", code: "invalid", problem: "must be \"day\" or \"month\""))
+            }
+            if let limit, let period { quota = .some(Quota(limit: limit, period: period)) }
+        default:
+            problems.append(FieldProblem(field: "quota", code: "wrong_type", problem: "must be {\"limit\": n, \"period\": \"day\"|\"month\"} or null"))
+        }
+        if creating {
+            if let id, !Tenant.isValidID(id) {
+                problems.append(FieldProblem(field: "id", code: "invalid", problem: "must be 1–64 of a-z, 0-9, - and _, starting with a letter or digit"))
+            } else if id == nil {
+                problems.append(FieldProblem(field: "id", code: "missing", problem: "is required"))
+            }
+        } else if id != nil {
+            problems.append(FieldProblem(field: "id", code: "read_only", problem: "a tenant's id cannot change"))
+        }
+        if let name, name.isEmpty || name.count > 200 {
+            problems.append(FieldProblem(field: "name", code: "invalid_length", problem: "must be 1 to 200 characters"))
+        }
+        guard problems.isEmpty else { throw APIError.validation(problems) }
+    }
+}

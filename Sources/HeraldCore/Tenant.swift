@@ -1,0 +1,32 @@
+public import Foundation
+
+/// A customer of the service (a shop, an outlet, a platform's customer): owns messages and keys,
+/// may have a quota, and can be disabled (its keys then get 401).
+public struct Tenant: Sendable, Hashable, Codable {
+    public var id: TenantID
+    public var name: String
+    public var disabled: Bool
+    public var quota: Quota?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: TenantID, name: String, disabled: Bool = false, quota: Quota? = nil, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.name = name
+        self.disabled = disabled
+        self.quota = quota
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Whether `text` may be a tenant id: 1–64 of `a-z`, `0-9`, `-`, `_`, starting with a letter or digit.
+    public static func isValidID(_ text: String) -> Bool {
+        guard (1...64).contains(text.utf8.count), let first = text.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: "_") else {
+            return false
+        }
+        return text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+    }
+}

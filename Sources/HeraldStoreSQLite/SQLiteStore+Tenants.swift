@@ -1,0 +1,70 @@
+public import Foundation
+import GRDB
+public import HeraldCore
+import HeraldStore
+
+extension SQLiteStore {
+    public func createTenant(_ tenant: Tenant) async throws {
+        try await Self.write(pool) { db in
+            try db.execute(sql: """
+                INSERT INTO tenants (id, name, disabled, quota_limit, quota_period, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                """, arguments: StatementArguments(Self.arguments(tenant)))
+            guard db.changesCount > 0 else { throw StoreError.conflict("tenant \(tenant.id) exists") }
+        }
+    }
+
+    public func tenant(id: TenantID) async throws -> Tenant? {
+        try await read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.tenantColumns) FROM tenants WHERE id = ?"), arguments: [id.rawValue])
+                .map(Self.tenant)
+        }
+    }
+
+    public func listTenants() async throws -> [Tenant] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.tenantColumns) FROM tenants ORDER BY id").map(Self.tenant)
+        }
+    }
+
+    public func updateTenant(_ tenant: Tenant) async throws {
+        try await Self.write(pool) { db in
+            let arguments = Self.arguments(tenant)
+            try db.execute(
+                sql: "UPDATE tenants SET name = ?, disabled = ?, quota_limit = ?, quota_period = ?, updated_at = ? WHERE id = ?",
+                arguments: StatementArguments([arguments[1], arguments[2], arguments[3], arguments[4], arguments[6], arguments[0]])
+            )
+            guard db.changesCount > 0 else { throw StoreError.notFound }
+        }
+    }
+
+    public func quotaUsed(tenant: TenantID, period: Quota.Period, periodStart: Date) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT used FROM quota_usage WHERE tenant_id = ? AND period = ? AND period_start = ?",
+                arguments: [tenant.rawValue, period.rawValue, periodStart.millis]
+            ) ?? 0
+        }
+    }
+
+    private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at"
+
+    private static func arguments(_ tenant: Tenant) -> [(any DatabaseValueConvertible)?] {
+        [
+            tenant.id.rawValue, tenant.name, tenant.disabled, tenant.quota?.limit, tenant.quota?.period.rawValue,
+            tenant.createdAt.millis, tenant.updatedAt.millis,
+        ]
+    }
+
+    private static func tenant(_ row: Row) throws -> Tenant {
+        var quota: Quota?
+        if let limit: Int = row[3], let periodText: String = row[4] {
+            guard let period = Quota.Period(rawValue: periodText) else { throw StoreError.corrupt("unknown quota period \(periodText)") }
+            quota = Quota(limit: limit, period: period)
+        }
+        return Tenant(
+            id: TenantID(row[0]), name: row[1], disabled: row[2], quota: quota,
+            createdAt: Date(millis: row[5] as Int64), updatedAt: Date(millis: row[6] as Int64)
+        )
+    }
+}
