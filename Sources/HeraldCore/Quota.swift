@@ -16,28 +16,38 @@ public struct Quota: Sendable, Hashable, Codable {
         self.period = period
     }
 
-    /// The start of the period holding `date`.
+    /// The start of the period holding `date` (UTC midnight, or midnight on the 1st).
     public func periodStart(containing date: Date) -> Date {
-        let calendar = Self.utcCalendar
+        let (days, _) = CivilDate.split(millis: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
         switch period {
         case .day:
-            return calendar.startOfDay(for: date)
+            return Self.date(days: days)
         case .month:
-            let parts = calendar.dateComponents([.year, .month], from: date)
-            return calendar.date(from: parts) ?? calendar.startOfDay(for: date)
+            var civil = CivilDate(daysSince1970: days)
+            civil.day = 1
+            return Self.date(days: civil.daysSince1970)
         }
     }
 
     /// The start of the period after the one holding `date`: when the count resets.
     public func nextPeriodStart(after date: Date) -> Date {
         let start = periodStart(containing: date)
-        let component: Calendar.Component = period == .day ? .day : .month
-        return Self.utcCalendar.date(byAdding: component, value: 1, to: start) ?? start.addingTimeInterval(86_400)
+        let days = Int64((start.timeIntervalSince1970 / 86_400).rounded())
+        switch period {
+        case .day:
+            return Self.date(days: days + 1)
+        case .month:
+            var civil = CivilDate(daysSince1970: days)
+            civil.month += 1
+            if civil.month > 12 {
+                civil.month = 1
+                civil.year += 1
+            }
+            return Self.date(days: civil.daysSince1970)
+        }
     }
 
-    private static let utcCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
-        return calendar
-    }()
+    private static func date(days: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(days) * 86_400)
+    }
 }

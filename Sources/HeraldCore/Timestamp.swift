@@ -5,8 +5,9 @@ public enum Timestamp {
     /// Formats in UTC with milliseconds. Pure arithmetic: this runs several times per response.
     public static func format(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        let (days, msOfDay) = millis.quotientAndRemainderFlooring(dividingBy: 86_400_000)
-        let (year, month, day) = civilDate(daysSince1970: days)
+        let (days, msOfDay) = CivilDate.split(millis: millis)
+        let date = CivilDate(daysSince1970: days)
+        let (year, month, day) = (date.year, date.month, date.day)
         var out = [UInt8]()
         out.reserveCapacity(24)
         append(year, width: 4, to: &out)
@@ -34,19 +35,6 @@ public enum Timestamp {
     private static let withMilliseconds = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let withoutMilliseconds = Date.ISO8601FormatStyle()
 
-    /// Year, month, day for a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    private static func civilDate(daysSince1970: Int64) -> (Int64, Int64, Int64) {
-        let z = daysSince1970 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     private static func append(_ value: Int64, width: Int, to out: inout [UInt8]) {
         var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
         var rest = value
@@ -55,13 +43,5 @@ public enum Timestamp {
             rest /= 10
         }
         out.append(contentsOf: digits)
-    }
-}
-
-extension Int64 {
-    /// Quotient and non-negative remainder, rounding the quotient down (for dates before 1970).
-    fileprivate func quotientAndRemainderFlooring(dividingBy divisor: Int64) -> (Int64, Int64) {
-        let (q, r) = quotientAndRemainder(dividingBy: divisor)
-        return r < 0 ? (q - 1, r + divisor) : (q, r)
     }
 }
