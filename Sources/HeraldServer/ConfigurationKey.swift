@@ -48,6 +48,12 @@ extension ConfigurationKey {
         .init("app.max_body_bytes", default: "1048576", "largest request body accepted (413 above)") { c, v throws(HeraldError) in
             c.app.maxBodyBytes = try int(v, "app.max_body_bytes", 1024...(64 << 20))
         },
+        .init("app.max_batch_body_bytes", default: "16777216", "largest batch request body (413 above)") { c, v throws(HeraldError) in
+            c.app.maxBatchBodyBytes = try int(v, "app.max_batch_body_bytes", 1024...(256 << 20))
+        },
+        .init("app.max_batch_items", default: "1000", "most messages in one batch request") { c, v throws(HeraldError) in
+            c.app.maxBatchItems = try int(v, "app.max_batch_items", 1...10_000)
+        },
         .init("app.log_level", aliases: ["HERALD_LOG_LEVEL"], default: "info", "trace, debug, info, notice, warning, error, critical") { c, v throws(HeraldError) in
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v) else {
                 throw .invalidConfiguration("app.log_level: '\(v)' is not a log level")

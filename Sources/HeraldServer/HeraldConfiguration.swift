@@ -18,6 +18,8 @@ public struct HeraldConfiguration: Sendable {
         public var adminKey: String?
         public var environment = "development"
         public var maxBodyBytes = 1 << 20
+        public var maxBatchBodyBytes = 16 << 20
+        public var maxBatchItems = 1000
         public var logLevel = "info"
     }
 

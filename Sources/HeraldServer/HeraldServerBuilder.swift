@@ -94,7 +94,11 @@ public struct HeraldServerBuilder: Sendable {
             ),
             tenants: tenants,
             clock: clock,
-            limits: APILimits(maxBodyBytes: configuration.app.maxBodyBytes),
+            limits: APILimits(
+                maxBodyBytes: configuration.app.maxBodyBytes,
+                maxBatchItems: configuration.app.maxBatchItems,
+                maxBatchBodyBytes: configuration.app.maxBatchBodyBytes
+            ),
             version: HeraldVersion.current,
             environment: configuration.app.environment,
             logger: logger
