@@ -56,7 +56,8 @@ public struct APIKeyAuthenticator: Sendable {
         let secret = String((0..<40).map { _ in alphabet[Int(random.next() % 32)] })
         let key = (role == .admin ? "hka_" : "hk_") + secret
         let record = StoredAPIKey(
-            id: "key_" + String(secret.suffix(12)),
+            // Independent of the secret: ids and prefixes are shown in lists.
+            id: PrefixedID.make(prefix: "key", at: now).rawValue,
             tenantID: tenant,
             role: role,
             name: name,
