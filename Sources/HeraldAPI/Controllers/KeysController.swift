@@ -17,7 +17,7 @@ struct KeysController {
 
     @Sendable func create(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         try context.requireAdmin()
-        let tenant = try await find(context)
+        let tenant = try await dependencies.tenant(in: context)
         var name: String?
         if let body = try await RequestDecoding.optionalJSONObject(from: request, limit: dependencies.limits.maxBodyBytes) {
             var reader = FieldReader(object: body)
@@ -34,24 +34,18 @@ struct KeysController {
 
     @Sendable func list(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         try context.requireAdmin()
-        let tenant = try await find(context)
+        let tenant = try await dependencies.tenant(in: context)
         let keys = try await dependencies.store.apiKeys(tenant: tenant.id)
         return JSONResponse.make(status: .ok, json: .object(["keys": .array(keys.map { TenantResponse.key($0) })]))
     }
 
     @Sendable func revoke(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         try context.requireAdmin()
-        let tenant = try await find(context)
+        let tenant = try await dependencies.tenant(in: context)
         let keyID = context.parameters.get("key") ?? ""
         guard try await dependencies.store.revokeAPIKey(id: keyID, tenant: tenant.id, now: dependencies.clock.now()) else {
             throw APIError.notFound("no active key \(keyID) for tenant \(tenant.id)")
         }
         return JSONResponse.make(status: .ok, json: .object(["id": .string(keyID), "status": .string("revoked")]))
-    }
-
-    private func find(_ context: HeraldRequestContext) async throws -> Tenant {
-        let id = TenantID(context.parameters.get("tenant") ?? "")
-        guard let tenant = try await dependencies.store.tenant(id: id) else { throw APIError.notFound("no tenant \(id)") }
-        return tenant
     }
 }

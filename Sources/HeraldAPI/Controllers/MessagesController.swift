@@ -46,21 +46,21 @@ struct MessagesController {
     }
 
     @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        JSONResponse.make(status: .ok, json: MessageResponse.json(try await find(context)))
+        JSONResponse.make(status: .ok, json: MessageResponse.json(try await dependencies.message(in: context)))
     }
 
     @Sendable func status(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        JSONResponse.make(status: .ok, json: MessageResponse.status(try await find(context)))
+        JSONResponse.make(status: .ok, json: MessageResponse.status(try await dependencies.message(in: context)))
     }
 
     @Sendable func attempts(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let message = try await find(context)
+        let message = try await dependencies.message(in: context)
         let attempts = try await dependencies.store.attempts(messageID: message.id)
         return JSONResponse.make(status: .ok, json: AttemptResponse.list(messageID: message.id, attempts: attempts))
     }
 
     @Sendable func cancel(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let message = try await find(context)
+        let message = try await dependencies.message(in: context)
         let cancelled = try await change(message, "cancelled", allowedFrom: "scheduled or queued") { store, id, tenant, now in
             try await store.cancel(id: id, tenant: tenant, now: now)
         }
@@ -68,7 +68,7 @@ struct MessagesController {
     }
 
     @Sendable func retry(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let message = try await find(context)
+        let message = try await dependencies.message(in: context)
         let retried = try await change(message, "retried", allowedFrom: "failed") { store, id, tenant, now in
             try await store.retry(id: id, tenant: tenant, now: now)
         }
@@ -89,17 +89,6 @@ struct MessagesController {
         } catch let error as StoreError where error.isNotFound {
             throw APIError.notFound("no message \(message.id)")
         }
-    }
-
-    /// The message named in the path, if it belongs to the caller's tenant (404 otherwise, so
-    /// ids of other tenants do not leak).
-    private func find(_ context: HeraldRequestContext) async throws -> Message {
-        let tenant = try context.requireTenant()
-        let text = context.parameters.get("id") ?? ""
-        guard let id = MessageID(parsing: text),
-              let message = try await dependencies.store.message(id: id, tenant: tenant)
-        else { throw APIError.notFound("no message \(text)") }
-        return message
     }
 }
 

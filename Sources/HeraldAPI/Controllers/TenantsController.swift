@@ -41,12 +41,12 @@ struct TenantsController {
 
     @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         try context.requireAdmin()
-        return JSONResponse.make(status: .ok, json: TenantResponse.json(try await find(context)))
+        return JSONResponse.make(status: .ok, json: TenantResponse.json(try await dependencies.tenant(in: context)))
     }
 
     @Sendable func update(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         try context.requireAdmin()
-        var tenant = try await find(context)
+        var tenant = try await dependencies.tenant(in: context)
         let body = try TenantRequest(try await RequestDecoding.jsonObject(from: request, limit: dependencies.limits.maxBodyBytes), creating: false)
         if let name = body.name { tenant.name = name }
         if let disabled = body.disabled { tenant.disabled = disabled }
@@ -56,7 +56,7 @@ struct TenantsController {
 
     private func setDisabled(_ disabled: Bool, _ context: HeraldRequestContext) async throws -> Response {
         try context.requireAdmin()
-        var tenant = try await find(context)
+        var tenant = try await dependencies.tenant(in: context)
         tenant.disabled = disabled
         return try await save(tenant)
     }
@@ -88,11 +88,5 @@ struct TenantsController {
         try await dependencies.store.updateTenant(tenant)
         dependencies.tenants.invalidate(tenant.id)
         return JSONResponse.make(status: .ok, json: TenantResponse.json(tenant))
-    }
-
-    private func find(_ context: HeraldRequestContext) async throws -> Tenant {
-        let id = TenantID(context.parameters.get("tenant") ?? "")
-        guard let tenant = try await dependencies.store.tenant(id: id) else { throw APIError.notFound("no tenant \(id)") }
-        return tenant
     }
 }

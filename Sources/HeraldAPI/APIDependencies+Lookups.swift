@@ -1,0 +1,24 @@
+import HeraldCore
+import HeraldStore
+import Hummingbird
+
+extension APIDependencies {
+    /// The tenant named by the `:tenant` path parameter.
+    /// - Throws: ``APIError`` 404 when there is none.
+    func tenant(in context: HeraldRequestContext) async throws -> Tenant {
+        let id = TenantID(context.parameters.get("tenant") ?? "")
+        guard let tenant = try await store.tenant(id: id) else { throw APIError.notFound("no tenant \(id)") }
+        return tenant
+    }
+
+    /// The message named by the `:id` path parameter, if it belongs to the caller's tenant
+    /// (404 otherwise, so ids of other tenants do not leak).
+    func message(in context: HeraldRequestContext) async throws -> Message {
+        let tenant = try context.requireTenant()
+        let text = context.parameters.get("id") ?? ""
+        guard let id = MessageID(parsing: text), let message = try await store.message(id: id, tenant: tenant) else {
+            throw APIError.notFound("no message \(text)")
+        }
+        return message
+    }
+}
