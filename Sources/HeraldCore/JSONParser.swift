@@ -62,7 +62,7 @@ public enum JSONParser {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
             case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
@@ -213,8 +213,10 @@ public enum JSONParser {
             return value
         }
 
-        mutating func number() throws(Failure) -> Double {
+        /// An exact `integer` for whole literals that fit 64 bits, otherwise a double.
+        mutating func number() throws(Failure) -> JSONValue {
             let start = index
+            var whole = true
             if current == UInt8(ascii: "-") { index += 1 }
             guard let first = current, isDigit(first) else { throw fail("malformed number") }
             index += 1
@@ -222,22 +224,25 @@ public enum JSONParser {
                 while let byte = current, isDigit(byte) { index += 1 }
             }
             if current == UInt8(ascii: ".") {
+                whole = false
                 index += 1
                 guard let byte = current, isDigit(byte) else { throw fail("malformed number: digits must follow '.'") }
                 while let byte = current, isDigit(byte) { index += 1 }
             }
             if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+                whole = false
                 index += 1
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
                 guard let byte = current, isDigit(byte) else { throw fail("malformed number: digits must follow the exponent") }
                 while let byte = current, isDigit(byte) { index += 1 }
             }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            if whole, let exact = Int64(text) { return .integer(exact) }
             guard let value = Double(text), value.isFinite else {
                 index = start
                 throw fail("number out of range")
             }
-            return value
+            return .number(value)
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

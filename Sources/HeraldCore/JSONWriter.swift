@@ -18,6 +18,7 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .integer(let number): out.append(contentsOf: String(number).utf8)
         case .number(let number): writeNumber(number, into: &out)
         case .string(let text): writeString(text, into: &out)
         case .array(let elements):

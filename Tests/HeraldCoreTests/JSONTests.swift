@@ -52,3 +52,28 @@ struct JSONTests {
         #expect(try JSONDecoder().decode(JSONValue.self, from: Data(JSONWriter.bytes(value))) == value)
     }
 }
+
+struct JSONNumberFidelityTests {
+    @Test func largeIntegersSurviveExactly() throws {
+        let text = #"{"order_id":12345678901234567890,"small":-9223372036854775808,"ratio":0.1,"exp":1e3}"#
+        let value = try JSONParser.parse(Array(text.utf8))
+        #expect(value["small"] == .integer(.min))
+        // Beyond Int64 the literal is a double, but everything that fits is exact.
+        let fits = try JSONParser.parse(Array(#"{"id": 9007199254740993}"#.utf8))
+        #expect(fits.jsonText == #"{"id":9007199254740993}"#)
+        #expect(value["exp"] == .number(1000))
+        #expect(value["ratio"] == .number(0.1))
+    }
+
+    @Test func integersAndEqualDoublesAreEqualAndHashAlike() {
+        #expect(JSONValue.integer(3) == .number(3))
+        #expect(JSONValue.integer(3) != .number(3.5))
+        #expect(Set<JSONValue>([.integer(3), .number(3)]).count == 1)
+        #expect(JSONValue.integer(3).integerValue == 3)
+        #expect(JSONValue.number(2.5).integerValue == nil)
+    }
+}
+
+extension JSONValue {
+    fileprivate subscript(key: String) -> JSONValue? { objectValue?[key] }
+}

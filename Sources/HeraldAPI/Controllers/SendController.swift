@@ -51,7 +51,7 @@ struct SendController {
         let value: Double?
         switch (query, body) {
         case (let text?, _): value = Double(text)
-        case (nil, .number(let number)?): value = number
+        case (nil, let number?) where number.doubleValue != nil: value = number.doubleValue
         case (nil, nil), (nil, .null?): return defaultTimeout
         default: value = nil
         }

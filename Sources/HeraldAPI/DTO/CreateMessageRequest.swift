@@ -36,7 +36,7 @@ struct CreateMessageRequest: Sendable {
         for name in Self.keptInMetadata {
             guard let value = object[name], value != .null else { continue }
             switch value {
-            case .string, .number: kept[name] = value
+            case .string, .number, .integer: kept[name] = value
             default:
                 problems.append(FieldProblem(field: name, code: "wrong_type", problem: "must be a string or a number"))
             }
@@ -70,7 +70,7 @@ struct FieldReader {
     mutating func integer(_ name: String) -> Int? {
         switch object[name] {
         case nil, .null?: return nil
-        case .number(let value)? where value.rounded() == value && abs(value) < 1e15: return Int(value)
+        case let value? where value.integerValue != nil: return value.integerValue
         default:
             wrongType(name, "a whole number")
             return nil

@@ -23,7 +23,7 @@ struct TenantRequest {
         case nil: quota = nil
         case .null?: quota = .some(nil)
         case .object(let fields)?:
-            let limit: Int? = if case .number(let number)? = fields["limit"], number.rounded() == number, number >= 0, number < 1e12 { Int(number) } else { nil }
+            let limit = fields["limit"]?.integerValue.flatMap { $0 >= 0 ? $0 : nil }
             let period = fields["period"]?.stringValue.flatMap(Quota.Period.init(rawValue:))
             if limit == nil {
                 problems.append(FieldProblem(field: "quota.limit", code: "wrong_type", problem: "must be a whole number, 0 or more"))
