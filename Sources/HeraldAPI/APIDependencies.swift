@@ -56,6 +56,8 @@ public struct APILimits: Sendable, Hashable {
     public var maxBatchItems: Int
     /// The largest batch request body, in bytes.
     public var maxBatchBodyBytes: Int
+    /// The longest `POST /api/v1/messages/send` waits, whatever `timeout` asks (up to 30 s).
+    public var maxSendWait: Duration
 
     public init(
         maxBodyBytes: Int = 1 << 20,
@@ -63,8 +65,10 @@ public struct APILimits: Sendable, Hashable {
         priorityRange: ClosedRange<Int> = -100...100,
         maxPageSize: Int = 1000,
         maxBatchItems: Int = 1000,
-        maxBatchBodyBytes: Int = 16 << 20
+        maxBatchBodyBytes: Int = 16 << 20,
+        maxSendWait: Duration = .seconds(30)
     ) {
+        self.maxSendWait = maxSendWait
         self.maxPageSize = maxPageSize
         self.maxBatchItems = maxBatchItems
         self.maxBatchBodyBytes = maxBatchBodyBytes

@@ -11,6 +11,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<HeraldRequest
     let router = Router(context: HeraldRequestContext.self)
     router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
     HealthController(dependencies: dependencies).register(on: router)
+    DocumentationController().register(on: router)
     let api = router.group("api/v1").add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
     // The batch and send routes before `messages/:id…`, so neither word is read as an id.
     BatchController(dependencies: dependencies).register(on: api)

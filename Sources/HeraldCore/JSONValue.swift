@@ -94,6 +94,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// The member named `key` when this is an object.
+    public subscript(key: String) -> JSONValue? {
+        objectValue?[key]
+    }
+
     /// The text when this is a string.
     public var stringValue: String? {
         if case .string(let text) = self { return text }

@@ -54,6 +54,9 @@ extension ConfigurationKey {
         .init("app.max_batch_items", default: "1000", "most messages in one batch request") { c, v throws(HeraldError) in
             c.app.maxBatchItems = try int(v, "app.max_batch_items", 1...10_000)
         },
+        .init("app.max_send_wait", default: "30s", "longest POST /api/v1/messages/send waits for the first attempt") { c, v throws(HeraldError) in
+            c.app.maxSendWait = try duration(v, "app.max_send_wait")
+        },
         .init("app.log_level", aliases: ["HERALD_LOG_LEVEL"], default: "info", "trace, debug, info, notice, warning, error, critical") { c, v throws(HeraldError) in
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v) else {
                 throw .invalidConfiguration("app.log_level: '\(v)' is not a log level")

@@ -20,6 +20,7 @@ public struct HeraldConfiguration: Sendable {
         public var maxBodyBytes = 1 << 20
         public var maxBatchBodyBytes = 16 << 20
         public var maxBatchItems = 1000
+        public var maxSendWait = Duration.seconds(30)
         public var logLevel = "info"
     }
 

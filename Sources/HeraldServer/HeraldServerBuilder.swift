@@ -97,7 +97,8 @@ public struct HeraldServerBuilder: Sendable {
             limits: APILimits(
                 maxBodyBytes: configuration.app.maxBodyBytes,
                 maxBatchItems: configuration.app.maxBatchItems,
-                maxBatchBodyBytes: configuration.app.maxBatchBodyBytes
+                maxBatchBodyBytes: configuration.app.maxBatchBodyBytes,
+                maxSendWait: configuration.app.maxSendWait
             ),
             version: HeraldVersion.current,
             environment: configuration.app.environment,

@@ -73,7 +73,3 @@ struct JSONNumberFidelityTests {
         #expect(JSONValue.number(2.5).integerValue == nil)
     }
 }
-
-extension JSONValue {
-    fileprivate subscript(key: String) -> JSONValue? { objectValue?[key] }
-}

@@ -82,9 +82,3 @@ extension TestClientProtocol {
     }
 }
 
-extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        objectValue?[key]
-    }
-
-}

@@ -33,7 +33,7 @@ struct SendController {
     /// The message once its first attempt is recorded, or `nil` when `timeout` runs out first.
     private func waitForFirstAttempt(of message: Message, timeout: Double) async throws -> Message? {
         if let sendAt = message.sendAt, sendAt > dependencies.clock.now().addingTimeInterval(timeout) { return nil }
-        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+        let deadline = ContinuousClock.now + min(.milliseconds(Int64(timeout * 1000)), dependencies.limits.maxSendWait)
         var pause = Duration.milliseconds(5)
         while true {
             if let current = try await dependencies.store.message(id: message.id, tenant: message.tenantID),

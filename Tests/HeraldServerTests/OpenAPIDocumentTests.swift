@@ -1,0 +1,60 @@
+import Foundation
+import HeraldAPI
+import HeraldCore
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The document and the implementation describe the same API.
+struct OpenAPIDocumentTests {
+    static func documentOperations() async throws -> Set<String> {
+        let found = Found()
+        try await APITestHarness().test { client in
+            let response = try await client.execute(uri: "/openapi.json", method: .get)
+            #expect(response.status == .ok)
+            let document = try #require(JSONValue.decode(response.body.readableBytesView))
+            #expect(document["openapi"] == .string("3.1.0"))
+            for (path, item) in document["paths"]?.objectValue ?? [:] {
+                for method in (item.objectValue ?? [:]).keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                    found.operations.withLock { _ = $0.insert("\(method.uppercased()) \(path)") }
+                }
+            }
+        }
+        return found.operations.withLock { $0 }
+    }
+
+    final class Found: Sendable {
+        let operations = Mutex<Set<String>>([])
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        let router = buildRouter(try APITestHarness().dependencies())
+        let routed = Set(router.routes.map { route in
+            // Hummingbird writes `:id` where OpenAPI writes `{id}`.
+            let path = route.path.description.split(separator: "/").map { part in
+                part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
+            }.joined(separator: "/")
+            return "\(route.method.rawValue) /\(path)"
+        })
+        let documented = try await Self.documentOperations()
+        #expect(routed.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
+        #expect(documented.subtracting(routed).sorted() == [], "documented operations with no route")
+    }
+
+    @Test func yamlAndDocsAreServedWithoutAKey() async throws {
+        try await APITestHarness().test { client in
+            let yaml = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(yaml.status == .ok)
+            #expect(String(buffer: yaml.body).hasPrefix("openapi: 3.1.0"))
+            let docs = try await client.execute(uri: "/docs", method: .get)
+            #expect(docs.status == .ok)
+            let html = String(buffer: docs.body)
+            #expect(html.contains("/api/v1/messages/batch"))
+            #expect(html.contains("MessageCreate"))
+            #expect(!html.contains("https://"), "the page must not load anything from elsewhere")
+        }
+    }
+}
+
+import NIOCore
+import Synchronization
