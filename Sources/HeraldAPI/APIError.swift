@@ -96,7 +96,7 @@ public struct APIError: HTTPResponseError, Sendable {
         let prefix = "messages[\(index)]"
         return APIError(
             status, code: code, message: message,
-            details: details.map { FieldProblem(field: prefix + "." + $0.field, code: $0.code, problem: $0.problem) },
+            details: details.map { FieldProblem(field: $0.field.isEmpty ? prefix : prefix + "." + $0.field, code: $0.code, problem: $0.problem) },
             headers: headers, compatibilityCode: compatibilityCode
         )
     }

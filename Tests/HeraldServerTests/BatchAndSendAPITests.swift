@@ -37,6 +37,9 @@ struct BatchAPITests {
                 return
             }
             #expect(Set(details.compactMap { $0["field"]?.stringValue }) == ["messages[1].priority"])
+            #expect(results[2]["error"]?["details"] == .array([.object([
+                "field": .string("messages[2]"), "code": .string("wrong_type"), "problem": .string("each message must be a JSON object"),
+            ])]))
 
             // Replaying the batch: the keyed item is found again, the unkeyed one stored anew.
             let (again, replay, _) = try await client.call(.post, "/api/v1/messages/batch", json: """
