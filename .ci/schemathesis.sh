@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs schemathesis against a real `herald serve` on a temporary database, once with a tenant
 # key (messages, dispatching) and once with the admin key (tenants and keys), checking that no
-# input gets a 5xx and that every answer matches openapi.yaml. Dispatching stays paused so no
-# generated URL is ever contacted. Exits non-zero on any failure.
+# input gets a 5xx and that every answer matches openapi.yaml. Nothing generated is ever sent:
+# webhooks may only name 127.0.0.1, dispatching stays paused, and the one route that sends on
+# request (messaging/process) is left to the Swift tests. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${HERALD_BINARY:-$(swift build --show-bin-path)/herald}
@@ -12,7 +13,7 @@ trap 'kill $(cat "$WORK/pid") 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 HERALD_API_KEY=schemathesis-tenant HERALD_ADMIN_KEY=schemathesis-admin \
 HERALD_DISPATCHER_PAUSED=true HERALD_APP_MAX_SEND_WAIT=200ms HERALD_LOG_LEVEL=error \
-HERALD_WEBHOOK_URL=http://127.0.0.1:9/unused \
+HERALD_WEBHOOK_URL=http://127.0.0.1:9/unused HERALD_WEBHOOK_ALLOWED_HOSTS=127.0.0.1 \
     "$BIN" serve --port "$PORT" --database "$WORK/herald.sqlite" >"$WORK/serve.log" 2>&1 &
 echo $! >"$WORK/pid"
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.05; done
@@ -25,7 +26,7 @@ run() { # $1: key, rest: filters
         --generation-deterministic --no-color "$@"
 }
 echo "== schemathesis with a tenant key"
-run schemathesis-tenant --exclude-tag tenants
+run schemathesis-tenant --exclude-tag tenants --exclude-operation-id processMessages
 echo "== schemathesis with the admin key"
 run schemathesis-admin --include-tag tenants
 if grep -q "Fatal\|unexpected failure" "$WORK/serve.log"; then

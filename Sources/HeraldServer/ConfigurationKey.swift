@@ -124,6 +124,10 @@ extension ConfigurationKey {
         .init("webhook.url", default: "(none)", "URL for messages that name none") { $0.webhook.url = $1.isEmpty ? nil : $1 },
         .init("webhook.secret", default: "(generated once)", "whsec_… signing secret") { $0.webhook.secret = $1.isEmpty ? nil : $1 },
         .init("webhook.bearer_token", default: "(none)", "sent as Authorization: Bearer") { $0.webhook.bearerToken = $1.isEmpty ? nil : $1 },
+        .init("webhook.allowed_hosts", default: "(any)", "comma-separated hosts webhooks may go to; others get 422 at ingest") {
+            let hosts = $1.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            $0.webhook.allowedHosts = hosts.isEmpty ? nil : Set(hosts)
+        },
         .init("webhook.timeout", default: "10s", "longest one attempt may take") { c, v throws(HeraldError) in
             c.webhook.timeout = try duration(v, "webhook.timeout")
         },

@@ -66,6 +66,8 @@ public struct HeraldConfiguration: Sendable {
         public var headers: [String: String] = [:]
         public var timeout = Duration.seconds(10)
         public var endpoints: [WebhookEndpoint] = []
+        /// The only hosts webhooks may go to; `nil` for any.
+        public var allowedHosts: Set<String>?
     }
 
     public var app = App()

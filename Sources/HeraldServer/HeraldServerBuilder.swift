@@ -64,7 +64,8 @@ public struct HeraldServerBuilder: Sendable {
             defaultURL: configuration.webhook.url,
             defaults: webhookDefaults,
             endpoints: configuration.webhook.endpoints,
-            timeout: configuration.webhook.timeout
+            timeout: configuration.webhook.timeout,
+            allowedHosts: configuration.webhook.allowedHosts
         )
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
         let channels: ChannelRegistry

@@ -148,6 +148,18 @@ struct WebhookChannelTests {
         }
     }
 
+    @Test func onlyAllowedHostsAreAccepted() throws {
+        let channel = try Self.channel(.init(allowedHosts: ["127.0.0.1", "Hooks.Example.test"]))
+        _ = try channel.prepare(MessageDraft(channel: "webhook", url: "http://127.0.0.1:9090/h", content: "x"))
+        _ = try channel.prepare(MessageDraft(channel: "webhook", url: "https://hooks.example.test/in", content: "x"))
+        do {
+            _ = try channel.prepare(MessageDraft(channel: "webhook", url: "http://169.254.169.254/latest", content: "x"))
+            Issue.record("a host outside the list was accepted")
+        } catch {
+            #expect(error.problems.map(\.code) == ["host_not_allowed"])
+        }
+    }
+
     @Test func aMalformedSecretStopsConstruction() {
         #expect(throws: HeraldError.self) {
             try WebhookChannel(client: .shared, configuration: .init(defaults: .init(secret: "whsec_%%%")))

@@ -55,6 +55,12 @@ public struct WebhookChannel: HeraldCore.Channel {
         }
         if let problem = Self.urlProblem(url) {
             problems.append(FieldProblem(field: "url", code: "invalid_url", problem: problem))
+        } else if let allowed = configuration.allowedHosts,
+                  let host = URLComponents(string: url)?.host?.lowercased(), !allowed.contains(host) {
+            problems.append(FieldProblem(
+                field: "url", code: "host_not_allowed",
+                problem: "this server sends only to \(allowed.sorted().joined(separator: ", ")) (webhook.allowed_hosts)"
+            ))
         }
         if draft.content == nil, draft.payload == nil, draft.metadata.isEmpty {
             problems.append(FieldProblem(

@@ -10,14 +10,19 @@ public struct WebhookConfiguration: Sendable {
     public var timeout: Duration
     /// How many bytes of an endpoint's answer are kept in the delivery log.
     public var responseExcerptLimit: Int
+    /// When set, the only hosts messages may be sent to (exact names or addresses, compared
+    /// without case); any other URL is refused at ingest. `nil` allows every host.
+    public var allowedHosts: Set<String>?
 
     public init(
         defaultURL: String? = nil,
         defaults: WebhookEndpointSettings = .init(),
         endpoints: [WebhookEndpoint] = [],
         timeout: Duration = .seconds(10),
-        responseExcerptLimit: Int = 256
+        responseExcerptLimit: Int = 256,
+        allowedHosts: Set<String>? = nil
     ) {
+        self.allowedHosts = allowedHosts.map { Set($0.map { $0.lowercased() }) }
         self.defaultURL = defaultURL
         self.defaults = defaults
         self.endpoints = endpoints
