@@ -163,7 +163,9 @@ struct MessageIntake: Sendable {
             }
         }
         guard problems.isEmpty else { throw APIError.validation(problems) }
-        draft.fingerprint = Self.fingerprint(of: draft)
+        // Only a keyed message can be replayed, so only it needs the digest that tells a replay
+        // from a conflicting reuse of its key.
+        if draft.idempotencyKey != nil { draft.fingerprint = Self.fingerprint(of: draft) }
         return draft
     }
 
