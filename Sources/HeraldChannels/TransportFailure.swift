@@ -11,9 +11,9 @@ enum TransportFailure {
             case .invalidURL, .emptyHost, .emptyScheme:
                 return .failed(reason: "invalid URL")
             case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return .retry(reason: "timed out", after: nil)
+                return .retry(reason: "timed out", after: nil, throttled: true)
             case .connectTimeout:
-                return .retry(reason: "connect timed out", after: nil)
+                return .retry(reason: "connect timed out", after: nil, throttled: true)
             case .remoteConnectionClosed:
                 return .retry(reason: "connection closed by the endpoint", after: nil)
             default:

@@ -4,7 +4,9 @@ public enum DeliveryOutcome: Sendable, Hashable {
     /// Accepted by the provider, with its id for the message when it gives one.
     case sent(providerMessageID: String?)
     /// A passing failure; `after` is the provider's requested wait (`Retry-After`), if any.
-    case retry(reason: String, after: Duration?)
+    /// `throttled` when the provider asked to slow down (429) or did not answer in time, for
+    /// which ``RetryPolicy/minimumThrottledDelay`` applies.
+    case retry(reason: String, after: Duration?, throttled: Bool = false)
     /// A permanent failure: retrying would not help.
     case failed(reason: String)
 }

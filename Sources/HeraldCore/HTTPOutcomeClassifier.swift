@@ -24,7 +24,10 @@ public enum HTTPOutcomeClassifier {
             return .sent(providerMessageID: providerMessageID)
         }
         if (500..<600).contains(status) || retryableClientStatuses.contains(status) {
-            return .retry(reason: "HTTP \(status)", after: retryAfter.flatMap { RetryAfter.parse($0, now: now) })
+            return .retry(
+                reason: "HTTP \(status)", after: retryAfter.flatMap { RetryAfter.parse($0, now: now) },
+                throttled: status == 429 || status == 408
+            )
         }
         return .failed(reason: "HTTP \(status)")
     }

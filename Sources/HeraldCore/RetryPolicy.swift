@@ -18,6 +18,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var jitter: Double
     /// The longest wait a provider's `Retry-After` can impose.
     public var maxRetryAfter: Duration
+    /// The shortest wait after a throttled attempt (429, 408, a timeout) without `Retry-After`:
+    /// an endpoint that is struggling gets room to recover.
+    public var minimumThrottledDelay: Duration
 
     /// Exponential backoff.
     /// - Throws: ``HeraldError`` when a value is out of range.
@@ -27,7 +30,8 @@ public struct RetryPolicy: Sendable, Hashable {
         maximum: Duration,
         maxAttempts: Int,
         jitter: Double = 0.2,
-        maxRetryAfter: Duration = .seconds(3600)
+        maxRetryAfter: Duration = .seconds(3600),
+        minimumThrottledDelay: Duration = .zero
     ) throws(HeraldError) -> RetryPolicy {
         guard initial >= .zero, maximum >= initial else {
             throw .invalidConfiguration("retry: the maximum delay must be at least the initial delay")
@@ -35,7 +39,7 @@ public struct RetryPolicy: Sendable, Hashable {
         guard multiplier >= 1 else { throw .invalidConfiguration("retry: the multiplier must be at least 1") }
         return try RetryPolicy(
             schedule: .exponential(initial: initial, multiplier: multiplier, maximum: maximum),
-            maxAttempts: maxAttempts, jitter: jitter, maxRetryAfter: maxRetryAfter
+            maxAttempts: maxAttempts, jitter: jitter, maxRetryAfter: maxRetryAfter, minimumThrottledDelay: minimumThrottledDelay
         )
     }
 
@@ -44,17 +48,27 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func explicit(
         _ delays: [Duration],
         jitter: Double = 0.2,
-        maxRetryAfter: Duration = .seconds(3600)
+        maxRetryAfter: Duration = .seconds(3600),
+        minimumThrottledDelay: Duration = .zero
     ) throws(HeraldError) -> RetryPolicy {
         guard delays.allSatisfy({ $0 >= .zero }) else {
             throw .invalidConfiguration("retry: schedule delays cannot be negative")
         }
         return try RetryPolicy(
-            schedule: .explicit(delays), maxAttempts: delays.count + 1, jitter: jitter, maxRetryAfter: maxRetryAfter
+            schedule: .explicit(delays), maxAttempts: delays.count + 1, jitter: jitter, maxRetryAfter: maxRetryAfter,
+            minimumThrottledDelay: minimumThrottledDelay
         )
     }
 
-    private init(schedule: Schedule, maxAttempts: Int, jitter: Double, maxRetryAfter: Duration) throws(HeraldError) {
+    private init(
+        schedule: Schedule,
+        maxAttempts: Int,
+        jitter: Double,
+        maxRetryAfter: Duration,
+        minimumThrottledDelay: Duration
+    ) throws(HeraldError) {
+        guard minimumThrottledDelay >= .zero else { throw .invalidConfiguration("retry: the throttled minimum cannot be negative") }
+        self.minimumThrottledDelay = minimumThrottledDelay
         guard maxAttempts >= 1 else { throw .invalidConfiguration("retry: at least one attempt is needed") }
         guard (0...1).contains(jitter) else { throw .invalidConfiguration("retry: jitter must be between 0 and 1") }
         guard maxRetryAfter >= .zero else { throw .invalidConfiguration("retry: max Retry-After cannot be negative") }
@@ -65,11 +79,12 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// What webhook receivers already expect (the Standard Webhooks / Svix schedule): at once,
-    /// then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, each ±20 %.
-    public static let webhookDefault = try! RetryPolicy.explicit([
-        .seconds(5), .seconds(300), .seconds(1800), .seconds(7200),
-        .seconds(18000), .seconds(36000), .seconds(36000),
-    ])
+    /// then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, each ±20 %; a 429 or a timeout waits at
+    /// least a minute.
+    public static let webhookDefault = try! RetryPolicy.explicit(
+        [.seconds(5), .seconds(300), .seconds(1800), .seconds(7200), .seconds(18000), .seconds(36000), .seconds(36000)],
+        minimumThrottledDelay: .seconds(60)
+    )
 
     /// What chat users expect: 1 s, doubling, capped at 30 s, 4 attempts in all.
     public static let chatDefault = try! RetryPolicy.exponential(
@@ -81,10 +96,12 @@ public struct RetryPolicy: Sendable, Hashable {
     ///   - attempt: the number of the attempt that just failed (1 for the first).
     ///   - retryAfter: the provider's requested wait; it wins over the schedule, bounded by
     ///     ``maxRetryAfter``.
+    ///   - throttled: the attempt was throttled or timed out: wait at least ``minimumThrottledDelay``.
     ///   - random: the source of jitter, injectable for tests.
     public func delay<R: RandomNumberGenerator>(
         afterAttempt attempt: Int,
         retryAfter: Duration? = nil,
+        throttled: Bool = false,
         using random: inout R
     ) -> Duration? {
         guard attempt < maxAttempts else { return nil }
@@ -92,15 +109,17 @@ public struct RetryPolicy: Sendable, Hashable {
             return min(max(retryAfter, .zero), maxRetryAfter)
         }
         let base = baseDelay(afterAttempt: attempt)
-        guard jitter > 0, base > .zero else { return base }
-        let factor = Double.random(in: (1 - jitter)...(1 + jitter), using: &random)
-        return base * factor
+        var delay = base
+        if jitter > 0, base > .zero {
+            delay = base * Double.random(in: (1 - jitter)...(1 + jitter), using: &random)
+        }
+        return throttled ? max(delay, minimumThrottledDelay) : delay
     }
 
-    /// ``delay(afterAttempt:retryAfter:using:)`` with the system's random numbers.
-    public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil) -> Duration? {
+    /// ``delay(afterAttempt:retryAfter:throttled:using:)`` with the system's random numbers.
+    public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil, throttled: Bool = false) -> Duration? {
         var random = SystemRandomNumberGenerator()
-        return delay(afterAttempt: attempt, retryAfter: retryAfter, using: &random)
+        return delay(afterAttempt: attempt, retryAfter: retryAfter, throttled: throttled, using: &random)
     }
 
     /// The delay before jitter.

@@ -21,8 +21,8 @@ public enum RetryDecision {
             return .sent(providerMessageID: providerMessageID)
         case .failed(let reason):
             return .failed(error: reason)
-        case .retry(let reason, let after):
-            guard let delay = policy.delay(afterAttempt: attempt, retryAfter: after, using: &random) else {
+        case .retry(let reason, let after, let throttled):
+            guard let delay = policy.delay(afterAttempt: attempt, retryAfter: after, throttled: throttled, using: &random) else {
                 return .failed(error: "gave up after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(reason)")
             }
             return .retry(at: now.adding(delay), error: reason)

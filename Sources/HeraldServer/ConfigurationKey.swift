@@ -121,6 +121,9 @@ extension ConfigurationKey {
         .init("retry.max_retry_after", default: "1h", "longest wait a provider's Retry-After can impose") { c, v throws(HeraldError) in
             c.retry.maxRetryAfter = try duration(v, "retry.max_retry_after")
         },
+        .init("retry.min_throttled_delay", default: "1m", "shortest wait after a 429, 408 or timeout without Retry-After") { c, v throws(HeraldError) in
+            c.retry.minThrottledDelay = try duration(v, "retry.min_throttled_delay")
+        },
         .init("webhook.url", default: "(none)", "URL for messages that name none") { $0.webhook.url = $1.isEmpty ? nil : $1 },
         .init("webhook.secret", default: "(generated once)", "whsec_… signing secret") { $0.webhook.secret = $1.isEmpty ? nil : $1 },
         .init("webhook.bearer_token", default: "(none)", "sent as Authorization: Bearer") { $0.webhook.bearerToken = $1.isEmpty ? nil : $1 },

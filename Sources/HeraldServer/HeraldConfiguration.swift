@@ -55,6 +55,7 @@ public struct HeraldConfiguration: Sendable {
         public var maxAttempts = 8
         public var jitter = 0.2
         public var maxRetryAfter = Duration.seconds(3600)
+        public var minThrottledDelay = Duration.seconds(60)
     }
 
     /// The `webhook` section.
@@ -83,11 +84,14 @@ public struct HeraldConfiguration: Sendable {
     public func retryPolicy() throws(HeraldError) -> RetryPolicy {
         switch retry.strategy {
         case "schedule":
-            return try .explicit(retry.schedule, jitter: retry.jitter, maxRetryAfter: retry.maxRetryAfter)
+            return try .explicit(
+                retry.schedule, jitter: retry.jitter, maxRetryAfter: retry.maxRetryAfter, minimumThrottledDelay: retry.minThrottledDelay
+            )
         case "exponential":
             return try .exponential(
                 initial: retry.initialDelay, multiplier: retry.multiplier, maximum: retry.maxDelay,
-                maxAttempts: retry.maxAttempts, jitter: retry.jitter, maxRetryAfter: retry.maxRetryAfter
+                maxAttempts: retry.maxAttempts, jitter: retry.jitter, maxRetryAfter: retry.maxRetryAfter,
+                minimumThrottledDelay: retry.minThrottledDelay
             )
         default:
             throw .invalidConfiguration("retry.strategy must be 'schedule' or 'exponential' (got '\(retry.strategy)')")

@@ -104,7 +104,7 @@ struct WebhookChannelTests {
             return reports
         }
         #expect(reports[0] == DeliveryReport(outcome: .retry(reason: "HTTP 503", after: .seconds(17)), httpStatus: 503, responseExcerpt: "busy"))
-        #expect(reports[1].outcome == .retry(reason: "HTTP 429", after: nil))
+        #expect(reports[1].outcome == .retry(reason: "HTTP 429", after: nil, throttled: true))
         #expect(reports[2].outcome == .failed(reason: "HTTP 410"))
         #expect(reports[2].responseExcerpt?.count == 256)
     }
@@ -126,7 +126,7 @@ struct WebhookChannelTests {
             let channel = try Self.channel(.init(timeout: .milliseconds(200)))
             return await channel.send(Self.message(url: base + "/"), attempt: 1)
         }
-        #expect(report.outcome == .retry(reason: "timed out", after: nil))
+        #expect(report.outcome == .retry(reason: "timed out", after: nil, throttled: true))
     }
 
     @Test func prepareFillsTheDefaultURLAndReportsEveryProblem() throws {

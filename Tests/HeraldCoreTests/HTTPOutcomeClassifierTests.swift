@@ -22,10 +22,11 @@ struct HTTPOutcomeClassifierTests {
     }
 
     @Test func retryAfterSecondsAndDatesAreHonoured() {
-        #expect(HTTPOutcomeClassifier.classify(status: 429, retryAfter: "120", now: Self.now) == .retry(reason: "HTTP 429", after: .seconds(120)))
+        #expect(HTTPOutcomeClassifier.classify(status: 429, retryAfter: "120", now: Self.now) == .retry(reason: "HTTP 429", after: .seconds(120), throttled: true))
+        #expect(HTTPOutcomeClassifier.classify(status: 503, now: Self.now) == .retry(reason: "HTTP 503", after: nil, throttled: false))
         let date = "Fri, 15 Jan 2027 08:00:30 GMT"
         let expected = Timestamp.parse("2027-01-15T08:00:30Z")!.timeIntervalSince(Self.now)
-        guard case .retry(_, let after?) = HTTPOutcomeClassifier.classify(status: 503, retryAfter: date, now: Self.now) else {
+        guard case .retry(_, let after?, _) = HTTPOutcomeClassifier.classify(status: 503, retryAfter: date, now: Self.now) else {
             Issue.record("no delay from an HTTP date")
             return
         }

@@ -51,6 +51,15 @@ struct RetryPolicyTests {
         #expect(policy.delay(afterAttempt: 3, retryAfter: .seconds(5)) == nil)
     }
 
+    @Test func throttledAttemptsWaitAtLeastTheMinimumUnlessRetryAfterSaysOtherwise() throws {
+        let policy = try RetryPolicy.explicit([.seconds(5), .seconds(300)], jitter: 0, minimumThrottledDelay: .seconds(60))
+        #expect(policy.delay(afterAttempt: 1, throttled: true) == .seconds(60))
+        #expect(policy.delay(afterAttempt: 1, throttled: false) == .seconds(5))
+        #expect(policy.delay(afterAttempt: 2, throttled: true) == .seconds(300))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(2), throttled: true) == .seconds(2))
+        #expect(RetryPolicy.webhookDefault.minimumThrottledDelay == .seconds(60))
+    }
+
     @Test func webhookDefaultIsTheStandardSchedule() {
         let policy = RetryPolicy.webhookDefault
         #expect(policy.maxAttempts == 8)

@@ -28,6 +28,7 @@ struct CrashRecoveryTests {
                 "HERALD_LEASE_DURATION": "3s",
                 "HERALD_WEBHOOK_TIMEOUT": "1s",
                 "HERALD_RETRY_SCHEDULE": "100ms,200ms,500ms,1s,1s,1s,1s,1s",
+                "HERALD_RETRY_MIN_THROTTLED_DELAY": "0s",
             ]
             let first = try await HeraldProcess(database: database, environment: environment)
             let accepted = try await Self.accept(Self.total, port: first.port)
