@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldChannelsTests",
-            dependencies: ["HeraldChannels", "HeraldSink"],
+            dependencies: ["HeraldChannels", "HeraldTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import ServiceLifecycle
+import HeraldTestSupport
 import Synchronization
 
 /// An in-process HTTP endpoint on an ephemeral port that records each request and answers
@@ -36,25 +36,15 @@ final class RecordingReceiver: Sendable {
         let router = Router()
         router.post("/") { request, _ in try await self.answer(request) }
         router.post("**") { request, _ in try await self.answer(request) }
-        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            let serviceGroup = ServiceGroup(services: [app], logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
-            group.addTask {
-                try await serviceGroup.run()
-                return nil
-            }
-            var iterator = portStream.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body("http://127.0.0.1:\(port)")
-            await serviceGroup.triggerGracefulShutdown()
-            try await group.waitForAll()
-            return result
+        return try await withListeningApplication({ reportPort in
+            Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { channel in await reportPort(channel.localAddress?.port ?? 0) },
+                logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+        }) { port in
+            try await body("http://127.0.0.1:\(port)")
         }
     }
 

@@ -16,14 +16,7 @@ struct DispatcherTests {
 
     /// Runs the dispatcher under a service group while `body` runs, then shuts it down gracefully.
     static func running<T: Sendable>(_ dispatcher: Dispatcher, _ body: () async throws -> T) async throws -> T {
-        let group = ServiceGroup(services: [dispatcher], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let result = try await body()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        }
+        try await withRunningServices([dispatcher]) { _ in try await body() }
     }
 
     static func status(_ store: InMemoryStore, _ id: MessageID) async throws -> MessageStatus? {
@@ -200,15 +193,12 @@ struct DispatcherTests {
         )
         let message = Self.message(SystemWallClock())
         _ = try await store.enqueue([message])
-        let group = ServiceGroup(services: [dispatcher], logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        try await withRunningServices([dispatcher]) { group in
             let held14 = await eventually { channel.active == 1 }
             #expect(held14)
             await group.triggerGracefulShutdown()
             try await Task.sleep(for: .milliseconds(100))
             channel.openGate()
-            try await tasks.waitForAll()
         }
         #expect(try await Self.status(store, message.id) == .sent)
     }
@@ -222,9 +212,7 @@ struct DispatcherTests {
         )
         let message = Self.message(SystemWallClock())
         _ = try await store.enqueue([message])
-        let group = ServiceGroup(services: [dispatcher], logger: Self.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        try await withRunningServices([dispatcher]) { group in
             let held15 = await eventually { channel.active == 1 }
             #expect(held15)
             await group.triggerGracefulShutdown()
@@ -232,7 +220,6 @@ struct DispatcherTests {
             let held16 = try await eventually { try await Self.status(store, message.id) == .queued }
             #expect(held16)
             channel.openGate()
-            try await tasks.waitForAll()
         }
         // ...and the message is back in the queue, the unfinished attempt not counted.
         let stored = try #require(try await store.message(id: message.id, tenant: nil))

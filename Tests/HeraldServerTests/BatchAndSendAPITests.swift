@@ -7,8 +7,6 @@ import HeraldSink
 import HeraldStore
 import HeraldTestSupport
 import HummingbirdTesting
-import Logging
-import ServiceLifecycle
 import Testing
 
 struct BatchAPITests {
@@ -95,18 +93,10 @@ struct AliasAPITests {
 }
 
 struct SendAPITests {
-    static let logger = Logger(label: "send-test", factory: { _ in SwiftLogNoOpLogHandler() })
-
     /// Runs the harness's dispatcher under a service group while `body` runs.
     static func withDispatcher(_ harness: APITestHarness, _ body: @escaping @Sendable (APIDependencies) async throws -> Void) async throws {
         let dependencies = try harness.dependencies()
-        let group = ServiceGroup(services: [dependencies.dispatcher], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            try await body(dependencies)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withRunningServices([dependencies.dispatcher]) { _ in try await body(dependencies) }
     }
 
     @Test func waitsForTheFirstAttempt() async throws {
