@@ -106,26 +106,38 @@ public final class Dispatcher: Service {
         }
     }
 
-    /// Claims one batch now and sends it (with the usual concurrency), whether or not the
-    /// background loop is paused; answers what it did once every attempt is recorded.
+    /// Claims one batch now and sends it, whether or not the background loop is paused;
+    /// answers what it did once every attempt is recorded. It sends through the slots the
+    /// background loop leaves free (reserved for the whole cycle), so the two together never
+    /// exceed the configured concurrency; with no slot free it claims nothing.
     /// - Throws: a store error when the claim fails.
     public func runCycle() async throws -> DispatchCycle {
         let started = clock.now()
-        let claimed = try await store.claim(ClaimParams(
-            owner: owner, limit: configuration.batchSize, now: started, leaseDuration: configuration.leaseDuration
-        ))
-        state.withLock { $0.inFlight += claimed.count }
+        // Reserve the free slots before claiming, so the loop cannot take them meanwhile.
+        let slots = state.withLock { state in
+            let free = max(0, configuration.concurrency - state.inFlight)
+            state.inFlight += free
+            return free
+        }
+        let claimed: [Message]
+        do {
+            claimed = slots == 0 ? [] : try await store.claim(ClaimParams(
+                owner: owner, limit: configuration.batchSize, now: started, leaseDuration: configuration.leaseDuration
+            ))
+        } catch {
+            releaseSlots(slots)
+            throw error
+        }
+        let used = min(slots, claimed.count)
+        releaseSlots(slots - used)
         var cycle = DispatchCycle(startedAt: started, finishedAt: started, claimed: claimed.count)
         await withTaskGroup(of: Completion.Resolution?.self) { group in
-            var next = claimed.makeIterator()
-            func startNext() {
-                guard let message = next.next() else { return }
-                group.addTask {
-                    defer { self.finishedOne() }
-                    return await self.deliver(message)
-                }
+            var waiting = claimed.makeIterator()
+            // Each reserved slot sends one message after another, then is given back.
+            for _ in 0..<used {
+                guard let message = waiting.next() else { break }
+                group.addTask { await self.deliver(message) }
             }
-            for _ in 0..<min(configuration.concurrency, claimed.count) { startNext() }
             for await resolution in group {
                 switch resolution {
                 case .sent?: cycle.sent += 1
@@ -133,7 +145,11 @@ public final class Dispatcher: Service {
                 case .failed?: cycle.failed += 1
                 case nil: break
                 }
-                startNext()
+                if let message = waiting.next() {
+                    group.addTask { await self.deliver(message) }
+                } else {
+                    releaseSlots(1)
+                }
             }
         }
         cycle.finishedAt = clock.now()
@@ -141,8 +157,9 @@ public final class Dispatcher: Service {
         return cycle
     }
 
-    private func finishedOne() {
-        state.withLock { $0.inFlight -= 1 }
+    private func releaseSlots(_ count: Int) {
+        guard count > 0 else { return }
+        state.withLock { $0.inFlight -= count }
         signal.signal()
     }
 
@@ -196,7 +213,7 @@ public final class Dispatcher: Service {
                 for message in claimed {
                     group.addTask {
                         _ = await self.deliver(message)
-                        self.finishedOne()
+                        self.releaseSlots(1)
                     }
                 }
                 if claimed.count < limit {

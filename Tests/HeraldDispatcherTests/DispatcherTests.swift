@@ -250,4 +250,27 @@ struct DispatcherTests {
         #expect(status.inFlight == 0)
         #expect(status.paused)
     }
+
+    @Test func runCycleTakesOnlyTheSlotsTheLoopLeavesFree() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault, gateOpen: false)
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(concurrency: 2, batchSize: 10), clock: clock, logger: Self.logger
+        )
+        _ = try await store.enqueue((0..<5).map { _ in Self.message(clock) })
+        try await Self.running(dispatcher) {
+            let saturated = await eventually { channel.active == 2 }
+            #expect(saturated)
+            // Every slot is busy: a cycle on request claims nothing rather than exceed the bound.
+            let cycle = try await dispatcher.runCycle()
+            #expect(cycle.claimed == 0)
+            #expect(channel.maxActive == 2)
+            channel.openGate()
+            let drained = await eventually { channel.sends.count == 5 }
+            #expect(drained)
+        }
+        #expect(channel.maxActive == 2)
+    }
 }
