@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -45,6 +46,17 @@ let package = Package(
             dependencies: [
                 "HeraldStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HeraldStorePostgres",
+            dependencies: [
+                "HeraldCore",
+                "HeraldStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -130,9 +142,11 @@ let package = Package(
                 "HeraldCore",
                 "HeraldStore",
                 "HeraldStoreSQLite",
+                "HeraldStorePostgres",
                 "HeraldSink",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/HeraldTestSupport",
             swiftSettings: swiftSettings
@@ -144,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldStoreTests",
-            dependencies: ["HeraldStore", "HeraldStoreSQLite", "HeraldTestSupport"],
+            dependencies: ["HeraldStore", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

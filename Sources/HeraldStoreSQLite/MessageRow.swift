@@ -107,15 +107,3 @@ enum MessageRow {
         )
     }
 }
-
-extension Date {
-    /// Milliseconds since 1970, as stored.
-    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-
-    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
-
-    init?(millis: Int64?) {
-        guard let millis else { return nil }
-        self.init(millis: millis)
-    }
-}

@@ -1,21 +1,52 @@
 public import Foundation
 public import HeraldStore
+public import HeraldStorePostgres
 import HeraldStoreSQLite
+import Logging
 
-/// The drivers the store conformance suite runs against. PostgreSQL joins when its driver lands.
+/// The drivers the store conformance suites run against, each unchanged.
 public enum StoreKind: String, CaseIterable, Sendable {
     case memory
     case sqlite
+    case postgres
 
-    /// A fresh, empty, migrated store.
-    public func make() throws -> any HeraldStore {
+    /// The drivers that can run here: PostgreSQL only when ``PostgresFixture`` is enabled.
+    public static var allCases: [StoreKind] {
+        PostgresFixture.isEnabled ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
+    }
+
+    /// Runs `body` with a fresh, empty, migrated store, kept running for the duration of `body`
+    /// (PostgreSQL: a schema of its own on the fixture's server).
+    public func withStore<T: Sendable>(_ body: @Sendable (any HeraldStore) async throws -> T) async throws -> T {
         switch self {
         case .memory:
-            return InMemoryStore()
+            return try await body(InMemoryStore())
         case .sqlite:
             let store = try SQLiteStore(configuration: .init(path: TemporaryDirectory.make().appendingPathComponent("herald.sqlite").path))
             try store.migrate()
-            return store
+            return try await body(store)
+        case .postgres:
+            return try await Self.withPostgresStore { store in try await body(store) }
+        }
+    }
+
+    /// Runs `body` with a fresh, migrated PostgreSQL store in a schema of its own.
+    public static func withPostgresStore<T: Sendable>(
+        schema: String = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+        _ body: @Sendable (PostgresStore) async throws -> T
+    ) async throws -> T {
+        var configuration = try PostgresConfiguration(url: try await PostgresFixture.serverURL())
+        configuration.schema = schema
+        configuration.maxConnections = 8
+        let store = PostgresStore(configuration: configuration, logger: Logger(label: "test.postgres"))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await store.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            return try await body(store)
         }
     }
 }

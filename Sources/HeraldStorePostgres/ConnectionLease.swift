@@ -1,0 +1,112 @@
+import HeraldStore
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Borrows pooled connections with a bounded wait. PostgresNIO's pool queues a request for as
+/// long as the database is unreachable; Herald would rather answer 503 at once. The bound covers
+/// only the wait for a connection: once a statement is sent it runs to its end, so a timeout
+/// never hides a write that went through.
+struct ConnectionLease: Sendable {
+    let client: PostgresClient
+    let acquireTimeout: Duration
+    let logger: Logger
+
+    private enum Stage {
+        case waiting, running, expired
+    }
+
+    /// Which of the connection and the timer came first; shared by the two racing tasks.
+    private final class Race: Sendable {
+        private let stage = Mutex(Stage.waiting)
+
+        /// Moves from waiting to `next`; false when the other side got there first.
+        func settle(_ next: Stage) -> Bool {
+            stage.withLock { stage in
+                guard stage == .waiting else { return false }
+                stage = next
+                return true
+            }
+        }
+    }
+
+    private enum Outcome<Value: Sendable>: Sendable {
+        case value(Value)
+        case expired
+        case timerIdle
+    }
+
+    /// Runs `body` on a connection. A pooled connection can be dead (the database restarted);
+    /// the attempt is repeated once on a fresh one when that cannot repeat an effect: `body` is
+    /// `idempotent`, or its transaction failed at `BEGIN`.
+    /// - Throws: ``StoreError`` for unreachable databases and unique violations; what `body` threw otherwise.
+    func run<Value: Sendable>(
+        idempotent: Bool = false,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        do {
+            return try await once(body)
+        } catch where Self.failedAtBegin(error) || (idempotent && Self.isRetryable(error)) {
+            logger.debug("retrying on a fresh connection", metadata: ["error": "\(error)"])
+            do {
+                return try await once(body)
+            } catch {
+                throw StoreError.translating(error)
+            }
+        } catch {
+            throw StoreError.translating(error)
+        }
+    }
+
+    /// Runs `body` in a transaction, committed when it returns.
+    func transaction<Value: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        let logger = logger
+        return try await run { connection in
+            try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    private static func failedAtBegin(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresTransactionError, let begin = error.beginError else { return false }
+        return StoreError.isConnectionFailure(begin)
+    }
+
+    private static func isRetryable(_ error: any Error) -> Bool {
+        (StoreError.translating(error) as? StoreError)?.isUnavailable == true
+    }
+
+    private func once<Value: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        let race = Race()
+        let client = client
+        let timeout = acquireTimeout
+        return try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    guard race.settle(.running) else { throw CancellationError() }
+                    return Outcome<Value>.value(try await body(connection))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return race.settle(.expired) ? .expired : .timerIdle
+            }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .value(let value):
+                    group.cancelAll()
+                    return value
+                case .expired:
+                    group.cancelAll()
+                    throw StoreError.unavailable("no database connection within \(timeout)")
+                case .timerIdle:
+                    continue
+                }
+            }
+            throw CancellationError()
+        }
+    }
+}

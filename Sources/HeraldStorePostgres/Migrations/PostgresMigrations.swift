@@ -1,0 +1,117 @@
+/// The PostgreSQL schema history, append-only. It mirrors the SQLite schema's shape; ids use the
+/// `C` collation so they sort by bytes (ULIDs: creation order) whatever the database's locale.
+enum PostgresMigrations {
+    static let all: [PostgresMigration] = [
+        PostgresMigration(version: 1, name: "create_messages", statements: [
+            """
+            CREATE TABLE messages (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                tenant_id TEXT COLLATE "C" NOT NULL,
+                channel TEXT NOT NULL,
+                recipient TEXT,
+                url TEXT,
+                content TEXT,
+                payload TEXT,
+                metadata TEXT NOT NULL DEFAULT '{}',
+                idempotency_key TEXT,
+                fingerprint TEXT,
+                priority BIGINT NOT NULL DEFAULT 0,
+                status TEXT NOT NULL,
+                attempts BIGINT NOT NULL DEFAULT 0,
+                send_at BIGINT,
+                next_attempt_at BIGINT NOT NULL,
+                lease_owner TEXT,
+                lease_expires_at BIGINT,
+                provider_message_id TEXT,
+                last_error TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                sent_at BIGINT,
+                delivered_at BIGINT,
+                read_at BIGINT,
+                failed_at BIGINT,
+                cancelled_at BIGINT
+            )
+            """,
+            """
+            CREATE UNIQUE INDEX messages_idempotency
+                ON messages (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL
+            """,
+            // Claims walk these in order and stop at the batch size.
+            """
+            CREATE INDEX messages_pending
+                ON messages (priority DESC, next_attempt_at) WHERE status IN ('scheduled', 'queued')
+            """,
+            """
+            CREATE INDEX messages_leased
+                ON messages (priority DESC, lease_expires_at) WHERE status = 'sending'
+            """,
+            // Returning a process's leases (shutdown, rescue of a gone process).
+            "CREATE INDEX messages_lease_owner ON messages (lease_owner) WHERE status = 'sending'",
+            "CREATE INDEX messages_tenant_recent ON messages (tenant_id, id DESC)",
+            """
+            CREATE TABLE attempts (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                message_id TEXT COLLATE "C" NOT NULL,
+                number BIGINT NOT NULL,
+                started_at BIGINT NOT NULL,
+                duration_ms BIGINT NOT NULL,
+                http_status BIGINT,
+                outcome TEXT NOT NULL,
+                error TEXT,
+                response_excerpt TEXT
+            )
+            """,
+            "CREATE INDEX attempts_message ON attempts (message_id, number)",
+        ]),
+        PostgresMigration(version: 2, name: "create_tenants_and_credentials", statements: [
+            """
+            CREATE TABLE tenants (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                name TEXT NOT NULL,
+                disabled BOOLEAN NOT NULL DEFAULT false,
+                quota_limit BIGINT,
+                quota_period TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE api_keys (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                tenant_id TEXT COLLATE "C" NOT NULL,
+                role TEXT NOT NULL DEFAULT 'tenant',
+                name TEXT,
+                prefix TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at)",
+            "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            // Messages accepted per tenant per calendar day and month (UTC), for quotas.
+            """
+            CREATE TABLE quota_usage (
+                tenant_id TEXT COLLATE "C" NOT NULL,
+                period TEXT NOT NULL,
+                period_start BIGINT NOT NULL,
+                used BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, period, period_start)
+            )
+            """,
+        ]),
+        PostgresMigration(version: 3, name: "create_processes", statements: [
+            // The live `herald serve` processes; heartbeats use the database's clock.
+            """
+            CREATE TABLE processes (
+                id TEXT PRIMARY KEY,
+                host TEXT NOT NULL,
+                pid BIGINT NOT NULL,
+                started_at BIGINT NOT NULL,
+                heartbeat_at BIGINT NOT NULL
+            )
+            """,
+        ]),
+    ]
+}

@@ -1,0 +1,107 @@
+import HeraldCore
+import HeraldStore
+import Logging
+import PostgresNIO
+
+/// Records a group commit of attempt results in two statements per chunk: one multi-row
+/// `INSERT` of the attempts (kept whatever happens), one `UPDATE … FROM (VALUES …)` that changes
+/// each message only while the recording dispatcher still holds its lease.
+enum PostgresCompletion {
+    /// The most completions one statement carries.
+    static let rowsPerStatement = 1000
+
+    /// - Returns: for each completion, whether its message was still leased and was updated.
+    static func record(_ completions: [Completion], on connection: PostgresConnection, logger: Logger) async throws -> [Bool] {
+        var applied = Set<String>()
+        var start = 0
+        while start < completions.count {
+            let chunk = completions[start..<min(start + rowsPerStatement, completions.count)]
+            start += chunk.count
+            try await insertAttempts(chunk, connection, logger)
+            applied.formUnion(try await updateMessages(chunk, connection, logger))
+        }
+        return completions.map { applied.contains(leaseKey($0.messageID.rawValue, $0.leaseOwner)) }
+    }
+
+    private static func insertAttempts(_ chunk: ArraySlice<Completion>, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        var bindings = PostgresBindings(capacity: chunk.count * 9)
+        for completion in chunk { PostgresMessageRow.bind(completion.attempt, to: &bindings) }
+        try await connection.query(PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO attempts (\(PostgresMessageRow.attemptColumns))
+                VALUES \(PostgresMessageRow.placeholders(rows: chunk.count, width: 9))
+                """,
+            binds: bindings
+        ), logger: logger)
+    }
+
+    private static let updateColumns = 9
+
+    /// - Returns: the (message, owner) pairs that were applied.
+    private static func updateMessages(_ chunk: ArraySlice<Completion>, _ connection: PostgresConnection, _ logger: Logger) async throws -> Set<String> {
+        var bindings = PostgresBindings(capacity: chunk.count * updateColumns)
+        var rows: [String] = []
+        rows.reserveCapacity(chunk.count)
+        for (index, completion) in chunk.enumerated() {
+            bind(completion, to: &bindings)
+            let first = index * updateColumns
+            rows.append(
+                "($\(first + 1)::text, $\(first + 2)::text, $\(first + 3)::text, $\(first + 4)::int8, $\(first + 5)::int8, "
+                    + "$\(first + 6)::text, $\(first + 7)::int8, $\(first + 8)::int8, $\(first + 9)::text)"
+            )
+        }
+        let result = try await connection.query(PostgresQuery(
+            unsafeSQL: """
+                UPDATE messages AS m
+                SET status = c.status, lease_owner = NULL, lease_expires_at = NULL, updated_at = c.now,
+                    sent_at = COALESCE(c.sent_at, m.sent_at),
+                    provider_message_id = COALESCE(c.provider_id, m.provider_message_id),
+                    next_attempt_at = COALESCE(c.next_attempt, m.next_attempt_at),
+                    failed_at = COALESCE(c.failed_at, m.failed_at),
+                    last_error = c.error
+                FROM (VALUES \(rows.joined(separator: ", ")))
+                    AS c(id, owner, status, now, sent_at, provider_id, next_attempt, failed_at, error)
+                WHERE m.id = c.id AND m.status = 'sending' AND m.lease_owner = c.owner
+                RETURNING m.id, c.owner
+                """,
+            binds: bindings
+        ), logger: logger).collect()
+        return Set(try result.map { row in
+            let (id, owner) = try row.decode((String, String).self)
+            return leaseKey(id, owner)
+        })
+    }
+
+    private static func leaseKey(_ id: String, _ owner: String) -> String {
+        id + "\u{0}" + owner
+    }
+
+    private static func bind(_ completion: Completion, to bindings: inout PostgresBindings) {
+        let now = completion.now.millis
+        var sentAt: Int64?
+        var providerID: String?
+        var nextAttempt: Int64?
+        var failedAt: Int64?
+        var error: String?
+        switch completion.resolution {
+        case .sent(let providerMessageID):
+            sentAt = now
+            providerID = providerMessageID
+        case .retry(let at, let reason):
+            nextAttempt = at.millis
+            error = reason
+        case .failed(let reason):
+            failedAt = now
+            error = reason
+        }
+        bindings.append(completion.messageID.rawValue)
+        bindings.append(completion.leaseOwner)
+        bindings.append(completion.targetStatus.rawValue)
+        bindings.append(now)
+        bindings.append(sentAt)
+        bindings.append(providerID)
+        bindings.append(nextAttempt)
+        bindings.append(failedAt)
+        bindings.append(error)
+    }
+}

@@ -1,0 +1,64 @@
+import HeraldStore
+import PostgresNIO
+
+extension StoreError {
+    /// Translates a PostgresNIO failure: a database that cannot be reached, is restarting or
+    /// dropped the connection is ``StoreError/unavailable(_:)`` (the API answers 503); a unique
+    /// violation is ``StoreError/conflict(_:)``. Other PostgreSQL errors become a
+    /// ``PostgresStatementError`` that says what failed; anything else is passed on unchanged.
+    static func translating(_ error: any Error) -> any Error {
+        switch error {
+        case let error as StoreError:
+            return error
+        case let error as PostgresTransactionError:
+            if let inner = error.beginError ?? error.closureError ?? error.commitError {
+                return translating(inner)
+            }
+            return error
+        case let error as PSQLError:
+            if isConnectionFailure(error) {
+                return StoreError.unavailable("the database connection failed (\(error.code))")
+            }
+            switch error.serverInfo?[.sqlState] {
+            case "23505"?:
+                return StoreError.conflict(error.serverInfo?[.message] ?? "duplicate key")
+            case let state? where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "40001" || state == "40P01":
+                return StoreError.unavailable("the database is not accepting work (SQLSTATE \(state))")
+            default:
+                return PostgresStatementError(error)
+            }
+        default:
+            return error
+        }
+    }
+
+    /// Whether the connection failed, or the server is shutting down or refusing connections,
+    /// rather than the statement being wrong.
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError:
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return true
+            default:
+                let state = error.serverInfo?[.sqlState] ?? ""
+                return state.hasPrefix("08") || state.hasPrefix("57P")
+            }
+        default:
+            return false
+        }
+    }
+}
+
+/// A statement PostgreSQL refused, described for the log: SQLSTATE, the server's message and the
+/// statement (PostgresNIO's own description hides them all).
+struct PostgresStatementError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ error: PSQLError) {
+        let state = error.serverInfo?[.sqlState] ?? "-"
+        let message = error.serverInfo?[.message] ?? "\(error.code)"
+        let statement = error.query.map { String($0.sql.prefix(200)) } ?? "-"
+        description = "PostgreSQL error \(state): \(message) (in: \(statement))"
+    }
+}
