@@ -108,6 +108,7 @@ let package = Package(
                 "HeraldCore",
                 "HeraldStore",
                 "HeraldStoreSQLite",
+                "HeraldStorePostgres",
                 "HeraldChannels",
                 "HeraldDispatcher",
                 "HeraldAPI",

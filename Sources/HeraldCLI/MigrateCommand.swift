@@ -1,6 +1,5 @@
 import ArgumentParser
 import HeraldServer
-import HeraldStoreSQLite
 
 /// `herald migrate`: brings the database schema up to date and exits.
 struct MigrateCommand: AsyncParsableCommand {
@@ -13,8 +12,10 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try SQLiteStore(configuration: configuration.sqliteConfiguration)
-        try store.migrate()
-        print("database \(configuration.database.path) is up to date")
+        let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
+        // Opening migrates; nothing else starts.
+        try await OpenedStore.withOpenedStore(configuration: configuration, processID: "migrate", logger: logger) { _ in }
+        let database = configuration.database.url.map { _ in "PostgreSQL database" } ?? "database \(configuration.database.path)"
+        print("\(database) is up to date")
     }
 }

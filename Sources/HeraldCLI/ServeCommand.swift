@@ -1,5 +1,4 @@
 import ArgumentParser
-import Hummingbird
 import HeraldServer
 
 /// `herald serve`: runs the HTTP API and the dispatcher until SIGTERM or SIGINT.
@@ -23,7 +22,6 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { extra.append(("app.port", String(port))) }
         let configuration = try options.load(extra: extra)
         let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
-        let app = try await HeraldServerBuilder(configuration: configuration, logger: logger).build()
-        try await app.runService()
+        try await HeraldServerBuilder(configuration: configuration, logger: logger).run()
     }
 }

@@ -63,7 +63,10 @@ extension ConfigurationKey {
             }
             c.app.logLevel = v
         },
-        .init("database.path", aliases: ["HERALD_DATABASE"], default: "herald.sqlite", "the SQLite file") { $0.database.path = $1 },
+        .init("database.url", aliases: ["HERALD_DATABASE_URL"], default: "", "postgres://user:password@host:5432/db?sslmode=require&schema=herald to share PostgreSQL among processes; unset for SQLite") { c, v in
+            c.database.url = v.isEmpty ? nil : v
+        },
+        .init("database.path", aliases: ["HERALD_DATABASE"], default: "herald.sqlite", "the SQLite file (when database.url is unset)") { $0.database.path = $1 },
         .init("database.durability", default: "full", "full (survives power loss), normal (survives a killed process), off") { c, v throws(HeraldError) in
             guard let durability = SQLiteConfiguration.Durability(rawValue: v) else {
                 throw .invalidConfiguration("database.durability must be full, normal or off (got '\(v)')")
@@ -75,6 +78,18 @@ extension ConfigurationKey {
         },
         .init("database.group_commit_max_batch", default: "1000", "most writes in one group commit") { c, v throws(HeraldError) in
             c.database.groupCommitMaxBatch = try int(v, "database.group_commit_max_batch", 1...100_000)
+        },
+        .init("database.pool_size", default: "20", "PostgreSQL: most connections per process") { c, v throws(HeraldError) in
+            c.database.poolSize = try int(v, "database.pool_size", 2...1000)
+        },
+        .init("database.connect_wait", default: "5s", "PostgreSQL: how long a request waits for a connection before answering 503") { c, v throws(HeraldError) in
+            c.database.connectWait = try duration(v, "database.connect_wait")
+        },
+        .init("database.heartbeat_interval", default: "2s", "PostgreSQL: how often each process heartbeats") { c, v throws(HeraldError) in
+            c.database.heartbeatInterval = try duration(v, "database.heartbeat_interval")
+        },
+        .init("database.process_timeout", default: "10s", "PostgreSQL: a process silent this long is gone; its leases are taken over") { c, v throws(HeraldError) in
+            c.database.processTimeout = try duration(v, "database.process_timeout")
         },
         .init("dispatcher.concurrency", aliases: ["HERALD_DISPATCH_CONCURRENCY"], default: "64", "sends in flight at once") { c, v throws(HeraldError) in
             c.dispatcher.concurrency = try int(v, "dispatcher.concurrency", 1...10_000)

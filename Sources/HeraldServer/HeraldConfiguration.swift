@@ -1,6 +1,7 @@
 public import HeraldChannels
 public import HeraldCore
 public import HeraldDispatcher
+public import HeraldStorePostgres
 public import HeraldStoreSQLite
 
 /// Everything `herald serve` can be told, with defaults that run out of the box.
@@ -26,10 +27,20 @@ public struct HeraldConfiguration: Sendable {
 
     /// The `database` section.
     public struct Database: Sendable {
+        /// A `postgres://` URL to share one PostgreSQL database among processes; unset for SQLite.
+        public var url: String?
         public var path = "herald.sqlite"
         public var durability = SQLiteConfiguration.Durability.full
         public var groupCommitWindow = Duration.microseconds(500)
         public var groupCommitMaxBatch = 1000
+        /// PostgreSQL: the most connections this process opens.
+        public var poolSize = 20
+        /// PostgreSQL: how long a request waits for a connection before answering 503.
+        public var connectWait = Duration.seconds(5)
+        /// PostgreSQL: how often this process heartbeats.
+        public var heartbeatInterval = Duration.seconds(2)
+        /// PostgreSQL: a process silent this long is gone and its leases are taken over.
+        public var processTimeout = Duration.seconds(10)
     }
 
     /// The `dispatcher` section.
@@ -112,6 +123,24 @@ public struct HeraldConfiguration: Sendable {
             leaseDuration: dispatcher.leaseDuration, pollInterval: dispatcher.pollInterval,
             shutdownGrace: dispatcher.shutdownGrace, startPaused: dispatcher.paused
         )
+    }
+
+    /// The PostgreSQL settings, or `nil` when `database.url` is unset (SQLite).
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` for a malformed URL or inconsistent timings.
+    public func postgresConfiguration() throws(HeraldError) -> PostgresConfiguration? {
+        guard let url = database.url, !url.isEmpty else { return nil }
+        guard PostgresConfiguration.isPostgresURL(url) else {
+            throw .invalidConfiguration("database.url must start with postgres:// (leave it unset and use database.path for SQLite)")
+        }
+        guard database.processTimeout >= database.heartbeatInterval * 2 else {
+            throw .invalidConfiguration("database.process_timeout must be at least twice database.heartbeat_interval")
+        }
+        var configuration = try PostgresConfiguration(url: url)
+        configuration.maxConnections = database.poolSize
+        configuration.acquireTimeout = database.connectWait
+        configuration.groupCommitWindow = database.groupCommitWindow
+        configuration.groupCommitMaxBatch = database.groupCommitMaxBatch
+        return configuration
     }
 
     /// The SQLite settings.

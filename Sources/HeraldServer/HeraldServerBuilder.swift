@@ -1,22 +1,20 @@
 import AsyncHTTPClient
-import HeraldAPI
 import HeraldChannels
 public import HeraldCore
 import HeraldDispatcher
 import HeraldStore
-import HeraldStoreSQLite
+public import HeraldAPI
 public import Hummingbird
 public import Logging
 import ServiceLifecycle
 
 /// The composition root: the only place that knows every part. It checks the configuration,
 /// opens and migrates the store, makes sure credentials exist, and builds the application with
-/// the dispatcher and the shared HTTP client as services under one service group.
+/// the dispatcher, the shared HTTP client and the store's own services under one service group.
 ///
 /// ```swift
 /// let configuration = try ConfigurationLoader(file: nil).load()
-/// let app = try await HeraldServerBuilder(configuration: configuration, logger: logger).build()
-/// try await app.runService()   // SIGTERM / SIGINT stop it gracefully
+/// try await HeraldServerBuilder(configuration: configuration, logger: logger).run()   // until SIGTERM / SIGINT
 /// ```
 public struct HeraldServerBuilder: Sendable {
     public var configuration: HeraldConfiguration
@@ -41,16 +39,30 @@ public struct HeraldServerBuilder: Sendable {
         self.onServerRunning = onServerRunning
     }
 
-    /// Builds the ready-to-run application. Run it: it owns the outbound HTTP client, which is
-    /// shut down when the application stops.
+    /// Serves until SIGTERM or SIGINT, then stops gracefully.
     /// - Throws: ``HeraldError`` for bad settings, `StoreError` when the database cannot be opened.
-    public func build() async throws -> some ApplicationProtocol {
+    public func run() async throws {
+        try await withApplication { app in try await app.runService() }
+    }
+
+    /// Opens the store and runs `body` with the ready-to-run application. Run it inside `body`:
+    /// it owns the outbound HTTP client, which is shut down when the application stops.
+    /// - Throws: ``HeraldError`` for bad settings, `StoreError` when the database cannot be opened.
+    public func withApplication<T: Sendable>(_ body: (Application<RouterResponder<HeraldRequestContext>>) async throws -> T) async throws -> T {
+        // Settings first: a bad value stops start-up before the database is touched.
+        _ = try configuration.retryPolicy()
+        _ = try configuration.dispatcherConfiguration()
+        _ = try configuration.postgresConfiguration()
+        let processID = Dispatcher.makeOwnerID()
+        return try await OpenedStore.withOpenedStore(configuration: configuration, processID: processID, logger: logger) { opened in
+            try await body(try await build(opened, processID: processID))
+        }
+    }
+
+    private func build(_ opened: OpenedStore, processID: String) async throws -> Application<RouterResponder<HeraldRequestContext>> {
         let retryPolicy = try configuration.retryPolicy()
         let dispatcherConfiguration = try configuration.dispatcherConfiguration()
-
-        let store = try SQLiteStore(configuration: configuration.sqliteConfiguration)
-        // Before any service starts, so the dispatcher never sees an old schema.
-        try store.migrate()
+        let store = opened.store
 
         let bootstrap = CredentialBootstrap(store: store, clock: clock, announce: announce)
         try await bootstrap.ensureDefaultTenant()
@@ -83,7 +95,7 @@ public struct HeraldServerBuilder: Sendable {
 
         let dispatcher = Dispatcher(
             store: store, channels: channels, configuration: dispatcherConfiguration, clock: clock,
-            logger: logger.with(label: "dispatcher")
+            owner: processID, logger: logger.with(label: "dispatcher")
         )
         let tenants = TenantDirectory(store: store)
         let dependencies = APIDependencies(
@@ -110,7 +122,7 @@ public struct HeraldServerBuilder: Sendable {
         return Application(
             router: buildRouter(dependencies),
             configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
-            services: [HTTPClientService(client: client), dispatcher],
+            services: opened.services + [HTTPClientService(client: client), dispatcher],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )

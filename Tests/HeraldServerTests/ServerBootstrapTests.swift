@@ -32,46 +32,48 @@ struct ServerBootstrapTests {
     @Test func generatesAKeyAndASecretOnceAndTheKeyWorks() async throws {
         let database = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
         let announcements = Announcements()
-        let app = try await HeraldServerBuilder(
+        let key = try await HeraldServerBuilder(
             configuration: Self.configuration(database: database), logger: Self.logger,
             announce: { announcements.record($0) }
-        ).build()
+        ).withApplication { app in
+            let lines = announcements.all
+            #expect(lines.count == 3)
+            let key = try #require(lines.first { $0.contains("API key for the default tenant") }?.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+            #expect(lines.contains { $0.contains("admin key") && $0.contains("hka_") })
+            #expect(key.hasPrefix("hk_"))
+            #expect(lines.contains { $0.contains("whsec_") })
 
-        let lines = announcements.all
-        #expect(lines.count == 3)
-        let key = try #require(lines.first { $0.contains("API key for the default tenant") }?.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
-        #expect(lines.contains { $0.contains("admin key") && $0.contains("hka_") })
-        #expect(key.hasPrefix("hk_"))
-        #expect(lines.contains { $0.contains("whsec_") })
-
-        try await app.test(.live) { client in
-            let health = try await client.execute(uri: "/health", method: .get)
-            #expect(health.status == .ok)
-            let accepted = try await client.execute(
-                uri: "/api/v1/messages", method: .post,
-                headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],
-                body: ByteBuffer(string: #"{"content":"hi"}"#)
-            )
-            #expect(accepted.status == .accepted)
-            let refused = try await client.execute(
-                uri: "/api/v1/messages", method: .post,
-                headers: [.authorization: "Bearer hk_not-the-key", .contentType: "application/json"],
-                body: ByteBuffer(string: #"{"content":"hi"}"#)
-            )
-            #expect(refused.status == .unauthorized)
+            try await app.test(.live) { client in
+                let health = try await client.execute(uri: "/health", method: .get)
+                #expect(health.status == .ok)
+                let accepted = try await client.execute(
+                    uri: "/api/v1/messages", method: .post,
+                    headers: [.authorization: "Bearer \(key)", .contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"content":"hi"}"#)
+                )
+                #expect(accepted.status == .accepted)
+                let refused = try await client.execute(
+                    uri: "/api/v1/messages", method: .post,
+                    headers: [.authorization: "Bearer hk_not-the-key", .contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"content":"hi"}"#)
+                )
+                #expect(refused.status == .unauthorized)
+            }
+            return key
         }
 
         // A second start on the same database announces nothing: the secrets are stored.
         let again = Announcements()
-        let restarted = try await HeraldServerBuilder(
+        try await HeraldServerBuilder(
             configuration: Self.configuration(database: database), logger: Self.logger,
             announce: { again.record($0) }
-        ).build()
-        #expect(again.all.isEmpty)
-        try await restarted.test(.live) { client in
-            let response = try await client.execute(uri: "/api/v1/messages", method: .post,
-                headers: [.authorization: "Bearer \(key)", .contentType: "application/json"], body: ByteBuffer(string: #"{"content":"again"}"#))
-            #expect(response.status == .accepted)
+        ).withApplication { restarted in
+            #expect(again.all.isEmpty)
+            try await restarted.test(.live) { client in
+                let response = try await client.execute(uri: "/api/v1/messages", method: .post,
+                    headers: [.authorization: "Bearer \(key)", .contentType: "application/json"], body: ByteBuffer(string: #"{"content":"again"}"#))
+                #expect(response.status == .accepted)
+            }
         }
     }
 
@@ -82,14 +84,15 @@ struct ServerBootstrapTests {
         configuration.app.adminKey = "configured-admin-key"
         configuration.webhook.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let announcements = Announcements()
-        let app = try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { announcements.record($0) }).build()
-        #expect(announcements.all.isEmpty)
-        try await app.test(.live) { client in
-            let response = try await client.execute(
-                uri: "/api/v1/messages/msg_01M83RP5KF8SXN585PSSR22MT4", method: .get,
-                headers: [.authorization: "Bearer configured-key"]
-            )
-            #expect(response.status == .notFound)
+        try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { announcements.record($0) }).withApplication { app in
+            #expect(announcements.all.isEmpty)
+            try await app.test(.live) { client in
+                let response = try await client.execute(
+                    uri: "/api/v1/messages/msg_01M83RP5KF8SXN585PSSR22MT4", method: .get,
+                    headers: [.authorization: "Bearer configured-key"]
+                )
+                #expect(response.status == .notFound)
+            }
         }
     }
 
@@ -97,12 +100,12 @@ struct ServerBootstrapTests {
         var configuration = Self.configuration(database: try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path)
         configuration.webhook.secret = "not-a-secret"
         await #expect(throws: HeraldError.self) {
-            _ = try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).build()
+            try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { _ in }
         }
         configuration.webhook.secret = nil
         configuration.dispatcher.leaseDuration = .seconds(2)
         await #expect(throws: HeraldError.self) {
-            _ = try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).build()
+            try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { _ in }
         }
     }
 }
