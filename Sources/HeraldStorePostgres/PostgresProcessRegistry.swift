@@ -54,9 +54,10 @@ public final class PostgresProcessRegistry: Service {
         }
     }
 
-    /// Records a heartbeat, then removes gone processes and expires their leases.
-    /// Failures are logged and retried at the next beat: the database may be restarting.
-    func beat() async {
+    /// One heartbeat (``run()`` beats every ``interval``): records this process as live, then
+    /// removes gone processes and expires their leases. Failures are logged and retried at the
+    /// next beat: the database may be restarting.
+    public func beat() async {
         do {
             try await heartbeat()
             let (gone, rescued, live) = try await removeGoneProcesses()

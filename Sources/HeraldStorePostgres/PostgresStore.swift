@@ -3,6 +3,7 @@ public import HeraldCore
 public import HeraldStore
 public import Logging
 import PostgresNIO
+import Synchronization
 
 /// The store for several Herald processes on one PostgreSQL database.
 ///
@@ -29,6 +30,7 @@ public final class PostgresStore: HeraldStore {
     public let configuration: PostgresConfiguration
     public let workSignal = WorkSignal()
     let client: PostgresClient
+    let listening = Mutex(false)
     let connections: ConnectionLease
     let logger: Logger
     private let enqueueCommitter: GroupCommitter<EnqueueRequest, [EnqueueResult]>
@@ -72,6 +74,9 @@ public final class PostgresStore: HeraldStore {
             group.addTask { await PostgresWorkListener(store: self).run() }
         }
     }
+
+    /// Whether this store is subscribed to other processes' work notifications right now.
+    public var isListeningForWork: Bool { listening.withLock { $0 } }
 
     /// Brings the schema up to date; safe when several processes start at once.
     /// - Throws: ``StoreError`` when the database cannot be reached or a migration fails.

@@ -1,6 +1,7 @@
 import HeraldStore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// Holds a `LISTEN herald_work` connection for the store and turns each notification into a
 /// ``HeraldStore/WorkSignal`` wake-up, so a message accepted by any process is claimed at once
@@ -16,6 +17,8 @@ struct PostgresWorkListener {
                 try await store.client.withConnection { connection in
                     try await connection.listen(on: PostgresStore.workChannel) { notifications in
                         failures = 0
+                        store.listening.withLock { $0 = true }
+                        defer { store.listening.withLock { $0 = false } }
                         store.workSignal.signal()
                         for try await _ in notifications { store.workSignal.signal() }
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A real, throw-away PostgreSQL for tests: `HERALD_TEST_POSTGRES_URL` when set, otherwise a
 /// cluster this process creates (`initdb`, `pg_ctl`) in a temporary folder on a free port, started
@@ -24,7 +25,7 @@ public enum PostgresFixture {
     /// - Throws: when no server can be started.
     public static func serverURL() async throws -> String {
         if let url = ProcessInfo.processInfo.environment["HERALD_TEST_POSTGRES_URL"] { return url }
-        return try await LocalCluster.shared.url()
+        return try await SharedCluster.shared.cluster().url
     }
 }
 
@@ -48,18 +49,33 @@ struct PostgresBinaries {
     }
 }
 
-/// The cluster this test process started, if any.
-private actor LocalCluster {
-    static let shared = LocalCluster()
+/// The cluster the PostgreSQL tests share, started on first use.
+private actor SharedCluster {
+    static let shared = SharedCluster()
 
-    private var started: Result<String, any Error>?
+    private var started: Result<PostgresCluster, any Error>?
 
-    func url() throws -> String {
-        if started == nil { started = Result { try start() } }
+    func cluster() throws -> PostgresCluster {
+        if started == nil { started = Result { try PostgresCluster() } }
         return try started!.get()
     }
+}
 
-    private func start() throws -> String {
+/// A PostgreSQL cluster of its own in a temporary folder, on a free port, deleted when the test
+/// process exits. Tests that take the database away (``stop(immediately:)``, ``start()``) make
+/// their own rather than disturb the shared one.
+public final class PostgresCluster: Sendable {
+    /// `postgres://herald@127.0.0.1:PORT/postgres?sslmode=disable`: trust authentication.
+    public let url: String
+    private let pgCtl: String
+    private let data: String
+    private let log: String
+    private let options: String
+    private let asRoot: Bool
+
+    /// Creates and starts a cluster.
+    /// - Throws: when the binaries are missing or the server does not start.
+    public init() throws {
         guard let binaries = PostgresBinaries.find() else {
             throw FixtureError("PostgreSQL is required (HERALD_REQUIRE_POSTGRES=1) but initdb/pg_ctl were not found")
         }
@@ -67,43 +83,60 @@ private actor LocalCluster {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let data = folder.appendingPathComponent("data").path
         let asRoot = getuid() == 0
-        if asRoot { try run("/bin/chown", ["-R", "postgres:postgres", folder.path]) }
-        func postgres(_ program: String, _ arguments: [String]) throws {
-            if asRoot {
-                try run("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments)
-            } else {
-                try run(program, arguments)
-            }
-        }
-        try postgres(binaries.initdb, ["-D", data, "-U", "herald", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"])
-        let log = folder.appendingPathComponent("server.log").path
-        for _ in 0..<5 {
+        if asRoot { try Self.run("/bin/chown", ["-R", "postgres:postgres", folder.path]) }
+        try Self.run(
+            binaries.initdb, ["-D", data, "-U", "herald", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
+            asPostgres: asRoot
+        )
+        ClusterCleanup.register(data: data, folder: folder.deletingLastPathComponent().path)
+        self.pgCtl = binaries.pgCtl
+        self.data = data
+        self.log = folder.appendingPathComponent("server.log").path
+        self.asRoot = asRoot
+        var attempt = 0
+        while true {
+            attempt += 1
             let port = Int.random(in: 20_000...60_000)
             let options = "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories='' -c fsync=off "
                 + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=500"
-            // Not `pg_ctl -w` under Foundation's Process: the server inherits the descriptor
-            // Process watches for the exit, so the wait would never end. Poll the pid file instead.
-            try launch(postgres: asRoot, binaries.pgCtl, ["-D", data, "-o", options, "-l", log, "start"])
-            if try waitUntilReady(data: data) {
-                ClusterCleanup.register(data: data, folder: folder.deletingLastPathComponent().path)
-                return "postgres://herald@127.0.0.1:\(port)/postgres?sslmode=disable"
+            if try Self.start(pgCtl: binaries.pgCtl, data: data, options: options, log: log, asRoot: asRoot) {
+                self.options = options
+                self.url = "postgres://herald@127.0.0.1:\(port)/postgres?sslmode=disable"
+                return
             }
+            if attempt == 5 { throw FixtureError("PostgreSQL did not start; see \(log)") }
         }
-        throw FixtureError("PostgreSQL did not start; see \(log)")
     }
 
-    private func launch(postgres asRoot: Bool, _ program: String, _ arguments: [String]) throws {
+    /// Starts the stopped server again on the same port.
+    public func start() throws {
+        guard try Self.start(pgCtl: pgCtl, data: data, options: options, log: log, asRoot: asRoot) else {
+            throw FixtureError("PostgreSQL did not restart; see \(log)")
+        }
+    }
+
+    /// Stops the server: a fast shutdown (clients disconnected, as in a restart), or immediately
+    /// (as in a crash). Returns once it is gone.
+    public func stop(immediately: Bool = false) {
+        Self.signal(data: data, immediately ? SIGQUIT : SIGINT)
+    }
+
+    private static func start(pgCtl: String, data: String, options: String, log: String, asRoot: Bool) throws -> Bool {
+        // Not `pg_ctl -w` under Foundation's Process: the server inherits the descriptor
+        // Process watches for the exit, so the wait would never end. Poll the pid file instead.
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: asRoot ? "/usr/sbin/runuser" : program)
-        process.arguments = asRoot ? ["-u", "postgres", "--", program] + arguments : arguments
+        let arguments = ["-D", data, "-o", options, "-l", log, "start"]
+        process.executableURL = URL(fileURLWithPath: asRoot ? "/usr/sbin/runuser" : pgCtl)
+        process.arguments = asRoot ? ["-u", "postgres", "--", pgCtl] + arguments : arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        return waitUntilReady(data: data)
     }
 
     /// Waits for `postmaster.pid` to say `ready`; false when the server gave up (port taken).
-    private func waitUntilReady(data: String) throws -> Bool {
+    private static func waitUntilReady(data: String) -> Bool {
         let deadline = Date().addingTimeInterval(30)
         var sawPidFile = false
         while Date() < deadline {
@@ -118,11 +151,19 @@ private actor LocalCluster {
         return false
     }
 
-    private func run(_ program: String, _ arguments: [String]) throws {
+    /// Signals the postmaster and waits (up to 10 s) for it to exit.
+    fileprivate static func signal(data: String, _ signal: Int32) {
+        let text = (try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8)) ?? ""
+        guard let pid = text.split(separator: "\n").first.flatMap({ pid_t($0) }) else { return }
+        kill(pid, signal)
+        for _ in 0..<500 where kill(pid, 0) == 0 { usleep(20_000) }
+    }
+
+    private static func run(_ program: String, _ arguments: [String], asPostgres: Bool = false) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        // A file, not a pipe: the server pg_ctl starts inherits the descriptors and keeps a pipe open.
+        process.executableURL = URL(fileURLWithPath: asPostgres ? "/usr/sbin/runuser" : program)
+        process.arguments = asPostgres ? ["-u", "postgres", "--", program] + arguments : arguments
+        // A file, not a pipe, for the output: nothing started here may hold a pipe open.
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("herald-fixture-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputPath) }
@@ -139,21 +180,21 @@ private actor LocalCluster {
     }
 }
 
-/// Stops the cluster (immediate shutdown) and deletes its folder when the test process exits.
+/// Stops every cluster (immediate shutdown) and deletes its folder when the test process exits.
 private enum ClusterCleanup {
-    nonisolated(unsafe) private static var data = ""
-    nonisolated(unsafe) private static var folder = ""
+    private static let clusters = Mutex<[(data: String, folder: String)]>([])
 
     static func register(data: String, folder: String) {
-        Self.data = data
-        Self.folder = folder
+        let first = clusters.withLock { clusters in
+            clusters.append((data, folder))
+            return clusters.count == 1
+        }
+        guard first else { return }
         atexit {
-            let text = (try? String(contentsOfFile: ClusterCleanup.data + "/postmaster.pid", encoding: .utf8)) ?? ""
-            if let pid = text.split(separator: "\n").first.flatMap({ pid_t($0) }) {
-                kill(pid, SIGQUIT)
-                for _ in 0..<100 where kill(pid, 0) == 0 { usleep(20_000) }
+            for cluster in ClusterCleanup.clusters.withLock({ $0 }) {
+                PostgresCluster.signal(data: cluster.data, SIGQUIT)
+                try? FileManager.default.removeItem(atPath: cluster.folder)
             }
-            try? FileManager.default.removeItem(atPath: ClusterCleanup.folder)
         }
     }
 }

@@ -13,13 +13,14 @@ struct PostgresMigrator {
         let schema = schema
         let logger = logger
         let applied = try await connections.transaction { connection in
+            // First the lock, so processes starting together queue here, even to create the schema.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('herald.migrate.' || COALESCE(\(schema), current_schema())))", logger: logger
+            )
             if let schema {
-                // Creating a schema that exists is a no-op; the name was checked to be a plain identifier.
+                // The name was checked to be a plain identifier.
                 try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)", logger: logger)
             }
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtext('herald.migrate.' || current_schema()))", logger: logger
-            )
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version BIGINT PRIMARY KEY,
