@@ -63,7 +63,7 @@ extension ConfigurationKey {
             }
             c.app.logLevel = v
         },
-        .init("database.url", aliases: ["HERALD_DATABASE_URL"], default: "", "postgres://user:password@host:5432/db?sslmode=require&schema=herald to share PostgreSQL among processes; unset for SQLite") { c, v in
+        .init("database.url", default: "", "postgres://user:password@host:5432/db?sslmode=require&schema=herald to share PostgreSQL among processes; unset for SQLite") { c, v in
             c.database.url = v.isEmpty ? nil : v
         },
         .init("database.path", aliases: ["HERALD_DATABASE"], default: "herald.sqlite", "the SQLite file (when database.url is unset)") { $0.database.path = $1 },

@@ -75,26 +75,31 @@ struct CrashRecoveryTests {
                 group.addTask {
                     var ids: [String] = []
                     for index in stride(from: worker, to: count, by: 16) {
-                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/messages")
-                        request.method = .POST
-                        request.headers.add(name: "authorization", value: "Bearer \(key)")
-                        request.headers.add(name: "content-type", value: "application/json")
-                        request.body = .bytes(ByteBuffer(string: #"{"content":"message \#(index)","metadata":{"index":\#(index)}}"#))
-                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                        let body = try await response.body.collect(upTo: 1 << 20)
-                        guard response.status == .accepted,
-                              let id = JSONValue.decode(Data(body.readableBytesView))?.objectValue?["id"],
-                              case .string(let text) = id
-                        else {
-                            throw ProcessFailure(message: "POST answered \(response.status): \(String(buffer: body))")
-                        }
-                        ids.append(text)
+                        ids.append(try await accept(index: index, port: port))
                     }
                     return ids
                 }
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
+    }
+
+    /// Posts message number `index`; returns its id.
+    static func accept(index: Int, port: Int) async throws -> String {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/messages")
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(key)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"content":"message \#(index)","metadata":{"index":\#(index)}}"#))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .accepted,
+              let id = JSONValue.decode(Data(body.readableBytesView))?.objectValue?["id"],
+              case .string(let text) = id
+        else {
+            throw ProcessFailure(message: "POST answered \(response.status): \(String(buffer: body))")
+        }
+        return text
     }
 
     static func statuses(of ids: [String], port: Int) async throws -> [String] {

@@ -19,10 +19,11 @@ final class HeraldProcess: Sendable {
     }
 
     /// Starts `herald serve` on port 0 and waits until it reports the port it listens on.
-    init(database: String, environment: [String: String]) async throws {
+    /// - Parameter database: the SQLite file, or `nil` when the environment names a `HERALD_DATABASE_URL`.
+    init(database: String?, environment: [String: String]) async throws {
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--port", "0", "--database", database]
+        process.arguments = ["serve", "--port", "0"] + (database.map { ["--database", $0] } ?? [])
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -1,0 +1,117 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import HeraldSink
+import HeraldTestSupport
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Three real `herald serve` processes on one PostgreSQL database and one sink: 20,000 messages
+/// accepted through all three, one process killed with -9 mid-delivery, the other two finish
+/// its work; every message arrives, and only messages in flight in the killed process twice.
+@Suite(.enabled(if: PostgresFixture.isEnabled))
+struct ClusterTests {
+    typealias Crash = CrashRecoveryTests
+
+    static let total = 20_000
+    static let concurrency = 8
+
+    @Test(.timeLimit(.minutes(5)))
+    func threeProcessesShareTheWorkAndTakeOverFromAKilledOne() async throws {
+        let cluster = try PostgresCluster()
+        // A slow sink keeps delivery going long enough to kill a process in the middle of it.
+        try await withSink(secret: Crash.secret, behaviour: .init(delay: .milliseconds(25))) { sinkURL, ledger in
+            let environment = [
+                "HERALD_DATABASE_URL": cluster.url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=disable&schema=herald"),
+                "HERALD_DATABASE_HEARTBEAT_INTERVAL": "500ms",
+                "HERALD_DATABASE_PROCESS_TIMEOUT": "2s",
+                "HERALD_API_KEY": Crash.key,
+                "HERALD_ADMIN_KEY": "cluster-admin-key",
+                "HERALD_WEBHOOK_SECRET": Crash.secret,
+                "HERALD_WEBHOOK_URL": sinkURL,
+                "HERALD_DISPATCH_CONCURRENCY": "\(Self.concurrency)",
+                "HERALD_LEASE_DURATION": "20s",
+                "HERALD_WEBHOOK_TIMEOUT": "5s",
+                "HERALD_RETRY_SCHEDULE": "100ms,200ms,500ms,1s,1s,1s,1s,1s",
+                "HERALD_RETRY_MIN_THROTTLED_DELAY": "0s",
+                // Accept everything first, so the kill surely lands mid-delivery.
+                "HERALD_DISPATCHER_PAUSED": "true",
+            ]
+            // Started together: the migrations' advisory lock lets exactly one apply them.
+            async let a = HeraldProcess(database: nil, environment: environment)
+            async let b = HeraldProcess(database: nil, environment: environment)
+            async let c = HeraldProcess(database: nil, environment: environment)
+            let processes = try await [a, b, c]
+
+            let clock = ContinuousClock()
+            let started = clock.now
+            let accepted = try await Self.accept(Self.total, ports: processes.map(\.port))
+            let ingest = clock.now - started
+            let deliveryStarted = clock.now
+            #expect(accepted.count == Self.total)
+            #expect(Set(accepted).count == Self.total)
+
+            for process in processes { try await Self.startScheduler(port: process.port) }
+            let midway = await eventually(timeout: .seconds(120)) { ledger.stats.uniqueDelivered >= Self.total / 3 }
+            #expect(midway)
+            let (victim, survivors) = (processes[0], Array(processes[1...]))
+            victim.kill9()
+            let deliveredBeforeKill = ledger.stats.uniqueDelivered
+            #expect(deliveredBeforeKill < Self.total, "the kill came after delivery had finished; nothing was tested")
+
+            let all = await eventually(timeout: .seconds(180)) { ledger.stats.uniqueDelivered >= Self.total }
+            #expect(all, "sink has \(ledger.stats.uniqueDelivered) of \(Self.total)\n\(survivors[0].log.suffix(2000))")
+            let delivery = clock.now - deliveryStarted
+
+            var statuses: [String] = []
+            let allSent = try await eventually(timeout: .seconds(60), every: .milliseconds(500)) {
+                statuses = try await Crash.statuses(of: accepted, port: survivors[0].port)
+                return statuses.allSatisfy { $0 == "sent" }
+            }
+            #expect(allSent, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+
+            let deliveries = ledger.deliveries
+            #expect(Set(deliveries.keys) == Set(accepted))
+            #expect(ledger.stats.invalidSignatures == 0)
+            // Only what the killed process had in flight can arrive twice.
+            let duplicates = deliveries.values.filter { $0 > 1 }.count
+            #expect(duplicates <= Self.concurrency, "\(duplicates) duplicates")
+            // A survivor noticed the silence and took the leases over before they expired.
+            #expect(survivors.contains { $0.log.contains("processes stopped heartbeating") })
+            print(
+                "cluster: \(accepted.count) accepted through 3 processes in \(ingest), "
+                    + "\(deliveredBeforeKill) delivered before kill -9 of one, all delivered \(delivery) after the dispatchers started, \(duplicates) delivered twice"
+            )
+
+            for survivor in survivors { #expect(await survivor.terminate() == 0) }
+        }
+    }
+
+    /// Resumes one process's dispatcher.
+    static func startScheduler(port: Int) async throws {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/scheduler/start")
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(Crash.key)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        guard response.status == .ok else { throw ProcessFailure(message: "scheduler/start answered \(response.status)") }
+    }
+
+    /// Posts `count` messages with 24 concurrent clients spread over `ports`; returns the accepted ids.
+    static func accept(_ count: Int, ports: [Int]) async throws -> [String] {
+        let workers = 24
+        return try await withThrowingTaskGroup(of: [String].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    let port = ports[worker % ports.count]
+                    var ids: [String] = []
+                    for index in stride(from: worker, to: count, by: workers) {
+                        ids.append(try await Crash.accept(index: index, port: port))
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+}
