@@ -31,6 +31,7 @@ public final class PostgresStore: HeraldStore {
     public let workSignal = WorkSignal()
     let client: PostgresClient
     let listening = Mutex(false)
+    private let running = Mutex(false)
     let connections: ConnectionLease
     let logger: Logger
     private let enqueueCommitter: GroupCommitter<EnqueueRequest, [EnqueueResult]>
@@ -69,6 +70,7 @@ public final class PostgresStore: HeraldStore {
 
     /// Runs the connection pool and the work-notification listener until the task is cancelled.
     public func run() async {
+        running.withLock { $0 = true }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.client.run() }
             group.addTask { await PostgresWorkListener(store: self).run() }
@@ -81,6 +83,10 @@ public final class PostgresStore: HeraldStore {
     /// Brings the schema up to date; safe when several processes start at once.
     /// - Throws: ``StoreError`` when the database cannot be reached or a migration fails.
     public func migrate() async throws {
+        // Usually called right after starting ``run()``: give it a moment to start the pool
+        // rather than have PostgresNIO warn about a lease before its run.
+        for _ in 0..<100 where !running.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(5))
         try await PostgresMigrator(schema: configuration.schema, connections: connections, logger: logger).migrate()
     }
 
