@@ -73,8 +73,9 @@ struct ConnectionLease: Sendable {
         return StoreError.isConnectionFailure(begin)
     }
 
+    /// A dead or refused connection; not a connection that never came (that would double the wait).
     private static func isRetryable(_ error: any Error) -> Bool {
-        (StoreError.translating(error) as? StoreError)?.isUnavailable == true
+        StoreError.isConnectionFailure(error)
     }
 
     private func once<Value: Sendable>(
