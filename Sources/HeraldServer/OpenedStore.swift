@@ -37,14 +37,8 @@ public struct OpenedStore: Sendable {
             interval: configuration.database.heartbeatInterval, timeout: configuration.database.processTimeout,
             logger: logger.with(label: "cluster")
         )
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await store.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            try await store.migrate()
-            return try await body(OpenedStore(store: store, services: [registry]))
+        return try await store.withRunning {
+            try await body(OpenedStore(store: store, services: [registry]))
         }
     }
 }

@@ -77,31 +77,15 @@ enum PostgresCompletion {
     }
 
     private static func bind(_ completion: Completion, to bindings: inout PostgresBindings) {
-        let now = completion.now.millis
-        var sentAt: Int64?
-        var providerID: String?
-        var nextAttempt: Int64?
-        var failedAt: Int64?
-        var error: String?
-        switch completion.resolution {
-        case .sent(let providerMessageID):
-            sentAt = now
-            providerID = providerMessageID
-        case .retry(let at, let reason):
-            nextAttempt = at.millis
-            error = reason
-        case .failed(let reason):
-            failedAt = now
-            error = reason
-        }
+        let fields = completion.recordedFields
         bindings.append(completion.messageID.rawValue)
         bindings.append(completion.leaseOwner)
         bindings.append(completion.targetStatus.rawValue)
-        bindings.append(now)
-        bindings.append(sentAt)
-        bindings.append(providerID)
-        bindings.append(nextAttempt)
-        bindings.append(failedAt)
-        bindings.append(error)
+        bindings.append(completion.now.millis)
+        bindings.append(fields.sentAt?.millis)
+        bindings.append(fields.providerMessageID)
+        bindings.append(fields.nextAttemptAt?.millis)
+        bindings.append(fields.failedAt?.millis)
+        bindings.append(fields.error)
     }
 }

@@ -12,15 +12,12 @@ import Synchronization
 /// `NOTIFY`s every process, whose ``workSignal`` then wakes its dispatcher.
 ///
 /// The store needs ``run()`` running (its connection pool and notification listener) for as long
-/// as it is used:
+/// as it is used; ``withRunning(migrating:_:)`` scopes that:
 ///
 /// ```swift
 /// let store = PostgresStore(configuration: try PostgresConfiguration(url: url), logger: logger)
-/// try await withThrowingDiscardingTaskGroup { group in
-///     group.addTask { await store.run() }
-///     try await store.migrate()
+/// try await store.withRunning {
 ///     // … serve …
-///     group.cancelAll()
 /// }
 /// ```
 public final class PostgresStore: HeraldStore {
@@ -74,6 +71,20 @@ public final class PostgresStore: HeraldStore {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.client.run() }
             group.addTask { await PostgresWorkListener(store: self).run() }
+        }
+    }
+
+    /// Runs `body` while ``run()`` runs beside it, migrating first; stops the background work when
+    /// `body` returns or throws.
+    public func withRunning<T: Sendable>(migrating: Bool = true, _ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await self.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            if migrating { try await migrate() }
+            return try await body()
         }
     }
 

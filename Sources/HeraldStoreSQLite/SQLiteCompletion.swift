@@ -17,25 +17,10 @@ enum SQLiteCompletion {
         """
 
     static func arguments(_ completion: Completion) -> StatementArguments {
-        let now = completion.now.millis
-        var sentAt: Int64?
-        var providerID: String?
-        var nextAttempt: Int64?
-        var failedAt: Int64?
-        var error: String?
-        switch completion.resolution {
-        case .sent(let providerMessageID):
-            sentAt = now
-            providerID = providerMessageID
-        case .retry(let at, let reason):
-            nextAttempt = at.millis
-            error = reason
-        case .failed(let reason):
-            failedAt = now
-            error = reason
-        }
+        let fields = completion.recordedFields
         return [
-            completion.targetStatus.rawValue, now, sentAt, providerID, nextAttempt, failedAt, error,
+            completion.targetStatus.rawValue, completion.now.millis, fields.sentAt?.millis, fields.providerMessageID,
+            fields.nextAttemptAt?.millis, fields.failedAt?.millis, fields.error,
             completion.messageID.rawValue, completion.leaseOwner,
         ]
     }

@@ -39,15 +39,7 @@ public enum StoreKind: String, CaseIterable, Sendable {
         configuration.schema = schema
         configuration.maxConnections = 8
         let store = PostgresStore(configuration: configuration, logger: Logger(label: "test.postgres"))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await store.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            try await store.migrate()
-            return try await body(store)
-        }
+        return try await store.withRunning { try await body(store) }
     }
 }
 
