@@ -19,11 +19,13 @@ struct ClusterTests {
 
     @Test(.timeLimit(.minutes(5)))
     func threeProcessesShareTheWorkAndTakeOverFromAKilledOne() async throws {
-        let cluster = try PostgresCluster()
+        let schema = "cluster_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let serverURL = try await PostgresFixture.serverURL()
+        let databaseURL = serverURL + (serverURL.contains("?") ? "&" : "?") + "schema=\(schema)"
         // A slow sink keeps delivery going long enough to kill a process in the middle of it.
         try await withSink(secret: Crash.secret, behaviour: .init(delay: .milliseconds(25))) { sinkURL, ledger in
             let environment = [
-                "HERALD_DATABASE_URL": cluster.url.replacingOccurrences(of: "sslmode=disable", with: "sslmode=disable&schema=herald"),
+                "HERALD_DATABASE_URL": databaseURL,
                 "HERALD_DATABASE_HEARTBEAT_INTERVAL": "500ms",
                 "HERALD_DATABASE_PROCESS_TIMEOUT": "2s",
                 "HERALD_API_KEY": Crash.key,

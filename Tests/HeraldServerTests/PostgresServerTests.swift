@@ -25,7 +25,8 @@ struct PostgresServerTests {
         )
     }
 
-    @Test func whileTheDatabaseIsDownIngestAnswers503AndNothingAcceptedIsLost() async throws {
+    @Test(.enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"))
+    func whileTheDatabaseIsDownIngestAnswers503AndNothingAcceptedIsLost() async throws {
         let cluster = try PostgresCluster()
         try await withSink(secret: Self.secret) { sinkURL, ledger in
             var configuration = HeraldConfiguration()

@@ -151,7 +151,8 @@ struct PostgresStoreTests {
         }
     }
 
-    @Test func aRestartedDatabaseLosesNothingAccepted() async throws {
+    @Test(.enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"))
+    func aRestartedDatabaseLosesNothingAccepted() async throws {
         let cluster = try PostgresCluster()
         try await Self.withStores(1, url: cluster.url, acquireTimeout: .seconds(1)) { stores in
             let store = stores[0]

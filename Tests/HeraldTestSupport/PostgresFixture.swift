@@ -21,6 +21,11 @@ public enum PostgresFixture {
         return false
     }()
 
+    /// Whether tests may start clusters of their own (to stop and restart them): the binaries
+    /// exist, or PostgreSQL is required (and a missing binary is then a failure).
+    public static let canStartClusters: Bool =
+        PostgresBinaries.find() != nil || ProcessInfo.processInfo.environment["HERALD_REQUIRE_POSTGRES"] == "1"
+
     /// The URL of the running server (without a schema); starts it on first call.
     /// - Throws: when no server can be started.
     public static func serverURL() async throws -> String {
