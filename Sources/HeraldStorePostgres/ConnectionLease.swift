@@ -6,31 +6,11 @@ import Synchronization
 /// Borrows pooled connections with a bounded wait. PostgresNIO's pool queues a request for as
 /// long as the database is unreachable; Herald would rather answer 503 at once. The bound covers
 /// only the wait for a connection: once a statement is sent it runs to its end, so a timeout
-/// never hides a write that went through. After a wait runs out, requests for the next second
-/// fail at once instead of each waiting again: while the database is down, the API answers 503
-/// immediately.
+/// never hides a write that went through.
 struct ConnectionLease: Sendable {
     let client: PostgresClient
     let acquireTimeout: Duration
     let logger: Logger
-    private let outage = Outage()
-
-    init(client: PostgresClient, acquireTimeout: Duration, logger: Logger) {
-        self.client = client
-        self.acquireTimeout = acquireTimeout
-        self.logger = logger
-    }
-
-    /// Until when requests fail without waiting, after a wait for a connection ran out.
-    private final class Outage: Sendable {
-        private let until = Mutex<ContinuousClock.Instant?>(nil)
-        /// How long one expired wait makes the next requests fail at once.
-        static let window = Duration.seconds(1)
-
-        var isOngoing: Bool { until.withLock { $0.map { ContinuousClock.now < $0 } ?? false } }
-        func began() { until.withLock { $0 = ContinuousClock.now + Self.window } }
-        func ended() { until.withLock { $0 = nil } }
-    }
 
     private enum Stage {
         case waiting, running, expired
@@ -101,18 +81,13 @@ struct ConnectionLease: Sendable {
     private func once<Value: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
-        guard !outage.isOngoing else {
-            throw StoreError.unavailable("the database did not give a connection within \(acquireTimeout) a moment ago")
-        }
         let race = Race()
         let client = client
         let timeout = acquireTimeout
-        let outage = outage
         return try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
                     guard race.settle(.running) else { throw CancellationError() }
-                    outage.ended()
                     return Outcome<Value>.value(try await body(connection))
                 }
             }
@@ -127,7 +102,6 @@ struct ConnectionLease: Sendable {
                     return value
                 case .expired:
                     group.cancelAll()
-                    outage.began()
                     throw StoreError.unavailable("no database connection within \(timeout)")
                 case .timerIdle:
                     continue
