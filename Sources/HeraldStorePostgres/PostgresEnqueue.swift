@@ -82,14 +82,15 @@ struct PostgresEnqueue {
         }
 
         let toInsert = decisions.indices.filter { if case .insert = decisions[$0] { true } else { false } }
-        let inserted = try await insert(toInsert.map { items[$0].message }, connection, logger)
+        let newMessages = toInsert.map { items[$0].message }
+        let inserted = try await insert(newMessages, connection, logger)
         // A key another process stored after we looked: that message is the answer.
         let raced = toInsert.filter { !inserted.contains(items[$0].message.id.rawValue) }
         if !raced.isEmpty {
             let keys = Set(raced.compactMap { Self.idempotencyKey(items[$0]) })
             stored.merge(try await storedMessages(keys: keys, connection, logger)) { $1 }
         }
-        try await addUsage(of: toInsert.map { items[$0].message }.filter { inserted.contains($0.id.rawValue) }, connection, logger)
+        try await addUsage(of: newMessages.filter { inserted.contains($0.id.rawValue) }, connection, logger)
         if !inserted.isEmpty {
             try await connection.query("SELECT pg_notify('\(unescaped: PostgresStore.workChannel)', '')", logger: logger)
         }

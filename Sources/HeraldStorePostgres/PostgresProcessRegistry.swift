@@ -1,3 +1,4 @@
+import HeraldCore
 import HeraldStore
 public import Logging
 import PostgresNIO
@@ -103,7 +104,7 @@ public final class PostgresProcessRegistry: Service {
                 )
                 SELECT (SELECT COUNT(*) FROM gone), (SELECT COUNT(*) FROM rescued), (SELECT COUNT(*) FROM processes)
                 """,
-            binds: PostgresStore.binds(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+            binds: PostgresStore.binds(Int64(timeout.seconds * 1000))
         ))
         guard let row = rows.first else { return (0, 0, 1) }
         let (gone, rescued, total) = try row.decode((Int64, Int64, Int64).self)

@@ -22,17 +22,16 @@ extension PostgresStore {
     }
 
     public func listTenants() async throws -> [Tenant] {
-        try await query("SELECT id, name, disabled, quota_limit, quota_period, created_at, updated_at FROM tenants ORDER BY id")
-            .map(Self.tenant)
+        try await query(PostgresQuery(unsafeSQL: "SELECT \(Self.tenantColumns) FROM tenants ORDER BY id")).map(Self.tenant)
     }
 
     public func updateTenant(_ tenant: Tenant) async throws {
         let rows = try await query(PostgresQuery(
             unsafeSQL: """
-                UPDATE tenants SET name = $2, disabled = $3, quota_limit = $4, quota_period = $5, updated_at = $7
-                WHERE id = $1 AND $6::int8 IS NOT NULL RETURNING id
+                UPDATE tenants SET name = $2, disabled = $3, quota_limit = $4, quota_period = $5, updated_at = $6
+                WHERE id = $1 RETURNING id
                 """,
-            binds: Self.bindings(tenant)
+            binds: Self.bindings(tenant, columns: [.id, .name, .disabled, .quotaLimit, .quotaPeriod, .updatedAt])
         ))
         guard !rows.isEmpty else { throw StoreError.notFound }
     }
@@ -47,16 +46,24 @@ extension PostgresStore {
 
     private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at"
 
-    /// $1 id, $2 name, $3 disabled, $4 quota limit, $5 quota period, $6 created, $7 updated.
-    private static func bindings(_ tenant: Tenant) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 7)
-        bindings.append(tenant.id.rawValue)
-        bindings.append(tenant.name)
-        bindings.append(tenant.disabled)
-        bindings.append(tenant.quota.map { Int64($0.limit) })
-        bindings.append(tenant.quota?.period.rawValue)
-        bindings.append(tenant.createdAt.millis)
-        bindings.append(tenant.updatedAt.millis)
+    private enum Column: CaseIterable {
+        case id, name, disabled, quotaLimit, quotaPeriod, createdAt, updatedAt
+    }
+
+    /// A tenant's values for `columns`, in that order ($1, $2, …).
+    private static func bindings(_ tenant: Tenant, columns: [Column] = Column.allCases) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: columns.count)
+        for column in columns {
+            switch column {
+            case .id: bindings.append(tenant.id.rawValue)
+            case .name: bindings.append(tenant.name)
+            case .disabled: bindings.append(tenant.disabled)
+            case .quotaLimit: bindings.append(tenant.quota.map { Int64($0.limit) })
+            case .quotaPeriod: bindings.append(tenant.quota?.period.rawValue)
+            case .createdAt: bindings.append(tenant.createdAt.millis)
+            case .updatedAt: bindings.append(tenant.updatedAt.millis)
+            }
+        }
         return bindings
     }
 

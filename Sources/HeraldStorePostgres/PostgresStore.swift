@@ -110,15 +110,10 @@ public final class PostgresStore: HeraldStore {
     }
 
     public func message(id: MessageID, tenant: TenantID?) async throws -> Message? {
-        let rows = try await query(
-            tenant == nil
-                ? PostgresQuery(unsafeSQL: PostgresMessageRow.select + " WHERE id = $1", binds: Self.binds(id.rawValue))
-                : PostgresQuery(
-                    unsafeSQL: PostgresMessageRow.select + " WHERE id = $1 AND tenant_id = $2",
-                    binds: Self.binds(id.rawValue, tenant!.rawValue)
-                )
-        )
-        return try rows.first.map(PostgresMessageRow.message)
+        let statement = tenant.map {
+            PostgresQuery(unsafeSQL: PostgresMessageRow.select + " WHERE id = $1 AND tenant_id = $2", binds: Self.binds(id.rawValue, $0.rawValue))
+        } ?? PostgresQuery(unsafeSQL: PostgresMessageRow.select + " WHERE id = $1", binds: Self.binds(id.rawValue))
+        return try await query(statement).first.map(PostgresMessageRow.message)
     }
 
     public func listMessages(_ query: MessageQuery) async throws -> [Message] {

@@ -36,6 +36,7 @@ struct BadInputTests {
         Case(name: "bad send_at", json: #"{"url": "https://x.test", "content": "x", "send_at": "tomorrow"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["send_at"]),
         Case(name: "empty idempotency key", json: #"{"url": "https://x.test", "content": "x", "idempotency_key": ""}"#, status: .unprocessableContent, code: "validation_failed", fields: ["idempotency_key"]),
         Case(name: "null content type", json: #"{"url": "https://x.test", "content": null, "to": 7}"#, status: .unprocessableContent, code: "validation_failed", fields: ["to"]),
+        Case(name: "NUL in a string", json: #"{"url": "https://x.test", "content": "a\u0000b", "to": "\u0000"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["to", "content"]),
         Case(name: "several problems at once", json: #"{"url": "https://x.test", "content": "x", "priority": 999, "send_at": "soon"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["send_at", "priority"]),
     ]
 

@@ -60,6 +60,11 @@ struct FieldReader {
     mutating func string(_ name: String) -> String? {
         switch object[name] {
         case nil, .null?: return nil
+        case .string(let text)? where text.utf8.contains(0):
+            // PostgreSQL text cannot hold U+0000; refusing it here keeps one bad field from
+            // failing a whole group commit on any driver.
+            problems.append(FieldProblem(field: name, code: "invalid_character", problem: "must not contain the NUL character (\\u0000)"))
+            return nil
         case .string(let text)?: return text
         default:
             wrongType(name, "a string")
