@@ -36,13 +36,19 @@ struct ConnectionLease: Sendable {
         case timerIdle
     }
 
+    /// What one lease gave: the body's value, or a connection that was already closed.
+    private enum Leased<Value: Sendable>: Sendable {
+        case value(Value)
+        case closed
+    }
+
     /// Runs `body` on a connection. A pooled connection can be dead (the database restarted);
     /// the attempt is repeated once on a fresh one when that cannot repeat an effect: `body` is
     /// `idempotent`, or its transaction failed at `BEGIN`.
     /// - Throws: ``StoreError`` for unreachable databases and unique violations; what `body` threw otherwise.
     func run<Value: Sendable>(
         idempotent: Bool = false,
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+        _ body: @escaping @Sendable (LeasedConnection) async throws -> Value
     ) async throws -> Value {
         do {
             return try await once(body)
@@ -60,17 +66,17 @@ struct ConnectionLease: Sendable {
 
     /// Runs `body` in a transaction, committed when it returns.
     func transaction<Value: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+        _ body: @escaping @Sendable (LeasedConnection) async throws -> Value
     ) async throws -> Value {
         let logger = logger
         return try await run { connection in
-            try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+            try await connection.transaction(logger: logger) { connection in try await body(connection) }
         }
     }
 
     private static func failedAtBegin(_ error: any Error) -> Bool {
-        guard let error = error as? PostgresTransactionError, let begin = error.beginError else { return false }
-        return StoreError.isConnectionFailure(begin)
+        guard let error = error as? TransactionBeginError else { return false }
+        return StoreError.isConnectionFailure(error.underlying)
     }
 
     /// A dead or refused connection; not a connection that never came (that would double the wait).
@@ -79,16 +85,29 @@ struct ConnectionLease: Sendable {
     }
 
     private func once<Value: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+        _ body: @escaping @Sendable (LeasedConnection) async throws -> Value
     ) async throws -> Value {
         let race = Race()
         let client = client
         let timeout = acquireTimeout
         return try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
             group.addTask {
-                try await client.withConnection { connection in
-                    guard race.settle(.running) else { throw CancellationError() }
-                    return Outcome<Value>.value(try await body(connection))
+                while true {
+                    let leased = try await client.withConnection { connection -> Leased<Value> in
+                        // The pool can hand over a connection the server has just closed, before
+                        // it hears of the close; a statement written to it would never be answered
+                        // (PostgresNIO drops the write and its promise; vapor/postgres-nio#487).
+                        // Give it back and take another, within the same wait.
+                        guard !connection.isClosed else { return .closed }
+                        guard race.settle(.running) else { throw CancellationError() }
+                        return .value(try await body(LeasedConnection(connection: connection)))
+                    }
+                    switch leased {
+                    case .value(let value): return Outcome<Value>.value(value)
+                    case .closed:
+                        try Task.checkCancellation()
+                        await Task.yield()
+                    }
                 }
             }
             group.addTask {

@@ -11,7 +11,7 @@ enum PostgresCompletion {
     static let rowsPerStatement = 1000
 
     /// - Returns: for each completion, whether its message was still leased and was updated.
-    static func record(_ completions: [Completion], on connection: PostgresConnection, logger: Logger) async throws -> [Bool] {
+    static func record(_ completions: [Completion], on connection: LeasedConnection, logger: Logger) async throws -> [Bool] {
         var applied = Set<String>()
         var start = 0
         while start < completions.count {
@@ -23,7 +23,7 @@ enum PostgresCompletion {
         return completions.map { applied.contains(leaseKey($0.messageID.rawValue, $0.leaseOwner)) }
     }
 
-    private static func insertAttempts(_ chunk: ArraySlice<Completion>, _ connection: PostgresConnection, _ logger: Logger) async throws {
+    private static func insertAttempts(_ chunk: ArraySlice<Completion>, _ connection: LeasedConnection, _ logger: Logger) async throws {
         var bindings = PostgresBindings(capacity: chunk.count * 9)
         for completion in chunk { PostgresMessageRow.bind(completion.attempt, to: &bindings) }
         try await connection.query(PostgresQuery(
@@ -38,7 +38,7 @@ enum PostgresCompletion {
     private static let updateColumns = 9
 
     /// - Returns: the (message, owner) pairs that were applied.
-    private static func updateMessages(_ chunk: ArraySlice<Completion>, _ connection: PostgresConnection, _ logger: Logger) async throws -> Set<String> {
+    private static func updateMessages(_ chunk: ArraySlice<Completion>, _ connection: LeasedConnection, _ logger: Logger) async throws -> Set<String> {
         var bindings = PostgresBindings(capacity: chunk.count * updateColumns)
         var rows: [String] = []
         rows.reserveCapacity(chunk.count)

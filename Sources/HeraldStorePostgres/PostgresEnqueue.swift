@@ -59,7 +59,7 @@ struct PostgresEnqueue {
     }
 
     /// - Returns: one result list per request, in order.
-    func run(on connection: PostgresConnection, logger: Logger) async throws -> [[EnqueueResult]] {
+    func run(on connection: LeasedConnection, logger: Logger) async throws -> [[EnqueueResult]] {
         var stored = try await storedMessages(keys: Set(items.compactMap(Self.idempotencyKey)), connection, logger)
         var usage = try await lockUsage(connection, logger)
         var decisions: [Decision] = []
@@ -132,7 +132,7 @@ struct PostgresEnqueue {
     /// The stored messages holding these idempotency keys.
     private func storedMessages(
         keys: Set<IdempotencyKey>,
-        _ connection: PostgresConnection,
+        _ connection: LeasedConnection,
         _ logger: Logger
     ) async throws -> [IdempotencyKey: Message] {
         guard !keys.isEmpty else { return [:] }
@@ -155,7 +155,7 @@ struct PostgresEnqueue {
 
     /// Locks (creating at zero) the day and month counters of every message, in sorted order,
     /// and returns their values.
-    private func lockUsage(_ connection: PostgresConnection, _ logger: Logger) async throws -> [UsageKey: Int] {
+    private func lockUsage(_ connection: LeasedConnection, _ logger: Logger) async throws -> [UsageKey: Int] {
         let keys = Set(items.flatMap { item in Quota.Period.allCases.map { Self.usageKey(item.message, $0) } }).sorted()
         var bindings = PostgresBindings(capacity: 3)
         bindings.append(keys.map(\.tenant))
@@ -180,7 +180,7 @@ struct PostgresEnqueue {
 
     /// Inserts new messages; a tenant's reused idempotency key is skipped, not an error.
     /// - Returns: the ids actually inserted.
-    private func insert(_ messages: [Message], _ connection: PostgresConnection, _ logger: Logger) async throws -> Set<String> {
+    private func insert(_ messages: [Message], _ connection: LeasedConnection, _ logger: Logger) async throws -> Set<String> {
         var inserted = Set<String>()
         var start = 0
         while start < messages.count {
@@ -203,7 +203,7 @@ struct PostgresEnqueue {
     }
 
     /// Adds stored messages to their (already locked) day and month counters.
-    private func addUsage(of messages: [Message], _ connection: PostgresConnection, _ logger: Logger) async throws {
+    private func addUsage(of messages: [Message], _ connection: LeasedConnection, _ logger: Logger) async throws {
         var added: [UsageKey: Int64] = [:]
         for message in messages {
             for period in Quota.Period.allCases { added[Self.usageKey(message, period), default: 0] += 1 }

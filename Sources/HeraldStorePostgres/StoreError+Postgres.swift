@@ -10,11 +10,10 @@ extension StoreError {
         switch error {
         case let error as StoreError:
             return error
-        case let error as PostgresTransactionError:
-            if let inner = error.beginError ?? error.closureError ?? error.commitError {
-                return translating(inner)
-            }
-            return error
+        case let error as TransactionBeginError:
+            return translating(error.underlying)
+        case is ConnectionClosedError:
+            return StoreError.unavailable("the database connection is closed")
         case let error as PSQLError:
             if isConnectionFailure(error) {
                 return StoreError.unavailable("the database connection failed (\(error.code))")
@@ -36,6 +35,8 @@ extension StoreError {
     /// rather than the statement being wrong.
     static func isConnectionFailure(_ error: any Error) -> Bool {
         switch error {
+        case is ConnectionClosedError:
+            return true
         case let error as PSQLError:
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:

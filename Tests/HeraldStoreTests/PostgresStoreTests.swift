@@ -4,6 +4,7 @@ import HeraldStore
 import HeraldStorePostgres
 import HeraldTestSupport
 import Logging
+import Synchronization
 import Testing
 
 /// What only the PostgreSQL driver does: several processes on one database.
@@ -173,4 +174,54 @@ struct PostgresStoreTests {
             #expect(try await store.countByStatus(tenant: nil) == [.queued: 2])
         }
     }
+    /// Statements racing a restart must each end, with a result or an error: a statement sent on a
+    /// connection the server had just closed used to wait forever, and with it the group commit
+    /// and the dispatcher behind it.
+    @Test(.enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"))
+    func noCallHangsWhileTheDatabaseRestarts() async throws {
+        let cluster = try PostgresCluster()
+        try await Self.withStores(1, url: cluster.url, acquireTimeout: .seconds(1)) { stores in
+            let store = stores[0]
+            let progress = RestartProgress()
+            let workers = 8
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<workers {
+                    group.addTask {
+                        defer { progress.finished.withLock { $0 += 1 } }
+                        while progress.working.withLock({ $0 }) {
+                            switch worker % 3 {
+                            case 0: _ = try? await store.enqueue([Suite.message()])
+                            case 1: _ = try? await store.claim(ClaimParams(owner: "w\(worker)", limit: 5, now: Suite.start, leaseDuration: .seconds(60)))
+                            default: try? await store.ping()
+                            }
+                            progress.calls.withLock { $0 += 1 }
+                        }
+                    }
+                }
+                for _ in 0..<3 {
+                    try await Task.sleep(for: .milliseconds(400))
+                    cluster.stop()
+                    try await Task.sleep(for: .milliseconds(400))
+                    try cluster.start()
+                }
+                try await Task.sleep(for: .milliseconds(400))
+                progress.working.withLock { $0 = false }
+                // Every call returns within the connection wait (1 s) plus the statement itself.
+                #expect(await eventually(timeout: .seconds(20)) { progress.finished.withLock { $0 } == workers })
+                try await group.waitForAll()
+            }
+            #expect(progress.calls.withLock { $0 } > workers)
+            let after = Suite.message()
+            #expect(await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                (try? await store.enqueue([after])) == [.created(after)]
+            })
+        }
+    }
+}
+
+/// What the workers of ``PostgresStoreTests/noCallHangsWhileTheDatabaseRestarts()`` share.
+private final class RestartProgress: Sendable {
+    let working = Mutex(true)
+    let finished = Mutex(0)
+    let calls = Mutex(0)
 }
