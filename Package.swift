@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
     ],
     targets: [
         .target(
@@ -84,6 +86,8 @@ let package = Package(
         .target(
             name: "HeraldAPI",
             dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 "HeraldCore",
                 "HeraldStore",
                 "HeraldDispatcher",
@@ -91,6 +95,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            // Generated/ is what swift-openapi-generator makes of openapi.yaml (types and the
+            // server interface): made by scripts/generate-openapi.sh, committed, checked by .ci/run.
             resources: [.embedInCode("openapi.yaml")],
             swiftSettings: swiftSettings
         ),

@@ -120,7 +120,7 @@ public struct HeraldServerBuilder: Sendable {
         let onServerRunning = onServerRunning
         let port = configuration.app.port
         return Application(
-            router: buildRouter(dependencies),
+            router: try buildRouter(dependencies),
             configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
             services: opened.services + [HTTPClientService(client: client), dispatcher],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },

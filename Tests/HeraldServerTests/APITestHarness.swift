@@ -45,7 +45,7 @@ struct APITestHarness {
     /// Runs `body` with a client for a router over `dependencies`.
     func test(dependencies: APIDependencies, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await createTenant(.default)
-        let app = Application(router: buildRouter(dependencies))
+        let app = Application(router: try buildRouter(dependencies))
         try await app.test(.router, body)
     }
 

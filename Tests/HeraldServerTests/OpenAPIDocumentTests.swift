@@ -28,7 +28,7 @@ struct OpenAPIDocumentTests {
     }
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
-        let router = buildRouter(try APITestHarness().dependencies())
+        let router = try buildRouter(try APITestHarness().dependencies())
         let routed = Set(router.routes.map { route in
             // Hummingbird writes `:id` where OpenAPI writes `{id}`.
             let path = route.path.description.split(separator: "/").map { part in

@@ -12,7 +12,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         else { throw APIError.unauthorized }
         var context = context
         context.principal = principal
-        return try await next(request, context)
+        return try await Caller.$principal.withValue(principal) { try await next(request, context) }
     }
 
     static func presentedKey(_ headers: HTTPFields) -> String? {

@@ -4,6 +4,7 @@ import Hummingbird
 import HeraldStore
 import Logging
 import NIOCore
+import OpenAPIRuntime
 
 /// Gives every failure the API's one error shape: known errors keep their status, Hummingbird's
 /// own (unknown route, wrong method) are reshaped, and anything unexpected is logged with a
@@ -28,6 +29,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 error.status, code: Self.code(for: error.status),
                 message: error.body ?? Self.message(for: error.status), headers: error.headers
             )
+        case let error as ServerError:
+            // The generated server wraps what a handler threw; a request it could not read
+            // itself (a bad parameter, an unacceptable media type) carries a 4xx status.
+            guard error.httpStatus.kind == .clientError else { return translate(error.underlyingError) }
+            return APIError(error.httpStatus, code: Self.code(for: error.httpStatus), message: "\(error.underlyingError)")
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "body_too_large", message: "the request body is too large")
         case let error as StoreError where error.isUnavailable:
@@ -47,6 +53,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .badRequest: "bad_request"
         case .contentTooLarge: "body_too_large"
         case .unsupportedMediaType: "unsupported_media_type"
+        case .notAcceptable: "not_acceptable"
         default: "http_\(status.code)"
         }
     }

@@ -1,0 +1,27 @@
+import HeraldCore
+
+/// Who the current request acts for, for handlers of the generated server interface (which sees
+/// no Hummingbird context). ``APIKeyMiddleware`` binds it for the request's task.
+enum Caller {
+    @TaskLocal static var principal: Principal?
+
+    /// The tenant whose key made the request.
+    /// - Throws: ``APIError`` 401 without a key, 403 for the admin key.
+    static func requireTenant() throws -> TenantID {
+        switch principal {
+        case .tenant(let id)?: return id
+        case .admin?: throw APIError.tenantKeyNeeded
+        case nil: throw APIError.unauthorized
+        }
+    }
+
+    /// Passes only for the administrator's key.
+    /// - Throws: ``APIError`` 401 without a key, 403 for a tenant's key.
+    static func requireAdmin() throws {
+        switch principal {
+        case .admin?: return
+        case .tenant?: throw APIError.adminKeyNeeded
+        case nil: throw APIError.unauthorized
+        }
+    }
+}
