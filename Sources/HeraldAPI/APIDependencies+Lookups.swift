@@ -14,8 +14,11 @@ extension APIDependencies {
     /// The message named by the `:id` path parameter, if it belongs to the caller's tenant
     /// (404 otherwise, so ids of other tenants do not leak).
     func message(in context: HeraldRequestContext) async throws -> Message {
-        let tenant = try context.requireTenant()
-        let text = context.parameters.get("id") ?? ""
+        try await message(id: context.parameters.get("id") ?? "", tenant: context.requireTenant())
+    }
+
+    /// The message with id `text`, if it belongs to `tenant` (404 otherwise).
+    func message(id text: String, tenant: TenantID) async throws -> Message {
         guard let id = MessageID(parsing: text), let message = try await store.message(id: id, tenant: tenant) else {
             throw APIError.notFound("no message \(text)")
         }

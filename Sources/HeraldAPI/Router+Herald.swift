@@ -1,5 +1,6 @@
 public import Hummingbird
 import OpenAPIHummingbird
+import OpenAPIRuntime
 
 /// Builds the HTTP API's router: `/health` open, everything under `/api/v1` behind an API key,
 /// and one error shape for every failure.
@@ -24,6 +25,8 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
     KeysController(dependencies: dependencies).register(on: api)
     // The operations served through the generated interface; the document's paths are absolute.
     let contract = router.group().add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
-    try APIHandler(dependencies: dependencies).registerHandlers(on: contract)
+    try APIHandler(dependencies: dependencies).registerHandlers(
+        on: contract, configuration: Configuration(dateTranscoder: HeraldDateTranscoder())
+    )
     return router
 }

@@ -63,7 +63,11 @@ struct MessageLifecycleAPITests {
             #expect(status == .ok)
             #expect(body["message_id"] == .string(id.rawValue))
             #expect(body["status"] == .string("queued"))
-            #expect(body["failure_reason"] == .null)
+            // Clients of the replaced services read these as explicit nulls, not missing keys.
+            for field in ["failure_reason", "provider_message_id", "last_error", "sent_at", "delivered_at", "read_at", "failed_at", "cancelled_at"] {
+                #expect(body[field] == .null, "\(field)")
+            }
+            #expect(body["next_attempt_at"]?.stringValue.flatMap(Timestamp.parse) != nil)
         }
     }
 

@@ -11,7 +11,6 @@ struct MessagesController {
         group.post("messages", use: create)
         group.get("messages", use: list)
         group.get("messages/:id", use: show)
-        group.get("messages/:id/status", use: status)
         group.get("messages/:id/attempts", use: attempts)
         group.post("messages/:id/cancel", use: cancel)
         group.post("messages/:id/retry", use: retry)
@@ -47,10 +46,6 @@ struct MessagesController {
 
     @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         JSONResponse.make(status: .ok, json: MessageResponse.json(try await dependencies.message(in: context)))
-    }
-
-    @Sendable func status(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        JSONResponse.make(status: .ok, json: MessageResponse.status(try await dependencies.message(in: context)))
     }
 
     @Sendable func attempts(_ request: Request, context: HeraldRequestContext) async throws -> Response {

@@ -4,19 +4,12 @@ import HeraldCore
 import HeraldDispatcher
 import HeraldStore
 
-/// `/api/v1/messaging/…`: run a dispatch cycle now; queue depth, rates and the last cycle.
+/// `GET /api/v1/messaging/status`: queue depth, rates and the last cycle.
 struct MessagingController {
     let dependencies: APIDependencies
 
     func register(on group: RouterGroup<HeraldRequestContext>) {
-        group.post("messaging/process", use: process)
         group.get("messaging/status", use: status)
-    }
-
-    @Sendable func process(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        _ = try context.requireTenant()
-        let cycle = try await dependencies.dispatcher.runCycle()
-        return JSONResponse.make(status: .ok, json: Self.json(cycle))
     }
 
     @Sendable func status(_ request: Request, context: HeraldRequestContext) async throws -> Response {

@@ -45,24 +45,6 @@ enum MessageResponse {
         fields["is_sent"] = .bool([.sent, .delivered, .read].contains(message.status))
         return .object(fields)
     }
-
-    /// `GET /api/v1/messages/{id}/status`: where the message is, without its content.
-    static func status(_ message: Message) -> JSONValue {
-        .object([
-            "message_id": .string(message.id.rawValue),
-            "status": .string(message.status.rawValue),
-            "attempts": .number(Double(message.attempts)),
-            "provider_message_id": .optional(message.providerMessageID),
-            "failure_reason": .optional(message.status == .failed ? message.lastError : nil),
-            "last_error": .optional(message.lastError),
-            "next_attempt_at": .timestamp(message.status.isPending ? message.nextAttemptAt : nil),
-            "sent_at": .timestamp(message.sentAt),
-            "delivered_at": .timestamp(message.deliveredAt),
-            "read_at": .timestamp(message.readAt),
-            "failed_at": .timestamp(message.failedAt),
-            "cancelled_at": .timestamp(message.cancelledAt),
-        ])
-    }
 }
 
 extension JSONValue {

@@ -5,5 +5,8 @@ import struct Foundation.Data
 import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
-    internal enum Parameters {}
+    internal enum Parameters {
+        /// - Remark: Generated from `#/components/parameters/MessageID`.
+        internal typealias MessageID = Swift.String
+    }
 }

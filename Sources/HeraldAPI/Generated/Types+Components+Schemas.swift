@@ -78,6 +78,157 @@ extension Components {
                 case details
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Status`.
+        internal enum Status: String, Codable, Hashable, Sendable, CaseIterable {
+            case scheduled = "scheduled"
+            case queued = "queued"
+            case sending = "sending"
+            case sent = "sent"
+            case delivered = "delivered"
+            case read = "read"
+            case failed = "failed"
+            case cancelled = "cancelled"
+        }
+        /// - Remark: Generated from `#/components/schemas/NullableTime`.
+        internal typealias NullableTime = ExplicitNull<Foundation.Date>
+        /// - Remark: Generated from `#/components/schemas/NullableString`.
+        internal typealias NullableString = ExplicitNull<Swift.String>
+        /// - Remark: Generated from `#/components/schemas/MessageStatusReport`.
+        internal struct MessageStatusReport: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/message_id`.
+            internal var messageId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/status`.
+            internal var status: Components.Schemas.Status
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/attempts`.
+            internal var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/provider_message_id`.
+            internal var providerMessageId: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/failure_reason`.
+            internal var failureReason: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/last_error`.
+            internal var lastError: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/next_attempt_at`.
+            internal var nextAttemptAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/sent_at`.
+            internal var sentAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/delivered_at`.
+            internal var deliveredAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/read_at`.
+            internal var readAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/failed_at`.
+            internal var failedAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/MessageStatusReport/cancelled_at`.
+            internal var cancelledAt: Components.Schemas.NullableTime?
+            /// Creates a new `MessageStatusReport`.
+            ///
+            /// - Parameters:
+            ///   - messageId:
+            ///   - status:
+            ///   - attempts:
+            ///   - providerMessageId:
+            ///   - failureReason:
+            ///   - lastError:
+            ///   - nextAttemptAt:
+            ///   - sentAt:
+            ///   - deliveredAt:
+            ///   - readAt:
+            ///   - failedAt:
+            ///   - cancelledAt:
+            internal init(
+                messageId: Swift.String,
+                status: Components.Schemas.Status,
+                attempts: Swift.Int,
+                providerMessageId: Components.Schemas.NullableString? = nil,
+                failureReason: Components.Schemas.NullableString? = nil,
+                lastError: Components.Schemas.NullableString? = nil,
+                nextAttemptAt: Components.Schemas.NullableTime? = nil,
+                sentAt: Components.Schemas.NullableTime? = nil,
+                deliveredAt: Components.Schemas.NullableTime? = nil,
+                readAt: Components.Schemas.NullableTime? = nil,
+                failedAt: Components.Schemas.NullableTime? = nil,
+                cancelledAt: Components.Schemas.NullableTime? = nil
+            ) {
+                self.messageId = messageId
+                self.status = status
+                self.attempts = attempts
+                self.providerMessageId = providerMessageId
+                self.failureReason = failureReason
+                self.lastError = lastError
+                self.nextAttemptAt = nextAttemptAt
+                self.sentAt = sentAt
+                self.deliveredAt = deliveredAt
+                self.readAt = readAt
+                self.failedAt = failedAt
+                self.cancelledAt = cancelledAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case messageId = "message_id"
+                case status
+                case attempts
+                case providerMessageId = "provider_message_id"
+                case failureReason = "failure_reason"
+                case lastError = "last_error"
+                case nextAttemptAt = "next_attempt_at"
+                case sentAt = "sent_at"
+                case deliveredAt = "delivered_at"
+                case readAt = "read_at"
+                case failedAt = "failed_at"
+                case cancelledAt = "cancelled_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DispatchCycle`.
+        internal struct DispatchCycle: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DispatchCycle/claimed`.
+            internal var claimed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DispatchCycle/sent`.
+            internal var sent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DispatchCycle/retried`.
+            internal var retried: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DispatchCycle/failed`.
+            internal var failed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DispatchCycle/started_at`.
+            internal var startedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/DispatchCycle/finished_at`.
+            internal var finishedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/DispatchCycle/duration_ms`.
+            internal var durationMs: Swift.Int
+            /// Creates a new `DispatchCycle`.
+            ///
+            /// - Parameters:
+            ///   - claimed:
+            ///   - sent:
+            ///   - retried:
+            ///   - failed:
+            ///   - startedAt:
+            ///   - finishedAt:
+            ///   - durationMs:
+            internal init(
+                claimed: Swift.Int,
+                sent: Swift.Int,
+                retried: Swift.Int,
+                failed: Swift.Int,
+                startedAt: Foundation.Date,
+                finishedAt: Foundation.Date,
+                durationMs: Swift.Int
+            ) {
+                self.claimed = claimed
+                self.sent = sent
+                self.retried = retried
+                self.failed = failed
+                self.startedAt = startedAt
+                self.finishedAt = finishedAt
+                self.durationMs = durationMs
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case claimed
+                case sent
+                case retried
+                case failed
+                case startedAt = "started_at"
+                case finishedAt = "finished_at"
+                case durationMs = "duration_ms"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/SchedulerStatus`.
         internal struct SchedulerStatus: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/SchedulerStatus/status`.

@@ -5,6 +5,16 @@ import struct Foundation.Data
 import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 internal protocol APIProtocol: Sendable {
+    /// Where a message is, without its content
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/{id}/status`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/status/get(getMessageStatus)`.
+    func getMessageStatus(_ input: Operations.GetMessageStatus.Input) async throws -> Operations.GetMessageStatus.Output
+    /// Claim one batch now and send it
+    ///
+    /// - Remark: HTTP `POST /api/v1/messaging/process`.
+    /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
+    func processMessages(_ input: Operations.ProcessMessages.Input) async throws -> Operations.ProcessMessages.Output
     /// Resume dispatching
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/start`.
@@ -24,6 +34,26 @@ internal protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
+    /// Where a message is, without its content
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/{id}/status`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/status/get(getMessageStatus)`.
+    internal func getMessageStatus(
+        path: Operations.GetMessageStatus.Input.Path,
+        headers: Operations.GetMessageStatus.Input.Headers = .init()
+    ) async throws -> Operations.GetMessageStatus.Output {
+        try await getMessageStatus(Operations.GetMessageStatus.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Claim one batch now and send it
+    ///
+    /// - Remark: HTTP `POST /api/v1/messaging/process`.
+    /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
+    internal func processMessages(headers: Operations.ProcessMessages.Input.Headers = .init()) async throws -> Operations.ProcessMessages.Output {
+        try await processMessages(Operations.ProcessMessages.Input(headers: headers))
+    }
     /// Resume dispatching
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/start`.
