@@ -3,6 +3,7 @@
 import struct Foundation.URL
 import struct Foundation.Data
 import struct Foundation.Date
+import HeraldCore
 extension Components {
     /// Types generated from the `#/components/responses` section of the OpenAPI document.
     internal enum Responses {
@@ -31,6 +32,34 @@ extension Components {
             /// - Parameters:
             ///   - body: Received HTTP response body
             internal init(body: Components.Responses._Error.Body) {
+                self.body = body
+            }
+        }
+        internal struct Message: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/Message/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/Message/content/application\/json`.
+                case json(Components.Schemas.Message)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Schemas.Message {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.Message.Body
+            /// Creates a new `Message`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            internal init(body: Components.Responses.Message.Body) {
                 self.body = body
             }
         }

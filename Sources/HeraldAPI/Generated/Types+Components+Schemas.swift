@@ -3,6 +3,7 @@
 import struct Foundation.URL
 import struct Foundation.Data
 import struct Foundation.Date
+import HeraldCore
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     internal enum Schemas {
@@ -93,6 +94,197 @@ extension Components {
         internal typealias NullableTime = ExplicitNull<Foundation.Date>
         /// - Remark: Generated from `#/components/schemas/NullableString`.
         internal typealias NullableString = ExplicitNull<Swift.String>
+        /// - Remark: Generated from `#/components/schemas/NullableInteger`.
+        internal typealias NullableInteger = ExplicitNull<Swift.Int>
+        /// A string or a number, as the client sent it; null when not given.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableIdentifier`.
+        internal typealias NullableIdentifier = HeraldCore.JSONValue
+        /// - Remark: Generated from `#/components/schemas/JSONObject`.
+        internal typealias JSONObject = HeraldCore.JSONValue
+        /// - Remark: Generated from `#/components/schemas/NullableJSONObject`.
+        internal typealias NullableJSONObject = HeraldCore.JSONValue
+        /// - Remark: Generated from `#/components/schemas/Message`.
+        internal struct Message: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Message/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Message/message_id`.
+            internal var messageId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Message/tenant_id`.
+            internal var tenantId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Message/channel`.
+            internal var channel: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Message/to`.
+            internal var to: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Message/url`.
+            internal var url: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Message/content`.
+            internal var content: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Message/payload`.
+            internal var payload: Components.Schemas.NullableJSONObject?
+            /// - Remark: Generated from `#/components/schemas/Message/metadata`.
+            internal var metadata: Components.Schemas.JSONObject
+            /// - Remark: Generated from `#/components/schemas/Message/idempotency_key`.
+            internal var idempotencyKey: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Message/priority`.
+            internal var priority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Message/status`.
+            internal var status: Components.Schemas.Status
+            /// - Remark: Generated from `#/components/schemas/Message/attempts`.
+            internal var attempts: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Message/send_at`.
+            internal var sendAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/Message/next_attempt_at`.
+            internal var nextAttemptAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/Message/provider_message_id`.
+            internal var providerMessageId: Components.Schemas.NullableString?
+            /// WhatsApp messages only.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Message/whatsapp_message_id`.
+            internal var whatsappMessageId: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Message/last_error`.
+            internal var lastError: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Message/failure_reason`.
+            internal var failureReason: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Message/conversation_id`.
+            internal var conversationId: Components.Schemas.NullableIdentifier?
+            /// - Remark: Generated from `#/components/schemas/Message/outlet_id`.
+            internal var outletId: Components.Schemas.NullableIdentifier?
+            /// - Remark: Generated from `#/components/schemas/Message/created_at`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Message/updated_at`.
+            internal var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Message/sent_at`.
+            internal var sentAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/Message/delivered_at`.
+            internal var deliveredAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/Message/read_at`.
+            internal var readAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/Message/failed_at`.
+            internal var failedAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/Message/cancelled_at`.
+            internal var cancelledAt: Components.Schemas.NullableTime?
+            /// Creates a new `Message`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - messageId:
+            ///   - tenantId:
+            ///   - channel:
+            ///   - to:
+            ///   - url:
+            ///   - content:
+            ///   - payload:
+            ///   - metadata:
+            ///   - idempotencyKey:
+            ///   - priority:
+            ///   - status:
+            ///   - attempts:
+            ///   - sendAt:
+            ///   - nextAttemptAt:
+            ///   - providerMessageId:
+            ///   - whatsappMessageId: WhatsApp messages only.
+            ///   - lastError:
+            ///   - failureReason:
+            ///   - conversationId:
+            ///   - outletId:
+            ///   - createdAt:
+            ///   - updatedAt:
+            ///   - sentAt:
+            ///   - deliveredAt:
+            ///   - readAt:
+            ///   - failedAt:
+            ///   - cancelledAt:
+            internal init(
+                id: Swift.String,
+                messageId: Swift.String,
+                tenantId: Swift.String,
+                channel: Swift.String,
+                to: Components.Schemas.NullableString? = nil,
+                url: Components.Schemas.NullableString? = nil,
+                content: Components.Schemas.NullableString? = nil,
+                payload: Components.Schemas.NullableJSONObject? = nil,
+                metadata: Components.Schemas.JSONObject,
+                idempotencyKey: Components.Schemas.NullableString? = nil,
+                priority: Swift.Int,
+                status: Components.Schemas.Status,
+                attempts: Swift.Int,
+                sendAt: Components.Schemas.NullableTime? = nil,
+                nextAttemptAt: Components.Schemas.NullableTime? = nil,
+                providerMessageId: Components.Schemas.NullableString? = nil,
+                whatsappMessageId: Components.Schemas.NullableString? = nil,
+                lastError: Components.Schemas.NullableString? = nil,
+                failureReason: Components.Schemas.NullableString? = nil,
+                conversationId: Components.Schemas.NullableIdentifier? = nil,
+                outletId: Components.Schemas.NullableIdentifier? = nil,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date,
+                sentAt: Components.Schemas.NullableTime? = nil,
+                deliveredAt: Components.Schemas.NullableTime? = nil,
+                readAt: Components.Schemas.NullableTime? = nil,
+                failedAt: Components.Schemas.NullableTime? = nil,
+                cancelledAt: Components.Schemas.NullableTime? = nil
+            ) {
+                self.id = id
+                self.messageId = messageId
+                self.tenantId = tenantId
+                self.channel = channel
+                self.to = to
+                self.url = url
+                self.content = content
+                self.payload = payload
+                self.metadata = metadata
+                self.idempotencyKey = idempotencyKey
+                self.priority = priority
+                self.status = status
+                self.attempts = attempts
+                self.sendAt = sendAt
+                self.nextAttemptAt = nextAttemptAt
+                self.providerMessageId = providerMessageId
+                self.whatsappMessageId = whatsappMessageId
+                self.lastError = lastError
+                self.failureReason = failureReason
+                self.conversationId = conversationId
+                self.outletId = outletId
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+                self.sentAt = sentAt
+                self.deliveredAt = deliveredAt
+                self.readAt = readAt
+                self.failedAt = failedAt
+                self.cancelledAt = cancelledAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case messageId = "message_id"
+                case tenantId = "tenant_id"
+                case channel
+                case to
+                case url
+                case content
+                case payload
+                case metadata
+                case idempotencyKey = "idempotency_key"
+                case priority
+                case status
+                case attempts
+                case sendAt = "send_at"
+                case nextAttemptAt = "next_attempt_at"
+                case providerMessageId = "provider_message_id"
+                case whatsappMessageId = "whatsapp_message_id"
+                case lastError = "last_error"
+                case failureReason = "failure_reason"
+                case conversationId = "conversation_id"
+                case outletId = "outlet_id"
+                case createdAt = "created_at"
+                case updatedAt = "updated_at"
+                case sentAt = "sent_at"
+                case deliveredAt = "delivered_at"
+                case readAt = "read_at"
+                case failedAt = "failed_at"
+                case cancelledAt = "cancelled_at"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/MessageStatusReport`.
         internal struct MessageStatusReport: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/MessageStatusReport/message_id`.
@@ -174,6 +366,94 @@ extension Components {
                 case readAt = "read_at"
                 case failedAt = "failed_at"
                 case cancelledAt = "cancelled_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Attempt`.
+        internal struct Attempt: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Attempt/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Attempt/number`.
+            internal var number: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Attempt/started_at`.
+            internal var startedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Attempt/duration_ms`.
+            internal var durationMs: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Attempt/http_status`.
+            internal var httpStatus: Components.Schemas.NullableInteger?
+            /// - Remark: Generated from `#/components/schemas/Attempt/outcome`.
+            internal enum OutcomePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case sent = "sent"
+                case retry = "retry"
+                case failed = "failed"
+            }
+            /// - Remark: Generated from `#/components/schemas/Attempt/outcome`.
+            internal var outcome: Components.Schemas.Attempt.OutcomePayload
+            /// - Remark: Generated from `#/components/schemas/Attempt/error`.
+            internal var error: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Attempt/response_excerpt`.
+            internal var responseExcerpt: Components.Schemas.NullableString?
+            /// Creates a new `Attempt`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - number:
+            ///   - startedAt:
+            ///   - durationMs:
+            ///   - httpStatus:
+            ///   - outcome:
+            ///   - error:
+            ///   - responseExcerpt:
+            internal init(
+                id: Swift.String,
+                number: Swift.Int,
+                startedAt: Foundation.Date,
+                durationMs: Swift.Int,
+                httpStatus: Components.Schemas.NullableInteger? = nil,
+                outcome: Components.Schemas.Attempt.OutcomePayload,
+                error: Components.Schemas.NullableString? = nil,
+                responseExcerpt: Components.Schemas.NullableString? = nil
+            ) {
+                self.id = id
+                self.number = number
+                self.startedAt = startedAt
+                self.durationMs = durationMs
+                self.httpStatus = httpStatus
+                self.outcome = outcome
+                self.error = error
+                self.responseExcerpt = responseExcerpt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case number
+                case startedAt = "started_at"
+                case durationMs = "duration_ms"
+                case httpStatus = "http_status"
+                case outcome
+                case error
+                case responseExcerpt = "response_excerpt"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AttemptList`.
+        internal struct AttemptList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AttemptList/message_id`.
+            internal var messageId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AttemptList/attempts`.
+            internal var attempts: [Components.Schemas.Attempt]
+            /// Creates a new `AttemptList`.
+            ///
+            /// - Parameters:
+            ///   - messageId:
+            ///   - attempts:
+            internal init(
+                messageId: Swift.String,
+                attempts: [Components.Schemas.Attempt]
+            ) {
+                self.messageId = messageId
+                self.attempts = attempts
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case messageId = "message_id"
+                case attempts
             }
         }
         /// - Remark: Generated from `#/components/schemas/DispatchCycle`.

@@ -3,13 +3,34 @@
 import struct Foundation.URL
 import struct Foundation.Data
 import struct Foundation.Date
+import HeraldCore
 /// A type that performs HTTP operations defined by the OpenAPI document.
 internal protocol APIProtocol: Sendable {
+    /// One message
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getMessage)`.
+    func getMessage(_ input: Operations.GetMessage.Input) async throws -> Operations.GetMessage.Output
     /// Where a message is, without its content
     ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}/status`.
     /// - Remark: Generated from `#/paths//api/v1/messages/{id}/status/get(getMessageStatus)`.
     func getMessageStatus(_ input: Operations.GetMessageStatus.Input) async throws -> Operations.GetMessageStatus.Output
+    /// A message's delivery log
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/{id}/attempts`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/attempts/get(getMessageAttempts)`.
+    func getMessageAttempts(_ input: Operations.GetMessageAttempts.Input) async throws -> Operations.GetMessageAttempts.Output
+    /// Cancel a scheduled or queued message
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/cancel/post(cancelMessage)`.
+    func cancelMessage(_ input: Operations.CancelMessage.Input) async throws -> Operations.CancelMessage.Output
+    /// Queue a failed message again
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(retryMessage)`.
+    func retryMessage(_ input: Operations.RetryMessage.Input) async throws -> Operations.RetryMessage.Output
     /// Claim one batch now and send it
     ///
     /// - Remark: HTTP `POST /api/v1/messaging/process`.
@@ -34,6 +55,19 @@ internal protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
+    /// One message
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/{id}`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/get(getMessage)`.
+    internal func getMessage(
+        path: Operations.GetMessage.Input.Path,
+        headers: Operations.GetMessage.Input.Headers = .init()
+    ) async throws -> Operations.GetMessage.Output {
+        try await getMessage(Operations.GetMessage.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// Where a message is, without its content
     ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}/status`.
@@ -43,6 +77,45 @@ extension APIProtocol {
         headers: Operations.GetMessageStatus.Input.Headers = .init()
     ) async throws -> Operations.GetMessageStatus.Output {
         try await getMessageStatus(Operations.GetMessageStatus.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A message's delivery log
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages/{id}/attempts`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/attempts/get(getMessageAttempts)`.
+    internal func getMessageAttempts(
+        path: Operations.GetMessageAttempts.Input.Path,
+        headers: Operations.GetMessageAttempts.Input.Headers = .init()
+    ) async throws -> Operations.GetMessageAttempts.Output {
+        try await getMessageAttempts(Operations.GetMessageAttempts.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Cancel a scheduled or queued message
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/{id}/cancel`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/cancel/post(cancelMessage)`.
+    internal func cancelMessage(
+        path: Operations.CancelMessage.Input.Path,
+        headers: Operations.CancelMessage.Input.Headers = .init()
+    ) async throws -> Operations.CancelMessage.Output {
+        try await cancelMessage(Operations.CancelMessage.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Queue a failed message again
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/{id}/retry`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/{id}/retry/post(retryMessage)`.
+    internal func retryMessage(
+        path: Operations.RetryMessage.Input.Path,
+        headers: Operations.RetryMessage.Input.Headers = .init()
+    ) async throws -> Operations.RetryMessage.Output {
+        try await retryMessage(Operations.RetryMessage.Input(
             path: path,
             headers: headers
         ))

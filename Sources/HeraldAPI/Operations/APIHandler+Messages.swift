@@ -1,10 +1,120 @@
+import Foundation
 import HeraldCore
+import HeraldStore
 
-/// `/api/v1/messages/{id}…` served through the generated interface.
+/// `/api/v1/messages/{id}…`: read a message, its status and delivery log; cancel or retry it.
+/// Another tenant's message answers 404, so ids do not leak.
 extension APIHandler {
+    func getMessage(_ input: Operations.GetMessage.Input) async throws -> Operations.GetMessage.Output {
+        let message = try await dependencies.message(id: input.path.id, tenant: Caller.requireTenant())
+        return .ok(.init(body: .json(.init(message))))
+    }
+
+    func getMessageAttempts(_ input: Operations.GetMessageAttempts.Input) async throws -> Operations.GetMessageAttempts.Output {
+        let message = try await dependencies.message(id: input.path.id, tenant: Caller.requireTenant())
+        let attempts = try await dependencies.store.attempts(messageID: message.id)
+        return .ok(.init(body: .json(.init(messageId: message.id.rawValue, attempts: attempts.map(Components.Schemas.Attempt.init)))))
+    }
+
+    func cancelMessage(_ input: Operations.CancelMessage.Input) async throws -> Operations.CancelMessage.Output {
+        let message = try await dependencies.message(id: input.path.id, tenant: Caller.requireTenant())
+        let cancelled = try await change(message, "cancelled", allowedFrom: "scheduled or queued") { store, id, tenant, now in
+            try await store.cancel(id: id, tenant: tenant, now: now)
+        }
+        return .ok(.init(body: .json(.init(cancelled))))
+    }
+
+    func retryMessage(_ input: Operations.RetryMessage.Input) async throws -> Operations.RetryMessage.Output {
+        let message = try await dependencies.message(id: input.path.id, tenant: Caller.requireTenant())
+        let retried = try await change(message, "retried", allowedFrom: "failed") { store, id, tenant, now in
+            try await store.retry(id: id, tenant: tenant, now: now)
+        }
+        return .ok(.init(body: .json(.init(retried))))
+    }
+
+    /// Applies a life-cycle change, turning a refusal into a 409 that says what is allowed.
+    private func change(
+        _ message: Message,
+        _ verb: String,
+        allowedFrom allowed: String,
+        _ body: (any MessageStore, MessageID, TenantID, Date) async throws -> Message
+    ) async throws -> Message {
+        do {
+            return try await body(dependencies.store, message.id, message.tenantID, dependencies.clock.now())
+        } catch let error as StoreError where error.isIllegalTransition {
+            throw APIError.invalidState("only \(allowed) messages can be \(verb); this one is \(message.status.rawValue)")
+        } catch let error as StoreError where error.isNotFound {
+            throw APIError.notFound("no message \(message.id)")
+        }
+    }
+
     func getMessageStatus(_ input: Operations.GetMessageStatus.Input) async throws -> Operations.GetMessageStatus.Output {
         let message = try await dependencies.message(id: input.path.id, tenant: Caller.requireTenant())
         return .ok(.init(body: .json(.init(message))))
+    }
+}
+
+extension Components.Schemas.Message {
+    /// A message as the API shows it: snake_case, RFC 3339 times, no lease internals; the
+    /// `conversation_id` and `outlet_id` a client sent at the top level, and for WhatsApp
+    /// messages the provider id again as `whatsapp_message_id`.
+    init(_ message: Message) {
+        self.init(
+            id: message.id.rawValue,
+            messageId: message.id.rawValue,
+            tenantId: message.tenantID.rawValue,
+            channel: message.channel,
+            to: .init(message.recipient),
+            url: .init(message.url),
+            content: .init(message.content),
+            payload: message.payload ?? .null,
+            metadata: .object(message.metadata),
+            idempotencyKey: .init(message.idempotencyKey),
+            priority: message.priority,
+            status: .init(message.status),
+            attempts: message.attempts,
+            sendAt: .init(message.sendAt),
+            nextAttemptAt: .init(message.status.isPending ? message.nextAttemptAt : nil),
+            providerMessageId: .init(message.providerMessageID),
+            whatsappMessageId: message.channel == "whatsapp" ? .init(message.providerMessageID) : nil,
+            lastError: .init(message.lastError),
+            failureReason: .init(message.status == .failed ? message.lastError : nil),
+            conversationId: message.metadata["conversation_id"] ?? .null,
+            outletId: message.metadata["outlet_id"] ?? .null,
+            createdAt: message.createdAt,
+            updatedAt: message.updatedAt,
+            sentAt: .init(message.sentAt),
+            deliveredAt: .init(message.deliveredAt),
+            readAt: .init(message.readAt),
+            failedAt: .init(message.failedAt),
+            cancelledAt: .init(message.cancelledAt)
+        )
+    }
+}
+
+extension Components.Schemas.Attempt {
+    /// One delivery-log entry.
+    init(_ attempt: AttemptRecord) {
+        self.init(
+            id: attempt.id.rawValue,
+            number: attempt.number,
+            startedAt: attempt.startedAt,
+            durationMs: Int((attempt.duration.seconds * 1000).rounded()),
+            httpStatus: .init(attempt.httpStatus),
+            outcome: .init(attempt.outcome),
+            error: .init(attempt.error),
+            responseExcerpt: .init(attempt.responseExcerpt)
+        )
+    }
+}
+
+extension Components.Schemas.Attempt.OutcomePayload {
+    init(_ outcome: AttemptOutcome) {
+        self = switch outcome {
+        case .sent: .sent
+        case .retry: .retry
+        case .failed: .failed
+        }
     }
 }
 
