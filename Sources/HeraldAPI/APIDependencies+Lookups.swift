@@ -6,7 +6,13 @@ extension APIDependencies {
     /// The tenant named by the `:tenant` path parameter.
     /// - Throws: ``APIError`` 404 when there is none.
     func tenant(in context: HeraldRequestContext) async throws -> Tenant {
-        let id = TenantID(context.parameters.get("tenant") ?? "")
+        try await tenant(id: context.parameters.get("tenant") ?? "")
+    }
+
+    /// The tenant with id `text`.
+    /// - Throws: ``APIError`` 404 when there is none.
+    func tenant(id text: String) async throws -> Tenant {
+        let id = TenantID(text)
         guard let tenant = try await store.tenant(id: id) else { throw APIError.notFound("no tenant \(id)") }
         return tenant
     }

@@ -9,5 +9,9 @@ extension Components {
     internal enum Parameters {
         /// - Remark: Generated from `#/components/parameters/MessageID`.
         internal typealias MessageID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/TenantID`.
+        internal typealias TenantID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/KeyID`.
+        internal typealias KeyID = Swift.String
     }
 }

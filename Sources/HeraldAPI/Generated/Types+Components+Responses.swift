@@ -91,5 +91,88 @@ extension Components {
                 self.body = body
             }
         }
+        internal struct Tenant: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/Tenant/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/Tenant/content/application\/json`.
+                case json(Components.Schemas.Tenant)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Schemas.Tenant {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.Tenant.Body
+            /// Creates a new `Tenant`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            internal init(body: Components.Responses.Tenant.Body) {
+                self.body = body
+            }
+        }
+        internal struct Revoked: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/Revoked/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/Revoked/content/json`.
+                internal struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/responses/Revoked/content/json/id`.
+                    internal var id: Swift.String
+                    /// - Remark: Generated from `#/components/responses/Revoked/content/json/status`.
+                    internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                        case revoked = "revoked"
+                    }
+                    /// - Remark: Generated from `#/components/responses/Revoked/content/json/status`.
+                    internal var status: Components.Responses.Revoked.Body.JsonPayload.StatusPayload
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - id:
+                    ///   - status:
+                    internal init(
+                        id: Swift.String,
+                        status: Components.Responses.Revoked.Body.JsonPayload.StatusPayload
+                    ) {
+                        self.id = id
+                        self.status = status
+                    }
+                    internal enum CodingKeys: String, CodingKey {
+                        case id
+                        case status
+                    }
+                }
+                /// - Remark: Generated from `#/components/responses/Revoked/content/application\/json`.
+                case json(Components.Responses.Revoked.Body.JsonPayload)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Responses.Revoked.Body.JsonPayload {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.Revoked.Body
+            /// Creates a new `Revoked`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            internal init(body: Components.Responses.Revoked.Body) {
+                self.body = body
+            }
+        }
     }
 }

@@ -102,6 +102,10 @@ extension Components {
         internal typealias NullableIdentifier = HeraldCore.JSONValue
         /// - Remark: Generated from `#/components/schemas/JSONObject`.
         internal typealias JSONObject = HeraldCore.JSONValue
+        /// A `Quota`, or null for none.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableQuota`.
+        internal typealias NullableQuota = ExplicitNull<QuotaSetting>
         /// - Remark: Generated from `#/components/schemas/NullableJSONObject`.
         internal typealias NullableJSONObject = HeraldCore.JSONValue
         /// - Remark: Generated from `#/components/schemas/Message`.
@@ -541,6 +545,188 @@ extension Components {
                 case status
                 case running
                 case inFlight = "in_flight"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Tenant`.
+        internal struct Tenant: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Tenant/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Tenant/name`.
+            internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Tenant/disabled`.
+            internal var disabled: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Tenant/status`.
+            internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case active = "active"
+                case disabled = "disabled"
+            }
+            /// - Remark: Generated from `#/components/schemas/Tenant/status`.
+            internal var status: Components.Schemas.Tenant.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Tenant/quota`.
+            internal var quota: Components.Schemas.NullableQuota?
+            /// - Remark: Generated from `#/components/schemas/Tenant/created_at`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Tenant/updated_at`.
+            internal var updatedAt: Foundation.Date
+            /// Creates a new `Tenant`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - name:
+            ///   - disabled:
+            ///   - status:
+            ///   - quota:
+            ///   - createdAt:
+            ///   - updatedAt:
+            internal init(
+                id: Swift.String,
+                name: Swift.String,
+                disabled: Swift.Bool,
+                status: Components.Schemas.Tenant.StatusPayload,
+                quota: Components.Schemas.NullableQuota? = nil,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.name = name
+                self.disabled = disabled
+                self.status = status
+                self.quota = quota
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case name
+                case disabled
+                case status
+                case quota
+                case createdAt = "created_at"
+                case updatedAt = "updated_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QuotaUsage`.
+        internal struct QuotaUsage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/tenant_id`.
+            internal var tenantId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/limit`.
+            internal var limit: Components.Schemas.NullableInteger?
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/period`.
+            internal enum PeriodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case day = "day"
+                case month = "month"
+            }
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/period`.
+            internal var period: Components.Schemas.QuotaUsage.PeriodPayload
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/used`.
+            internal var used: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/remaining`.
+            internal var remaining: Components.Schemas.NullableInteger?
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/period_start`.
+            internal var periodStart: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/QuotaUsage/resets_at`.
+            internal var resetsAt: Foundation.Date
+            /// Creates a new `QuotaUsage`.
+            ///
+            /// - Parameters:
+            ///   - tenantId:
+            ///   - limit:
+            ///   - period:
+            ///   - used:
+            ///   - remaining:
+            ///   - periodStart:
+            ///   - resetsAt:
+            internal init(
+                tenantId: Swift.String,
+                limit: Components.Schemas.NullableInteger? = nil,
+                period: Components.Schemas.QuotaUsage.PeriodPayload,
+                used: Swift.Int,
+                remaining: Components.Schemas.NullableInteger? = nil,
+                periodStart: Foundation.Date,
+                resetsAt: Foundation.Date
+            ) {
+                self.tenantId = tenantId
+                self.limit = limit
+                self.period = period
+                self.used = used
+                self.remaining = remaining
+                self.periodStart = periodStart
+                self.resetsAt = resetsAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case tenantId = "tenant_id"
+                case limit
+                case period
+                case used
+                case remaining
+                case periodStart = "period_start"
+                case resetsAt = "resets_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Key`.
+        internal struct Key: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Key/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Key/tenant_id`.
+            internal var tenantId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Key/name`.
+            internal var name: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/Key/prefix`.
+            internal var prefix: Swift.String
+            /// The secret; only in the answer that created the key.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Key/key`.
+            internal var key: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Key/created_at`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Key/revoked_at`.
+            internal var revokedAt: Components.Schemas.NullableTime?
+            /// - Remark: Generated from `#/components/schemas/Key/status`.
+            internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case active = "active"
+                case revoked = "revoked"
+            }
+            /// - Remark: Generated from `#/components/schemas/Key/status`.
+            internal var status: Components.Schemas.Key.StatusPayload
+            /// Creates a new `Key`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - tenantId:
+            ///   - name:
+            ///   - prefix:
+            ///   - key: The secret; only in the answer that created the key.
+            ///   - createdAt:
+            ///   - revokedAt:
+            ///   - status:
+            internal init(
+                id: Swift.String,
+                tenantId: Swift.String,
+                name: Components.Schemas.NullableString? = nil,
+                prefix: Swift.String,
+                key: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                revokedAt: Components.Schemas.NullableTime? = nil,
+                status: Components.Schemas.Key.StatusPayload
+            ) {
+                self.id = id
+                self.tenantId = tenantId
+                self.name = name
+                self.prefix = prefix
+                self.key = key
+                self.createdAt = createdAt
+                self.revokedAt = revokedAt
+                self.status = status
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case tenantId = "tenant_id"
+                case name
+                case prefix
+                case key
+                case createdAt = "created_at"
+                case revokedAt = "revoked_at"
+                case status
             }
         }
     }

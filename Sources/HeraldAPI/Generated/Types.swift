@@ -51,6 +51,46 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/scheduler/status`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/status/get(schedulerStatus)`.
     func schedulerStatus(_ input: Operations.SchedulerStatus.Input) async throws -> Operations.SchedulerStatus.Output
+    /// Every tenant (admin key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/get(listTenants)`.
+    func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output
+    /// One tenant (admin key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/get(getTenant)`.
+    func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output
+    /// Disable a tenant; its keys get 401 (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/disable`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/disable/post(disableTenant)`.
+    func disableTenant(_ input: Operations.DisableTenant.Input) async throws -> Operations.DisableTenant.Output
+    /// Enable a tenant again (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/enable`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/enable/post(enableTenant)`.
+    func enableTenant(_ input: Operations.EnableTenant.Input) async throws -> Operations.EnableTenant.Output
+    /// A tenant's quota use (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/quota`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/quota/get(getTenantQuota)`.
+    func getTenantQuota(_ input: Operations.GetTenantQuota.Input) async throws -> Operations.GetTenantQuota.Output
+    /// A tenant's keys, by prefix (admin key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/keys`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/get(listKeys)`.
+    func listKeys(_ input: Operations.ListKeys.Input) async throws -> Operations.ListKeys.Output
+    /// Revoke a key (admin key)
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/tenants/{tenant}/keys/{key}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/{key}/delete(revokeKey)`.
+    func revokeKey(_ input: Operations.RevokeKey.Input) async throws -> Operations.RevokeKey.Output
+    /// Revoke a key, for clients that cannot send DELETE (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/keys/{key}/revoke`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/{key}/revoke/post(revokeKeyByPost)`.
+    func revokeKeyByPost(_ input: Operations.RevokeKeyByPost.Input) async throws -> Operations.RevokeKeyByPost.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -147,6 +187,104 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/scheduler/status/get(schedulerStatus)`.
     internal func schedulerStatus(headers: Operations.SchedulerStatus.Input.Headers = .init()) async throws -> Operations.SchedulerStatus.Output {
         try await schedulerStatus(Operations.SchedulerStatus.Input(headers: headers))
+    }
+    /// Every tenant (admin key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/get(listTenants)`.
+    internal func listTenants(headers: Operations.ListTenants.Input.Headers = .init()) async throws -> Operations.ListTenants.Output {
+        try await listTenants(Operations.ListTenants.Input(headers: headers))
+    }
+    /// One tenant (admin key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/get(getTenant)`.
+    internal func getTenant(
+        path: Operations.GetTenant.Input.Path,
+        headers: Operations.GetTenant.Input.Headers = .init()
+    ) async throws -> Operations.GetTenant.Output {
+        try await getTenant(Operations.GetTenant.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Disable a tenant; its keys get 401 (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/disable`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/disable/post(disableTenant)`.
+    internal func disableTenant(
+        path: Operations.DisableTenant.Input.Path,
+        headers: Operations.DisableTenant.Input.Headers = .init()
+    ) async throws -> Operations.DisableTenant.Output {
+        try await disableTenant(Operations.DisableTenant.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Enable a tenant again (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/enable`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/enable/post(enableTenant)`.
+    internal func enableTenant(
+        path: Operations.EnableTenant.Input.Path,
+        headers: Operations.EnableTenant.Input.Headers = .init()
+    ) async throws -> Operations.EnableTenant.Output {
+        try await enableTenant(Operations.EnableTenant.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A tenant's quota use (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/quota`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/quota/get(getTenantQuota)`.
+    internal func getTenantQuota(
+        path: Operations.GetTenantQuota.Input.Path,
+        headers: Operations.GetTenantQuota.Input.Headers = .init()
+    ) async throws -> Operations.GetTenantQuota.Output {
+        try await getTenantQuota(Operations.GetTenantQuota.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A tenant's keys, by prefix (admin key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/keys`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/get(listKeys)`.
+    internal func listKeys(
+        path: Operations.ListKeys.Input.Path,
+        headers: Operations.ListKeys.Input.Headers = .init()
+    ) async throws -> Operations.ListKeys.Output {
+        try await listKeys(Operations.ListKeys.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Revoke a key (admin key)
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/tenants/{tenant}/keys/{key}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/{key}/delete(revokeKey)`.
+    internal func revokeKey(
+        path: Operations.RevokeKey.Input.Path,
+        headers: Operations.RevokeKey.Input.Headers = .init()
+    ) async throws -> Operations.RevokeKey.Output {
+        try await revokeKey(Operations.RevokeKey.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Revoke a key, for clients that cannot send DELETE (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/keys/{key}/revoke`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/{key}/revoke/post(revokeKeyByPost)`.
+    internal func revokeKeyByPost(
+        path: Operations.RevokeKeyByPost.Input.Path,
+        headers: Operations.RevokeKeyByPost.Input.Headers = .init()
+    ) async throws -> Operations.RevokeKeyByPost.Output {
+        try await revokeKeyByPost(Operations.RevokeKeyByPost.Input(
+            path: path,
+            headers: headers
+        ))
     }
 }
 

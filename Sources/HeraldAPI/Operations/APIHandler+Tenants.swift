@@ -1,0 +1,82 @@
+import HeraldCore
+import HeraldStore
+
+/// `/api/v1/tenants…` (admin key): list, read, disable and enable tenants; `GET …/quota` is open
+/// to the tenant's own keys too.
+extension APIHandler {
+    func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
+        try Caller.requireAdmin()
+        let tenants = try await dependencies.store.listTenants()
+        return .ok(.init(body: .json(.init(tenants: tenants.map(Components.Schemas.Tenant.init)))))
+    }
+
+    func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
+        try Caller.requireAdmin()
+        return .ok(.init(body: .json(.init(try await dependencies.tenant(id: input.path.tenant)))))
+    }
+
+    func disableTenant(_ input: Operations.DisableTenant.Input) async throws -> Operations.DisableTenant.Output {
+        .ok(.init(body: .json(.init(try await setDisabled(true, tenant: input.path.tenant)))))
+    }
+
+    func enableTenant(_ input: Operations.EnableTenant.Input) async throws -> Operations.EnableTenant.Output {
+        .ok(.init(body: .json(.init(try await setDisabled(false, tenant: input.path.tenant)))))
+    }
+
+    func getTenantQuota(_ input: Operations.GetTenantQuota.Input) async throws -> Operations.GetTenantQuota.Output {
+        let id = TenantID(input.path.tenant)
+        switch Caller.principal {
+        case nil: throw APIError.unauthorized
+        // A tenant may read its own quota; any other tenant gets 404, as if it did not exist.
+        case .tenant(let own)? where own != id: throw APIError.notFound("no tenant \(id)")
+        case .tenant?, .admin?: break
+        }
+        let tenant = try await dependencies.tenant(id: id.rawValue)
+        let now = dependencies.clock.now()
+        let quota = tenant.quota ?? Quota(limit: 0, period: .month)
+        let start = quota.periodStart(containing: now)
+        let used = try await dependencies.store.quotaUsed(tenant: id, period: quota.period, periodStart: start)
+        return .ok(.init(body: .json(.init(
+            tenantId: id.rawValue,
+            limit: .init(tenant.quota?.limit),
+            period: .init(quota.period),
+            used: used,
+            remaining: .init(tenant.quota.map { max(0, $0.limit - used) }),
+            periodStart: start,
+            resetsAt: quota.nextPeriodStart(after: now)
+        ))))
+    }
+
+    private func setDisabled(_ disabled: Bool, tenant id: String) async throws -> Tenant {
+        try Caller.requireAdmin()
+        var tenant = try await dependencies.tenant(id: id)
+        tenant.disabled = disabled
+        tenant.updatedAt = dependencies.clock.now()
+        try await dependencies.store.updateTenant(tenant)
+        dependencies.tenants.invalidate(tenant.id)
+        return tenant
+    }
+}
+
+extension Components.Schemas.Tenant {
+    init(_ tenant: Tenant) {
+        self.init(
+            id: tenant.id.rawValue,
+            name: tenant.name,
+            disabled: tenant.disabled,
+            status: tenant.disabled ? .disabled : .active,
+            quota: .init(tenant.quota.map(QuotaSetting.init)),
+            createdAt: tenant.createdAt,
+            updatedAt: tenant.updatedAt
+        )
+    }
+}
+
+extension Components.Schemas.QuotaUsage.PeriodPayload {
+    init(_ period: Quota.Period) {
+        self = switch period {
+        case .day: .day
+        case .month: .month
+        }
+    }
+}
