@@ -79,6 +79,57 @@ extension Components {
                 case details
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Health`.
+        internal struct Health: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Health/status`.
+            internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ok = "ok"
+                case degraded = "degraded"
+            }
+            /// - Remark: Generated from `#/components/schemas/Health/status`.
+            internal var status: Components.Schemas.Health.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Health/service`.
+            internal var service: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Health/version`.
+            internal var version: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Health/environment`.
+            internal var environment: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Health/database`.
+            internal enum DatabasePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case ok = "ok"
+                case unreachable = "unreachable"
+            }
+            /// - Remark: Generated from `#/components/schemas/Health/database`.
+            internal var database: Components.Schemas.Health.DatabasePayload
+            /// Creates a new `Health`.
+            ///
+            /// - Parameters:
+            ///   - status:
+            ///   - service:
+            ///   - version:
+            ///   - environment:
+            ///   - database:
+            internal init(
+                status: Components.Schemas.Health.StatusPayload,
+                service: Swift.String,
+                version: Swift.String,
+                environment: Swift.String,
+                database: Components.Schemas.Health.DatabasePayload
+            ) {
+                self.status = status
+                self.service = service
+                self.version = version
+                self.environment = environment
+                self.database = database
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case status
+                case service
+                case version
+                case environment
+                case database
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Status`.
         internal enum Status: String, Codable, Hashable, Sendable, CaseIterable {
             case scheduled = "scheduled"
@@ -513,6 +564,115 @@ extension Components {
                 case durationMs = "duration_ms"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/MessagingStatus`.
+        internal struct MessagingStatus: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/queue`.
+            internal struct QueuePayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                internal var additionalProperties: [String: Swift.Int]
+                /// Creates a new `QueuePayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                internal init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                internal func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/queue`.
+            internal var queue: Components.Schemas.MessagingStatus.QueuePayload
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/pending`.
+            internal var pending: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/scheduler`.
+            internal enum SchedulerPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case running = "running"
+                case stopped = "stopped"
+            }
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/scheduler`.
+            internal var scheduler: Components.Schemas.MessagingStatus.SchedulerPayload
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/in_flight`.
+            internal var inFlight: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/concurrency`.
+            internal var concurrency: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/rate_last_minute`.
+            internal struct RateLastMinutePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/MessagingStatus/rate_last_minute/sent`.
+                internal var sent: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/MessagingStatus/rate_last_minute/retried`.
+                internal var retried: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/MessagingStatus/rate_last_minute/failed`.
+                internal var failed: Swift.Int
+                /// Creates a new `RateLastMinutePayload`.
+                ///
+                /// - Parameters:
+                ///   - sent:
+                ///   - retried:
+                ///   - failed:
+                internal init(
+                    sent: Swift.Int,
+                    retried: Swift.Int,
+                    failed: Swift.Int
+                ) {
+                    self.sent = sent
+                    self.retried = retried
+                    self.failed = failed
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case sent
+                    case retried
+                    case failed
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/rate_last_minute`.
+            internal var rateLastMinute: Components.Schemas.MessagingStatus.RateLastMinutePayload
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/last_cycle`.
+            internal var lastCycle: Components.Schemas.NullableDispatchCycle?
+            /// Creates a new `MessagingStatus`.
+            ///
+            /// - Parameters:
+            ///   - queue:
+            ///   - pending:
+            ///   - scheduler:
+            ///   - inFlight:
+            ///   - concurrency:
+            ///   - rateLastMinute:
+            ///   - lastCycle:
+            internal init(
+                queue: Components.Schemas.MessagingStatus.QueuePayload,
+                pending: Swift.Int,
+                scheduler: Components.Schemas.MessagingStatus.SchedulerPayload,
+                inFlight: Swift.Int,
+                concurrency: Swift.Int,
+                rateLastMinute: Components.Schemas.MessagingStatus.RateLastMinutePayload,
+                lastCycle: Components.Schemas.NullableDispatchCycle? = nil
+            ) {
+                self.queue = queue
+                self.pending = pending
+                self.scheduler = scheduler
+                self.inFlight = inFlight
+                self.concurrency = concurrency
+                self.rateLastMinute = rateLastMinute
+                self.lastCycle = lastCycle
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case queue
+                case pending
+                case scheduler
+                case inFlight = "in_flight"
+                case concurrency
+                case rateLastMinute = "rate_last_minute"
+                case lastCycle = "last_cycle"
+            }
+        }
+        /// The last cycle run on request (a `DispatchCycle`), or null.
+        ///
+        /// - Remark: Generated from `#/components/schemas/NullableDispatchCycle`.
+        internal typealias NullableDispatchCycle = ExplicitNull<Components.Schemas.DispatchCycle>
         /// - Remark: Generated from `#/components/schemas/SchedulerStatus`.
         internal struct SchedulerStatus: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/SchedulerStatus/status`.

@@ -6,6 +6,26 @@ import struct Foundation.Date
 import HeraldCore
 /// A type that performs HTTP operations defined by the OpenAPI document.
 internal protocol APIProtocol: Sendable {
+    /// Is the service up and its database reachable
+    ///
+    /// - Remark: HTTP `GET /health`.
+    /// - Remark: Generated from `#/paths//health/get(health)`.
+    func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output
+    /// This document as JSON
+    ///
+    /// - Remark: HTTP `GET /openapi.json`.
+    /// - Remark: Generated from `#/paths//openapi.json/get(openAPIJSON)`.
+    func openAPIJSON(_ input: Operations.OpenAPIJSON.Input) async throws -> Operations.OpenAPIJSON.Output
+    /// This document as YAML
+    ///
+    /// - Remark: HTTP `GET /openapi.yaml`.
+    /// - Remark: Generated from `#/paths//openapi.yaml/get(openAPIYAML)`.
+    func openAPIYAML(_ input: Operations.OpenAPIYAML.Input) async throws -> Operations.OpenAPIYAML.Output
+    /// A readable reference of this document (HTML, works offline)
+    ///
+    /// - Remark: HTTP `GET /docs`.
+    /// - Remark: Generated from `#/paths//docs/get(docs)`.
+    func docs(_ input: Operations.Docs.Input) async throws -> Operations.Docs.Output
     /// One message
     ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}`.
@@ -36,6 +56,11 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/messaging/process`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
     func processMessages(_ input: Operations.ProcessMessages.Input) async throws -> Operations.ProcessMessages.Output
+    /// Queue depth per status, outcomes in the last minute, the last cycle
+    ///
+    /// - Remark: HTTP `GET /api/v1/messaging/status`.
+    /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)`.
+    func messagingStatus(_ input: Operations.MessagingStatus.Input) async throws -> Operations.MessagingStatus.Output
     /// Resume dispatching
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/start`.
@@ -95,6 +120,34 @@ internal protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
+    /// Is the service up and its database reachable
+    ///
+    /// - Remark: HTTP `GET /health`.
+    /// - Remark: Generated from `#/paths//health/get(health)`.
+    internal func health(headers: Operations.Health.Input.Headers = .init()) async throws -> Operations.Health.Output {
+        try await health(Operations.Health.Input(headers: headers))
+    }
+    /// This document as JSON
+    ///
+    /// - Remark: HTTP `GET /openapi.json`.
+    /// - Remark: Generated from `#/paths//openapi.json/get(openAPIJSON)`.
+    internal func openAPIJSON(headers: Operations.OpenAPIJSON.Input.Headers = .init()) async throws -> Operations.OpenAPIJSON.Output {
+        try await openAPIJSON(Operations.OpenAPIJSON.Input(headers: headers))
+    }
+    /// This document as YAML
+    ///
+    /// - Remark: HTTP `GET /openapi.yaml`.
+    /// - Remark: Generated from `#/paths//openapi.yaml/get(openAPIYAML)`.
+    internal func openAPIYAML(headers: Operations.OpenAPIYAML.Input.Headers = .init()) async throws -> Operations.OpenAPIYAML.Output {
+        try await openAPIYAML(Operations.OpenAPIYAML.Input(headers: headers))
+    }
+    /// A readable reference of this document (HTML, works offline)
+    ///
+    /// - Remark: HTTP `GET /docs`.
+    /// - Remark: Generated from `#/paths//docs/get(docs)`.
+    internal func docs(headers: Operations.Docs.Input.Headers = .init()) async throws -> Operations.Docs.Output {
+        try await docs(Operations.Docs.Input(headers: headers))
+    }
     /// One message
     ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}`.
@@ -166,6 +219,13 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
     internal func processMessages(headers: Operations.ProcessMessages.Input.Headers = .init()) async throws -> Operations.ProcessMessages.Output {
         try await processMessages(Operations.ProcessMessages.Input(headers: headers))
+    }
+    /// Queue depth per status, outcomes in the last minute, the last cycle
+    ///
+    /// - Remark: HTTP `GET /api/v1/messaging/status`.
+    /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)`.
+    internal func messagingStatus(headers: Operations.MessagingStatus.Input.Headers = .init()) async throws -> Operations.MessagingStatus.Output {
+        try await messagingStatus(Operations.MessagingStatus.Input(headers: headers))
     }
     /// Resume dispatching
     ///

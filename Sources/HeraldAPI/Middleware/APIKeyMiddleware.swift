@@ -1,15 +1,18 @@
 import HTTPTypes
 import Hummingbird
 
-/// Requires a valid API key (`Authorization: Bearer …` or `X-API-Key`) and records its tenant.
+/// Finds who a request acts for from its API key (`Authorization: Bearer …` or `X-API-Key`):
+/// a tenant or the administrator, bound for the request (``HeraldRequestContext/principal`` and
+/// ``Caller``). A request without a valid key acts for no one: every operation that needs a key
+/// then answers 401, and the open ones (`/health`, the documentation) answer as usual.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
     let authenticator: APIKeyAuthenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let key = Self.presentedKey(request.headers),
-              let principal = try await authenticator.principal(forKey: key)
-        else { throw APIError.unauthorized }
+        guard let key = Self.presentedKey(request.headers), let principal = try await authenticator.principal(forKey: key) else {
+            return try await next(request, context)
+        }
         var context = context
         context.principal = principal
         return try await Caller.$principal.withValue(principal) { try await next(request, context) }
