@@ -22,6 +22,8 @@ struct TenantsAPITests {
             let (_, list, _) = try await client.call(.get, "/api/v1/tenants", key: Self.admin)
             guard case .array(let tenants)? = list["tenants"] else { return }
             #expect(tenants.compactMap { $0["id"]?.stringValue } == ["default", "shop-1"])
+            // No quota is an explicit null, as are a key's empty fields below: clients read them.
+            #expect(tenants.last?["quota"] == .null)
 
             // A key, shown once, that works for its tenant only.
             let (keyStatus, newKey, _) = try await client.call(.post, "/api/v1/tenants/shop-1/keys", json: #"{"name": "checkout"}"#, key: Self.admin)
@@ -34,6 +36,8 @@ struct TenantsAPITests {
             #expect(listed.first?["key"] == nil)
             #expect(listed.first?["prefix"]?.stringValue.map { secret.hasPrefix($0) } == true)
             #expect(listed.first?["name"] == .string("checkout"))
+            #expect(listed.first?["revoked_at"] == .null)
+            #expect(listed.first?["status"] == .string("active"))
 
             let (sent, message, _) = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://x.test", "content": "a"}"#, key: secret)
             #expect(sent == .accepted)
@@ -52,6 +56,13 @@ struct TenantsAPITests {
             #expect(revoked == .ok)
             #expect(try await client.call(.get, "/api/v1/messages", key: secret).status == .unauthorized)
             #expect(try await client.call(.delete, "/api/v1/tenants/shop-1/keys/\(keyID)", key: Self.admin).status == .notFound)
+            // Clients that cannot send DELETE revoke by POST.
+            let (_, unnamed, _) = try await client.call(.post, "/api/v1/tenants/shop-1/keys", key: Self.admin)
+            #expect(unnamed["name"] == .null)
+            let unnamedID = try #require(unnamed["id"]?.stringValue)
+            let (revokedByPost, revokedKey, _) = try await client.call(.post, "/api/v1/tenants/shop-1/keys/\(unnamedID)/revoke", key: Self.admin)
+            #expect(revokedByPost == .ok)
+            #expect(revokedKey == .object(["id": .string(unnamedID), "status": .string("revoked")]))
 
             let (patched, renamed, _) = try await client.call(.patch, "/api/v1/tenants/shop-1", json: #"{"name": "Shop 1", "quota": {"limit": 10, "period": "month"}}"#, key: Self.admin)
             #expect(patched == .ok)
