@@ -40,8 +40,19 @@ enum RequestDecoding {
             if allowEmpty { return nil }
             throw APIError.invalidJSON("the request body is empty; send a JSON object")
         }
+        return try parse(buffer.readableBytesView)
+    }
+
+    /// A JSON object from a body already read.
+    /// - Throws: ``APIError`` 400 saying where the JSON broke, or that it is not an object.
+    static func jsonObject(from bytes: some Collection<UInt8>) throws -> [String: JSONValue] {
+        guard let object = try parse(bytes).objectValue else { throw APIError.invalidJSON("the body must be a JSON object") }
+        return object
+    }
+
+    private static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
         do {
-            return try JSONParser.parse(buffer.readableBytesView)
+            return try JSONParser.parse(bytes)
         } catch {
             throw APIError.invalidJSON("the body is not valid JSON: \(error.description)")
         }

@@ -16,13 +16,16 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
     router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
     router.add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
     try APIHandler(dependencies: dependencies).registerHandlers(
-        on: router, configuration: Configuration(dateTranscoder: HeraldDateTranscoder())
+        on: router,
+        configuration: Configuration(dateTranscoder: HeraldDateTranscoder()),
+        middlewares: [
+            JSONBodyMiddleware(limit: dependencies.limits.maxBodyBytes, explain: ["createKey": APIHandler.explainCreateKey]),
+        ]
     )
     let api = router.group("api/v1")
     BatchController(dependencies: dependencies).register(on: api)
     SendController(dependencies: dependencies).register(on: api)
     MessagesController(dependencies: dependencies).register(on: api)
     TenantsController(dependencies: dependencies).register(on: api)
-    KeysController(dependencies: dependencies).register(on: api)
     return router
 }

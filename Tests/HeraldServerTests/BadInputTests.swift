@@ -60,6 +60,52 @@ struct BadInputTests {
         #expect(try await harness.store.claim(.init(owner: "x", limit: 10, now: harness.clock.now(), leaseDuration: .seconds(1))).isEmpty)
     }
 
+    /// A route served through the generated interface: its decoding refuses these, and the
+    /// answer is still the API's own precise one.
+    @Test(arguments: [
+        Case(name: "number for name", json: #"{"name": 5}"#, status: .unprocessableContent, code: "validation_failed", fields: ["name"]),
+        Case(name: "NUL in name", json: #"{"name": "a\u0000"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["name"]),
+        Case(name: "name too long", json: #"{"name": ""# + String(repeating: "n", count: 201) + #""}"#, status: .unprocessableContent, code: "validation_failed", fields: ["name"]),
+        Case(name: "truncated JSON", json: #"{"name": "#, status: .badRequest, code: "invalid_json"),
+        Case(name: "array body", json: "[1]", status: .badRequest, code: "invalid_json"),
+    ])
+    func badKeyBodies(_ testCase: Case) async throws {
+        let harness = APITestHarness()
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/tenants/default/keys", json: testCase.json, key: APITestHarness.adminKey)
+            #expect(status == testCase.status)
+            #expect(body["error"] == .string(testCase.code))
+            #expect(body["message"]?.stringValue?.isEmpty == false)
+            if !testCase.fields.isEmpty {
+                guard case .array(let details)? = body["details"] else {
+                    Issue.record("no details in \(body)")
+                    return
+                }
+                #expect(details.compactMap { $0["field"]?.stringValue } == testCase.fields)
+            }
+        }
+        #expect(try await harness.store.apiKeys(tenant: TenantID("default")).isEmpty)
+    }
+
+    @Test func keyBodiesHaveLimitsAndAType() async throws {
+        try await APITestHarness().test { client in
+            let big = #"{"name": ""# + String(repeating: "n", count: 20_000) + #""}"#
+            let (tooLarge, large, _) = try await client.call(.post, "/api/v1/tenants/default/keys", json: big, key: APITestHarness.adminKey)
+            #expect(tooLarge == .contentTooLarge)
+            #expect(large["error"] == .string("body_too_large"))
+            let (unsupported, media, _) = try await client.call(
+                .post, "/api/v1/tenants/default/keys", json: #"{"name": "x"}"#, key: APITestHarness.adminKey,
+                headers: [.contentType: "text/plain"]
+            )
+            #expect(unsupported == .unsupportedMediaType)
+            #expect(media["error"] == .string("unsupported_media_type"))
+            // No body at all is a key without a name.
+            let (created, key, _) = try await client.call(.post, "/api/v1/tenants/default/keys", key: APITestHarness.adminKey)
+            #expect(created == .created)
+            #expect(key["name"] == .null)
+        }
+    }
+
     @Test func invalidJSONSaysWhere() async throws {
         try await APITestHarness().test { client in
             let (_, body, _) = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://x.test",, "content": "x"}"#)

@@ -61,9 +61,7 @@ struct FieldReader {
         switch object[name] {
         case nil, .null?: return nil
         case .string(let text)? where text.utf8.contains(0):
-            // PostgreSQL text cannot hold U+0000; refusing it here keeps one bad field from
-            // failing a whole group commit on any driver.
-            problems.append(FieldProblem(field: name, code: "invalid_character", problem: "must not contain the NUL character (\\u0000)"))
+            problems += FieldProblem.characters(of: text, field: name)
             return nil
         case .string(let text)?: return text
         default:
@@ -91,5 +89,14 @@ struct FieldReader {
 
     private mutating func wrongType(_ name: String, _ expected: String) {
         problems.append(FieldProblem(field: name, code: "wrong_type", problem: "must be \(expected)"))
+    }
+}
+
+extension FieldProblem {
+    /// A string field's characters: PostgreSQL text cannot hold U+0000, so refusing it here keeps
+    /// one bad field from failing a whole group commit on any driver.
+    static func characters(of text: String, field: String) -> [FieldProblem] {
+        guard text.utf8.contains(0) else { return [] }
+        return [FieldProblem(field: field, code: "invalid_character", problem: "must not contain the NUL character (\\u0000)")]
     }
 }

@@ -106,6 +106,11 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/keys`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/get(listKeys)`.
     func listKeys(_ input: Operations.ListKeys.Input) async throws -> Operations.ListKeys.Output
+    /// Create a key for a tenant; the secret is in this answer only (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/keys`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/post(createKey)`.
+    func createKey(_ input: Operations.CreateKey.Input) async throws -> Operations.CreateKey.Output
     /// Revoke a key (admin key)
     ///
     /// - Remark: HTTP `DELETE /api/v1/tenants/{tenant}/keys/{key}`.
@@ -318,6 +323,21 @@ extension APIProtocol {
         try await listKeys(Operations.ListKeys.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Create a key for a tenant; the secret is in this answer only (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/keys`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/keys/post(createKey)`.
+    internal func createKey(
+        path: Operations.CreateKey.Input.Path,
+        headers: Operations.CreateKey.Input.Headers = .init(),
+        body: Operations.CreateKey.Input.Body? = nil
+    ) async throws -> Operations.CreateKey.Output {
+        try await createKey(Operations.CreateKey.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Revoke a key (admin key)

@@ -1,8 +1,31 @@
 import HeraldCore
 import HeraldStore
 
-/// `/api/v1/tenants/{tenant}/keys…` (admin key): list a tenant's keys by prefix, revoke one.
+/// `/api/v1/tenants/{tenant}/keys…` (admin key): create a key (its secret is shown once), list a
+/// tenant's keys by prefix, revoke one.
 extension APIHandler {
+    func createKey(_ input: Operations.CreateKey.Input) async throws -> Operations.CreateKey.Output {
+        try Caller.requireAdmin()
+        let tenant = try await dependencies.tenant(id: input.path.tenant)
+        var name: String?
+        if case .json(let body)? = input.body { name = body.name }
+        if let name {
+            var problems = FieldProblem.characters(of: name, field: "name")
+            if name.count > 200 { problems.append(FieldProblem(field: "name", code: "invalid_length", problem: "must be at most 200 characters")) }
+            guard problems.isEmpty else { throw APIError.validation(problems) }
+        }
+        let (secret, record) = APIKeyAuthenticator.generateKey(for: tenant.id, name: name, now: dependencies.clock.now())
+        try await dependencies.store.insertAPIKey(record)
+        return .created(.init(body: .json(.init(record, secret: secret))))
+    }
+
+    /// Why the generated decoding refused a `createKey` body.
+    static func explainCreateKey(_ bytes: [UInt8]) throws {
+        var reader = FieldReader(object: try RequestDecoding.jsonObject(from: bytes))
+        _ = reader.string("name")
+        guard reader.problems.isEmpty else { throw APIError.validation(reader.problems) }
+    }
+
     func listKeys(_ input: Operations.ListKeys.Input) async throws -> Operations.ListKeys.Output {
         try Caller.requireAdmin()
         let tenant = try await dependencies.tenant(id: input.path.tenant)
