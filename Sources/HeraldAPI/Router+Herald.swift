@@ -19,13 +19,16 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
         on: router,
         configuration: Configuration(dateTranscoder: HeraldDateTranscoder()),
         middlewares: [
-            JSONBodyMiddleware(limit: dependencies.limits.maxBodyBytes, explain: ["createKey": APIHandler.explainCreateKey]),
+            JSONBodyMiddleware(limit: dependencies.limits.maxBodyBytes, explain: [
+                "createKey": APIHandler.explainCreateKey,
+                "createTenant": { _ = try TenantRequest(try RequestDecoding.jsonObject(from: $0), creating: true) },
+                "updateTenant": { _ = try TenantRequest(try RequestDecoding.jsonObject(from: $0), creating: false) },
+            ]),
         ]
     )
     let api = router.group("api/v1")
     BatchController(dependencies: dependencies).register(on: api)
     SendController(dependencies: dependencies).register(on: api)
     MessagesController(dependencies: dependencies).register(on: api)
-    TenantsController(dependencies: dependencies).register(on: api)
     return router
 }

@@ -68,6 +68,15 @@ struct TenantsAPITests {
             #expect(patched == .ok)
             #expect(renamed["name"] == .string("Shop 1"))
             #expect(renamed["quota"] == .object(["limit": .number(10), "period": .string("month")]))
+            // An absent quota keeps it, a null one removes it; the id cannot change.
+            let (_, kept, _) = try await client.call(.patch, "/api/v1/tenants/shop-1", json: #"{"disabled": false}"#, key: Self.admin)
+            #expect(kept["quota"] == .object(["limit": .number(10), "period": .string("month")]))
+            let (_, cleared, _) = try await client.call(.patch, "/api/v1/tenants/shop-1", json: #"{"quota": null}"#, key: Self.admin)
+            #expect(cleared["quota"] == .null)
+            let (renaming, refused, _) = try await client.call(.patch, "/api/v1/tenants/shop-1", json: #"{"id": "shop-2", "name": 3}"#, key: Self.admin)
+            #expect(renaming == .unprocessableContent)
+            guard case .array(let problems)? = refused["details"] else { return }
+            #expect(Set(problems.compactMap { $0["field"]?.stringValue }) == ["id", "name"])
             #expect(try await client.call(.get, "/api/v1/tenants/nobody", key: Self.admin).status == .notFound)
         }
     }

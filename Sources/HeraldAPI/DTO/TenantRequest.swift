@@ -1,7 +1,7 @@
 import HeraldCore
 
 /// The body of `POST /api/v1/tenants` and `PATCH /api/v1/tenants/{id}`, checked field by field.
-struct TenantRequest {
+struct TenantRequest: Hashable, Sendable {
     var id: String?
     var name: String?
     var disabled: Bool?

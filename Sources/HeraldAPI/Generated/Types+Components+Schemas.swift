@@ -765,6 +765,10 @@ extension Components {
                 case updatedAt = "updated_at"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/TenantCreate`.
+        internal typealias TenantCreate = TenantCreateBody
+        /// - Remark: Generated from `#/components/schemas/TenantUpdate`.
+        internal typealias TenantUpdate = TenantUpdateBody
         /// - Remark: Generated from `#/components/schemas/QuotaUsage`.
         internal struct QuotaUsage: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/QuotaUsage/tenant_id`.

@@ -81,11 +81,21 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/tenants`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/get(listTenants)`.
     func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output
+    /// Create a tenant (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/post(createTenant)`.
+    func createTenant(_ input: Operations.CreateTenant.Input) async throws -> Operations.CreateTenant.Output
     /// One tenant (admin key)
     ///
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/get(getTenant)`.
     func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output
+    /// Change a tenant's name, status or quota (admin key)
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/tenants/{tenant}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/patch(updateTenant)`.
+    func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output
     /// Disable a tenant; its keys get 401 (admin key)
     ///
     /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/disable`.
@@ -260,6 +270,19 @@ extension APIProtocol {
     internal func listTenants(headers: Operations.ListTenants.Input.Headers = .init()) async throws -> Operations.ListTenants.Output {
         try await listTenants(Operations.ListTenants.Input(headers: headers))
     }
+    /// Create a tenant (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/post(createTenant)`.
+    internal func createTenant(
+        headers: Operations.CreateTenant.Input.Headers = .init(),
+        body: Operations.CreateTenant.Input.Body
+    ) async throws -> Operations.CreateTenant.Output {
+        try await createTenant(Operations.CreateTenant.Input(
+            headers: headers,
+            body: body
+        ))
+    }
     /// One tenant (admin key)
     ///
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}`.
@@ -271,6 +294,21 @@ extension APIProtocol {
         try await getTenant(Operations.GetTenant.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Change a tenant's name, status or quota (admin key)
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/tenants/{tenant}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/patch(updateTenant)`.
+    internal func updateTenant(
+        path: Operations.UpdateTenant.Input.Path,
+        headers: Operations.UpdateTenant.Input.Headers = .init(),
+        body: Operations.UpdateTenant.Input.Body
+    ) async throws -> Operations.UpdateTenant.Output {
+        try await updateTenant(Operations.UpdateTenant.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Disable a tenant; its keys get 401 (admin key)

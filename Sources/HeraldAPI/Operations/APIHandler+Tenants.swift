@@ -1,9 +1,40 @@
+import HTTPTypes
 import HeraldCore
 import HeraldStore
 
-/// `/api/v1/tenants…` (admin key): list, read, disable and enable tenants; `GET …/quota` is open
-/// to the tenant's own keys too.
+/// `/api/v1/tenants…` (admin key): create, list, read, update, disable and enable tenants;
+/// `GET …/quota` is open to the tenant's own keys too.
 extension APIHandler {
+    func createTenant(_ input: Operations.CreateTenant.Input) async throws -> Operations.CreateTenant.Output {
+        try Caller.requireAdmin()
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
+        let request = body.request
+        let now = dependencies.clock.now()
+        let id = TenantID(request.id ?? "")
+        let tenant = Tenant(
+            id: id, name: request.name ?? id.rawValue, disabled: request.disabled ?? false,
+            quota: request.quota ?? nil, createdAt: now, updatedAt: now
+        )
+        do {
+            try await dependencies.store.createTenant(tenant)
+        } catch let error as StoreError where error.isConflict {
+            throw APIError(.conflict, code: "tenant_exists", message: "a tenant with id \(id) already exists")
+        }
+        dependencies.tenants.invalidate(id)
+        return .created(.init(body: .json(.init(tenant))))
+    }
+
+    func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output {
+        try Caller.requireAdmin()
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
+        var tenant = try await dependencies.tenant(id: input.path.tenant)
+        let request = body.request
+        if let name = request.name { tenant.name = name }
+        if let disabled = request.disabled { tenant.disabled = disabled }
+        if let quota = request.quota { tenant.quota = quota }
+        return .ok(.init(body: .json(.init(try await save(tenant)))))
+    }
+
     func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
         try Caller.requireAdmin()
         let tenants = try await dependencies.store.listTenants()
@@ -51,6 +82,11 @@ extension APIHandler {
         try Caller.requireAdmin()
         var tenant = try await dependencies.tenant(id: id)
         tenant.disabled = disabled
+        return try await save(tenant)
+    }
+
+    private func save(_ tenant: Tenant) async throws -> Tenant {
+        var tenant = tenant
         tenant.updatedAt = dependencies.clock.now()
         try await dependencies.store.updateTenant(tenant)
         dependencies.tenants.invalidate(tenant.id)
