@@ -1,4 +1,6 @@
 public import Hummingbird
+import HeraldCore
+import HummingbirdCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
 
@@ -19,10 +21,14 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
         on: router,
         configuration: Configuration(dateTranscoder: HeraldDateTranscoder()),
         middlewares: [
-            JSONBodyMiddleware(limit: dependencies.limits.maxBodyBytes, explain: [
-                "createKey": APIHandler.explainCreateKey,
-                "createTenant": { _ = try TenantRequest(try RequestDecoding.jsonObject(from: $0), creating: true) },
-                "updateTenant": { _ = try TenantRequest(try RequestDecoding.jsonObject(from: $0), creating: false) },
+            RequestReadingMiddleware(limit: dependencies.limits.maxBodyBytes, explain: [
+                "createKey": { _, body in try APIHandler.explainCreateKey(body) },
+                "createTenant": { _, body in _ = try TenantRequest(try RequestDecoding.jsonObject(from: body), creating: true) },
+                "updateTenant": { _, body in _ = try TenantRequest(try RequestDecoding.jsonObject(from: body), creating: false) },
+                "listMessages": { request, _ in
+                    let query = URI(request.path ?? "").queryParameters
+                    _ = try MessageListRequest({ query.get($0) }, tenant: TenantID(""), maxPageSize: dependencies.limits.maxPageSize)
+                },
             ]),
         ]
     )

@@ -3,13 +3,12 @@ import Hummingbird
 import HeraldCore
 import HeraldStore
 
-/// `POST /api/v1/messages` and `GET /api/v1/messages`: accept one message, list them.
+/// `POST /api/v1/messages`: accept one message.
 struct MessagesController {
     let dependencies: APIDependencies
 
     func register(on group: RouterGroup<HeraldRequestContext>) {
         group.post("messages", use: create)
-        group.get("messages", use: list)
     }
 
     @Sendable func create(_ request: Request, context: HeraldRequestContext) async throws -> Response {
@@ -22,21 +21,5 @@ struct MessagesController {
         case .replayed(let message):
             return JSONResponse.make(status: .ok, json: MessageResponse.json(message))
         }
-    }
-
-    @Sendable func list(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
-        let query = try MessageListRequest(request.uri.queryParameters, tenant: tenant, maxPageSize: dependencies.limits.maxPageSize).query
-        let messages = try await dependencies.store.listMessages(query)
-        let nextCursor: JSONValue = messages.count == query.limit
-            ? messages.last.map { .string(MessageListCursor.encode($0.id)) } ?? .null
-            : .null
-        return JSONResponse.make(status: .ok, json: .object([
-            "messages": .array(messages.map(MessageResponse.listItem)),
-            "count": .number(Double(messages.count)),
-            "limit": .number(Double(query.limit)),
-            "offset": .number(Double(query.offset)),
-            "next_cursor": nextCursor,
-        ]))
     }
 }

@@ -1,40 +1,40 @@
 import Foundation
 import HeraldCore
 import HeraldStore
-import Hummingbird
 
 /// The query of `GET /api/v1/messages`: `limit`, `offset`, `cursor`, `status` (comma-separated),
 /// `channel`, `recipient` (or `to`), `created_after`, `created_before` (RFC 3339).
 struct MessageListRequest {
     var query: MessageQuery
 
+    /// - Parameter parameters: the query's values as text, by name.
     /// - Throws: ``APIError`` 422 naming each bad parameter.
-    init(_ parameters: Parameters, tenant: TenantID, maxPageSize: Int) throws {
+    init(_ parameters: (String) -> String?, tenant: TenantID, maxPageSize: Int) throws {
         var problems: [FieldProblem] = []
         var query = MessageQuery(tenant: tenant)
 
-        if let text = parameters.get("limit") {
+        if let text = parameters("limit") {
             if let limit = Int(text), (1...maxPageSize).contains(limit) {
                 query.limit = limit
             } else {
                 problems.append(FieldProblem(field: "limit", code: "out_of_range", problem: "must be a whole number from 1 to \(maxPageSize)"))
             }
         }
-        if let text = parameters.get("offset") {
+        if let text = parameters("offset") {
             if let offset = Int(text), offset >= 0 {
                 query.offset = offset
             } else {
                 problems.append(FieldProblem(field: "offset", code: "out_of_range", problem: "must be a whole number, 0 or more"))
             }
         }
-        if let text = parameters.get("cursor") {
+        if let text = parameters("cursor") {
             if let id = MessageListCursor.decode(text) {
                 query.olderThan = id
             } else {
                 problems.append(FieldProblem(field: "cursor", code: "invalid_cursor", problem: "use the next_cursor of a previous page"))
             }
         }
-        if let text = parameters.get("status") {
+        if let text = parameters("status") {
             for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
                 if let status = MessageStatus(rawValue: name) {
                     query.statuses.insert(status)
@@ -44,10 +44,10 @@ struct MessageListRequest {
                 }
             }
         }
-        query.channel = parameters.get("channel")
-        query.recipient = parameters.get("recipient") ?? parameters.get("to")
+        query.channel = parameters("channel")
+        query.recipient = parameters("recipient") ?? parameters("to")
         for (name, keyPath) in [("created_after", \MessageQuery.createdFrom), ("created_before", \MessageQuery.createdBefore)] {
-            guard let text = parameters.get(name) else { continue }
+            guard let text = parameters(name) else { continue }
             if let date = Timestamp.parse(text) {
                 query[keyPath: keyPath] = date
             } else {

@@ -38,13 +38,6 @@ enum MessageResponse {
         }
         return .object(fields)
     }
-
-    /// A list item: the message plus `is_sent`, which list clients of the replaced services read.
-    static func listItem(_ message: Message) -> JSONValue {
-        guard case .object(var fields) = json(message) else { return json(message) }
-        fields["is_sent"] = .bool([.sent, .delivered, .read].contains(message.status))
-        return .object(fields)
-    }
 }
 
 extension JSONValue {

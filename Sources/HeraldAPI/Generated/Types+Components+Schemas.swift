@@ -340,6 +340,91 @@ extension Components {
                 case cancelledAt = "cancelled_at"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/MessageList`.
+        internal struct MessageList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/MessageList/MessagesPayload`.
+            internal struct MessagesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/MessageList/MessagesPayload/value1`.
+                internal var value1: Components.Schemas.Message
+                /// - Remark: Generated from `#/components/schemas/MessageList/MessagesPayload/value2`.
+                internal struct Value2Payload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/MessageList/MessagesPayload/value2/is_sent`.
+                    internal var isSent: Swift.Bool
+                    /// Creates a new `Value2Payload`.
+                    ///
+                    /// - Parameters:
+                    ///   - isSent:
+                    internal init(isSent: Swift.Bool) {
+                        self.isSent = isSent
+                    }
+                    internal enum CodingKeys: String, CodingKey {
+                        case isSent = "is_sent"
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/MessageList/MessagesPayload/value2`.
+                internal var value2: Components.Schemas.MessageList.MessagesPayloadPayload.Value2Payload
+                /// Creates a new `MessagesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - value1:
+                ///   - value2:
+                internal init(
+                    value1: Components.Schemas.Message,
+                    value2: Components.Schemas.MessageList.MessagesPayloadPayload.Value2Payload
+                ) {
+                    self.value1 = value1
+                    self.value2 = value2
+                }
+                internal init(from decoder: any Swift.Decoder) throws {
+                    self.value1 = try .init(from: decoder)
+                    self.value2 = try .init(from: decoder)
+                }
+                internal func encode(to encoder: any Swift.Encoder) throws {
+                    try self.value1.encode(to: encoder)
+                    try self.value2.encode(to: encoder)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/MessageList/messages`.
+            internal typealias MessagesPayload = [Components.Schemas.MessageList.MessagesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/MessageList/messages`.
+            internal var messages: Components.Schemas.MessageList.MessagesPayload
+            /// - Remark: Generated from `#/components/schemas/MessageList/count`.
+            internal var count: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MessageList/limit`.
+            internal var limit: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MessageList/offset`.
+            internal var offset: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/MessageList/next_cursor`.
+            internal var nextCursor: Components.Schemas.NullableString?
+            /// Creates a new `MessageList`.
+            ///
+            /// - Parameters:
+            ///   - messages:
+            ///   - count:
+            ///   - limit:
+            ///   - offset:
+            ///   - nextCursor:
+            internal init(
+                messages: Components.Schemas.MessageList.MessagesPayload,
+                count: Swift.Int,
+                limit: Swift.Int,
+                offset: Swift.Int,
+                nextCursor: Components.Schemas.NullableString? = nil
+            ) {
+                self.messages = messages
+                self.count = count
+                self.limit = limit
+                self.offset = offset
+                self.nextCursor = nextCursor
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case messages
+                case count
+                case limit
+                case offset
+                case nextCursor = "next_cursor"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/MessageStatusReport`.
         internal struct MessageStatusReport: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/MessageStatusReport/message_id`.

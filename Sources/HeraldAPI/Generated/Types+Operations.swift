@@ -497,6 +497,251 @@ internal enum Operations {
             }
         }
     }
+    /// The tenant's messages, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)`.
+    internal enum ListMessages {
+        internal static let id: Swift.String = "listMessages"
+        internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/messages/GET/query`.
+            internal struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/limit`.
+                internal var limit: Swift.Int?
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/offset`.
+                internal var offset: Swift.Int?
+                /// The `next_cursor` of the previous page.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/cursor`.
+                internal var cursor: Swift.String?
+                /// Comma-separated statuses.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/status`.
+                internal var status: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/channel`.
+                internal var channel: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/recipient`.
+                internal var recipient: Swift.String?
+                /// Same as `recipient`.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/to`.
+                internal var to: Swift.String?
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/created_after`.
+                internal var createdAfter: Foundation.Date?
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/created_before`.
+                internal var createdBefore: Foundation.Date?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit:
+                ///   - offset:
+                ///   - cursor: The `next_cursor` of the previous page.
+                ///   - status: Comma-separated statuses.
+                ///   - channel:
+                ///   - recipient:
+                ///   - to: Same as `recipient`.
+                ///   - createdAfter:
+                ///   - createdBefore:
+                internal init(
+                    limit: Swift.Int? = nil,
+                    offset: Swift.Int? = nil,
+                    cursor: Swift.String? = nil,
+                    status: Swift.String? = nil,
+                    channel: Swift.String? = nil,
+                    recipient: Swift.String? = nil,
+                    to: Swift.String? = nil,
+                    createdAfter: Foundation.Date? = nil,
+                    createdBefore: Foundation.Date? = nil
+                ) {
+                    self.limit = limit
+                    self.offset = offset
+                    self.cursor = cursor
+                    self.status = status
+                    self.channel = channel
+                    self.recipient = recipient
+                    self.to = to
+                    self.createdAfter = createdAfter
+                    self.createdBefore = createdBefore
+                }
+            }
+            internal var query: Operations.ListMessages.Input.Query
+            /// - Remark: Generated from `#/paths/api/v1/messages/GET/header`.
+            internal struct Headers: Sendable, Hashable {
+                internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListMessages.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListMessages.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            internal var headers: Operations.ListMessages.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            internal init(
+                query: Operations.ListMessages.Input.Query = .init(),
+                headers: Operations.ListMessages.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        internal enum Output: Sendable, Hashable {
+            internal struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/responses/200/content`.
+                internal enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/messages/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.MessageList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    internal var json: Components.Schemas.MessageList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                internal var body: Operations.ListMessages.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                internal init(body: Operations.ListMessages.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// One page.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListMessages.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            internal var ok: Operations.ListMessages.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, in the one shape every error has.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            internal var unauthorized: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, in the one shape every error has.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            internal var forbidden: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, in the one shape every error has.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            internal var unprocessableContent: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        internal enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            internal init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            internal var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            internal static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// One message
     ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}`.

@@ -26,6 +26,11 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /docs`.
     /// - Remark: Generated from `#/paths//docs/get(docs)`.
     func docs(_ input: Operations.Docs.Input) async throws -> Operations.Docs.Output
+    /// The tenant's messages, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)`.
+    func listMessages(_ input: Operations.ListMessages.Input) async throws -> Operations.ListMessages.Output
     /// One message
     ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}`.
@@ -162,6 +167,19 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//docs/get(docs)`.
     internal func docs(headers: Operations.Docs.Input.Headers = .init()) async throws -> Operations.Docs.Output {
         try await docs(Operations.Docs.Input(headers: headers))
+    }
+    /// The tenant's messages, newest first
+    ///
+    /// - Remark: HTTP `GET /api/v1/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)`.
+    internal func listMessages(
+        query: Operations.ListMessages.Input.Query = .init(),
+        headers: Operations.ListMessages.Input.Headers = .init()
+    ) async throws -> Operations.ListMessages.Output {
+        try await listMessages(Operations.ListMessages.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// One message
     ///

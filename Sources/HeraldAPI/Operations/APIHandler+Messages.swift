@@ -5,6 +5,28 @@ import HeraldStore
 /// `/api/v1/messages/{id}…`: read a message, its status and delivery log; cancel or retry it.
 /// Another tenant's message answers 404, so ids do not leak.
 extension APIHandler {
+    func listMessages(_ input: Operations.ListMessages.Input) async throws -> Operations.ListMessages.Output {
+        let tenant = try Caller.requireTenant()
+        let given = input.query
+        // The checks (ranges, status names, the cursor) are MessageListRequest's, on the query's
+        // values as text; the generated parsing has already refused what is not a number or a time.
+        let text: [String: String?] = [
+            "limit": given.limit.map(String.init), "offset": given.offset.map(String.init), "cursor": given.cursor,
+            "status": given.status, "channel": given.channel, "recipient": given.recipient ?? given.to,
+            "created_after": given.createdAfter.map(Timestamp.format), "created_before": given.createdBefore.map(Timestamp.format),
+        ]
+        let query = try MessageListRequest({ text[$0] ?? nil }, tenant: tenant, maxPageSize: dependencies.limits.maxPageSize).query
+        let messages = try await dependencies.store.listMessages(query)
+        let nextCursor = messages.count == query.limit ? messages.last.map { MessageListCursor.encode($0.id) } : nil
+        return .ok(.init(body: .json(.init(
+            messages: messages.map { .init(value1: .init($0), value2: .init(isSent: [.sent, .delivered, .read].contains($0.status))) },
+            count: messages.count,
+            limit: query.limit,
+            offset: query.offset,
+            nextCursor: .init(nextCursor)
+        ))))
+    }
+
     func getMessage(_ input: Operations.GetMessage.Input) async throws -> Operations.GetMessage.Output {
         let message = try await dependencies.message(id: input.path.id, tenant: Caller.requireTenant())
         return .ok(.init(body: .json(.init(message))))
