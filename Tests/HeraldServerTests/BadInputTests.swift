@@ -40,6 +40,12 @@ struct BadInputTests {
         Case(name: "several problems at once", json: #"{"url": "https://x.test", "content": "x", "priority": 999, "send_at": "soon"}"#, status: .unprocessableContent, code: "validation_failed", fields: ["send_at", "priority"]),
     ]
 
+    /// The `field` of each entry of an error's `details`, in order.
+    static func fields(in body: JSONValue) -> [String]? {
+        guard case .array(let details)? = body["details"] else { return nil }
+        return details.compactMap { $0["field"]?.stringValue }
+    }
+
     @Test(arguments: cases)
     func badBodies(_ testCase: Case) async throws {
         let harness = APITestHarness()
@@ -48,13 +54,7 @@ struct BadInputTests {
             #expect(status == testCase.status)
             #expect(body["error"] == .string(testCase.code))
             #expect(body["message"]?.stringValue?.isEmpty == false)
-            if !testCase.fields.isEmpty {
-                guard case .array(let details)? = body["details"] else {
-                    Issue.record("no details in \(body)")
-                    return
-                }
-                #expect(details.compactMap { $0["field"]?.stringValue } == testCase.fields)
-            }
+            if !testCase.fields.isEmpty { #expect(Self.fields(in: body) == testCase.fields) }
         }
         // Nothing was stored.
         #expect(try await harness.store.claim(.init(owner: "x", limit: 10, now: harness.clock.now(), leaseDuration: .seconds(1))).isEmpty)
@@ -76,13 +76,7 @@ struct BadInputTests {
             #expect(status == testCase.status)
             #expect(body["error"] == .string(testCase.code))
             #expect(body["message"]?.stringValue?.isEmpty == false)
-            if !testCase.fields.isEmpty {
-                guard case .array(let details)? = body["details"] else {
-                    Issue.record("no details in \(body)")
-                    return
-                }
-                #expect(details.compactMap { $0["field"]?.stringValue } == testCase.fields)
-            }
+            if !testCase.fields.isEmpty { #expect(Self.fields(in: body) == testCase.fields) }
         }
         #expect(try await harness.store.apiKeys(tenant: TenantID("default")).isEmpty)
     }
@@ -103,6 +97,16 @@ struct BadInputTests {
             let (created, key, _) = try await client.call(.post, "/api/v1/tenants/default/keys", key: APITestHarness.adminKey)
             #expect(created == .created)
             #expect(key["name"] == .null)
+        }
+    }
+
+    @Test func anAcceptHeaderTheAPICannotMeetIsNotConsulted() async throws {
+        let harness = APITestHarness()
+        let id = try await harness.enqueue()
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages/\(id)/cancel", headers: [.accept: "text/plain"])
+            #expect(status == .ok)
+            #expect(body["status"] == .string("cancelled"))
         }
     }
 

@@ -2,7 +2,7 @@ import HTTPTypes
 import OpenAPIRuntime
 
 /// Reads requests for the generated interface the way the rest of the API does: 413 above the
-/// body size limit, 415 for another media type, an empty body as none. When the generated
+/// body size limit, 415 for another media type, an empty body as none, `Accept` not consulted. When the generated
 /// decoding then cannot read a request, it stops at the first problem with a bare 400; the
 /// operation's own `explain` reader is run on the same request and body instead, to answer 400
 /// with the JSON position or 422 listing every problem. A valid request is read once, by the
@@ -27,6 +27,11 @@ struct RequestReadingMiddleware: ServerMiddleware {
         if !bytes.isEmpty, let type = request.headerFields[.contentType], !type.lowercased().hasPrefix("application/json") {
             throw APIError.unsupportedMediaType
         }
+        // Every operation answers in the one media type the document gives it, as the rest of
+        // the API does. Left in, an Accept the generated code cannot meet is found only after the
+        // handler ran: a cancel or a new tenant would be done and then answered 406.
+        var request = request
+        request.headerFields[.accept] = nil
         do {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
         } catch let error as ServerError where error.operationInput == nil && error.httpStatus.kind == .clientError {
