@@ -1,7 +1,8 @@
 import HeraldCore
 
-/// Who the current request acts for, for handlers of the generated server interface (which sees
-/// no Hummingbird context). ``APIKeyMiddleware`` binds it for the request's task.
+/// Who the current request acts for. ``APIKeyMiddleware`` binds it for the request's task, so
+/// every handler reads it the same way, including those of the generated interface, which see
+/// no Hummingbird context.
 enum Caller {
     @TaskLocal static var principal: Principal?
 

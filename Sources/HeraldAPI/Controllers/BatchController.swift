@@ -14,7 +14,7 @@ struct BatchController {
     }
 
     @Sendable func create(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
+        let tenant = try Caller.requireTenant()
         let limits = dependencies.limits
         let body = try await RequestDecoding.json(from: request, limit: limits.maxBatchBodyBytes)
         let items: [JSONValue]

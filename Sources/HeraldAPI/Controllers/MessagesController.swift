@@ -12,7 +12,7 @@ struct MessagesController {
     }
 
     @Sendable func create(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
+        let tenant = try Caller.requireTenant()
         let body = try await RequestDecoding.jsonObject(from: request, limit: dependencies.limits.maxBodyBytes)
         let headerKey = HTTPField.Name("idempotency-key").flatMap { request.headers[$0] }
         switch try await MessageIntake(dependencies: dependencies).accept(body, headerIdempotencyKey: headerKey, tenant: tenant) {

@@ -19,7 +19,7 @@ struct SendController {
     }
 
     @Sendable func send(_ request: Request, context: HeraldRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
+        let tenant = try Caller.requireTenant()
         var body = try await RequestDecoding.jsonObject(from: request, limit: dependencies.limits.maxBodyBytes)
         let timeout = try Self.timeout(query: request.uri.queryParameters.get("timeout"), body: body.removeValue(forKey: "timeout"))
         let headerKey = HTTPField.Name("idempotency-key").flatMap { request.headers[$0] }

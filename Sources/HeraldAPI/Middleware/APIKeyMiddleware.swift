@@ -2,8 +2,7 @@ import HTTPTypes
 import Hummingbird
 
 /// Finds who a request acts for from its API key (`Authorization: Bearer …` or `X-API-Key`):
-/// a tenant or the administrator, bound for the request (``HeraldRequestContext/principal`` and
-/// ``Caller``). A request without a valid key acts for no one: every operation that needs a key
+/// a tenant or the administrator, bound to ``Caller`` for the request. A request without a valid key acts for no one: every operation that needs a key
 /// then answers 401, and the open ones (`/health`, the documentation) answer as usual.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
@@ -13,8 +12,6 @@ struct APIKeyMiddleware: RouterMiddleware {
         guard let key = Self.presentedKey(request.headers), let principal = try await authenticator.principal(forKey: key) else {
             return try await next(request, context)
         }
-        var context = context
-        context.principal = principal
         return try await Caller.$principal.withValue(principal) { try await next(request, context) }
     }
 

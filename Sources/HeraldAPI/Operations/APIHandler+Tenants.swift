@@ -7,8 +7,7 @@ import HeraldStore
 extension APIHandler {
     func createTenant(_ input: Operations.CreateTenant.Input) async throws -> Operations.CreateTenant.Output {
         try Caller.requireAdmin()
-        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        let request = body.request
+        let request = switch input.body { case .json(let body): body.request }
         let now = dependencies.clock.now()
         let id = TenantID(request.id ?? "")
         let tenant = Tenant(
@@ -26,9 +25,8 @@ extension APIHandler {
 
     func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output {
         try Caller.requireAdmin()
-        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         var tenant = try await dependencies.tenant(id: input.path.tenant)
-        let request = body.request
+        let request = switch input.body { case .json(let body): body.request }
         if let name = request.name { tenant.name = name }
         if let disabled = request.disabled { tenant.disabled = disabled }
         if let quota = request.quota { tenant.quota = quota }
