@@ -12,41 +12,106 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Decodes any JSON value. A decoder cannot say what kind of value comes next, so each kind
+    /// is tried in turn; each miss throws (and costs), so the kinds a message body is mostly made
+    /// of — strings and objects — are tried first. Whole numbers are tried before other numbers.
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
+        } else if let value = try? single.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
+        } else if let object = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            var fields: [String: JSONValue] = [:]
+            fields.reserveCapacity(object.allKeys.count)
+            for key in object.allKeys {
+                fields[key.stringValue] = try object.decode(JSONValue.self, forKey: key)
+            }
+            self = .object(fields)
+        } else if let value = try? single.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? single.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? single.decode(Bool.self) {
+            self = .bool(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            var array = try decoder.unkeyedContainer()
+            var elements: [JSONValue] = []
+            if let count = array.count { elements.reserveCapacity(count) }
+            while !array.isAtEnd {
+                elements.append(try array.decode(JSONValue.self))
+            }
+            self = .array(elements)
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .integer(let value): try container.encode(value)
-        case .number(let value):
-            if value.rounded() == value, abs(value) < 9e15 {
-                try container.encode(Int64(value))
-            } else {
-                try container.encode(value)
-            }
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+    /// Any object key.
+    private struct AnyCodingKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+
+        init(stringValue: String) {
+            self.stringValue = stringValue
         }
+
+        init?(intValue: Int) {
+            nil
+        }
+    }
+
+    /// Encodes the value. Members of objects and arrays that are not themselves containers are
+    /// written through their container's own typed methods: an encoder handles those without
+    /// the nested encoder a generic value costs it.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .object(let fields):
+            var container = encoder.container(keyedBy: AnyCodingKey.self)
+            for (name, value) in fields {
+                let key = AnyCodingKey(stringValue: name)
+                switch value {
+                case .null: try container.encodeNil(forKey: key)
+                case .bool(let value): try container.encode(value, forKey: key)
+                case .integer(let value): try container.encode(value, forKey: key)
+                case .number(let value):
+                    if let whole = Self.wholeNumber(value) { try container.encode(whole, forKey: key) } else { try container.encode(value, forKey: key) }
+                case .string(let value): try container.encode(value, forKey: key)
+                case .array, .object: try container.encode(value, forKey: key)
+                }
+            }
+        case .array(let elements):
+            var container = encoder.unkeyedContainer()
+            for value in elements {
+                switch value {
+                case .null: try container.encodeNil()
+                case .bool(let value): try container.encode(value)
+                case .integer(let value): try container.encode(value)
+                case .number(let value):
+                    if let whole = Self.wholeNumber(value) { try container.encode(whole) } else { try container.encode(value) }
+                case .string(let value): try container.encode(value)
+                case .array, .object: try container.encode(value)
+                }
+            }
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .integer(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .number(let value):
+            var container = encoder.singleValueContainer()
+            if let whole = Self.wholeNumber(value) { try container.encode(whole) } else { try container.encode(value) }
+        case .string(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        }
+    }
+
+    /// A double with no fractional part, small enough to be exact, written as a whole number.
+    private static func wholeNumber(_ value: Double) -> Int64? {
+        value.rounded() == value && abs(value) < 9e15 ? Int64(value) : nil
     }
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {

@@ -51,6 +51,22 @@ struct JSONTests {
         // And Foundation reads what we write.
         #expect(try JSONDecoder().decode(JSONValue.self, from: Data(JSONWriter.bytes(value))) == value)
     }
+
+    /// The generated API code reads bodies with Foundation's decoder: every kind of value comes
+    /// out as the same case our parser gives, whole numbers exactly.
+    @Test func foundationDecodingGivesTheParsersCases() throws {
+        let text = #"{"s":"x","o":{"n":null,"e":{}},"i":9007199254740993,"min":-9223372036854775808,"d":0.5,"t":true,"f":false,"a":[1,"2",[],[3.25]],"u":18446744073709551615}"#
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        let parsed = try JSONParser.parse(Array(text.utf8))
+        #expect(decoded == parsed)
+        #expect(decoded["i"] == .integer(9_007_199_254_740_993))
+        #expect(decoded["min"] == .integer(.min))
+        #expect(decoded["t"] == .bool(true))
+        #expect(decoded["o"]?["e"] == .object([:]))
+        #expect(decoded["a"] == .array([.integer(1), .string("2"), .array([]), .array([.number(3.25)])]))
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data("[]".utf8)) == .array([]))
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data("null".utf8)) == .null)
+    }
 }
 
 struct JSONNumberFidelityTests {

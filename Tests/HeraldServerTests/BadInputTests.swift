@@ -46,11 +46,11 @@ struct BadInputTests {
         return details.compactMap { $0["field"]?.stringValue }
     }
 
-    @Test(arguments: cases)
-    func badBodies(_ testCase: Case) async throws {
+    @Test(arguments: cases, ["/api/v1/messages", "/api/v1/messages/send?timeout=0"])
+    func badBodies(_ testCase: Case, route: String) async throws {
         let harness = APITestHarness()
         try await harness.test { client in
-            let (status, body, _) = try await client.call(.post, "/api/v1/messages", json: testCase.json)
+            let (status, body, _) = try await client.call(.post, route, json: testCase.json)
             #expect(status == testCase.status)
             #expect(body["error"] == .string(testCase.code))
             #expect(body["message"]?.stringValue?.isEmpty == false)

@@ -68,6 +68,46 @@ struct BatchAPITests {
             #expect(bad["rejected"] == .number(1))
         }
     }
+
+    /// Bodies that are no batch at all are refused as a whole, each with its own precise answer.
+    @Test(arguments: [
+        (#"{"messages": "all of them"}"#, HTTPResponse.Status.unprocessableContent, "validation_failed"),
+        (#"{"items": [{}]}"#, .unprocessableContent, "validation_failed"),
+        (#""one message""#, .badRequest, "invalid_json"),
+        (#"[{"url": "https://x.test""#, .badRequest, "invalid_json"),
+        ("", .badRequest, "invalid_json"),
+    ])
+    func malformedBatchesAreRefusedWhole(json: String, status: HTTPResponse.Status, code: String) async throws {
+        let harness = APITestHarness()
+        try await harness.test { client in
+            let (answer, body, _) = try await client.call(.post, "/api/v1/messages/batch", json: json)
+            #expect(answer == status)
+            #expect(body["error"] == .string(code))
+            if status == .unprocessableContent { #expect(BadInputTests.fields(in: body) == ["messages"]) }
+            if status == .badRequest { #expect(body["message"]?.stringValue?.isEmpty == false) }
+        }
+        #expect(try await harness.store.countByStatus(tenant: .default).isEmpty)
+    }
+
+    /// A batch has its own body size limit, larger than a single message's.
+    @Test func batchesHaveTheirOwnBodyLimit() async throws {
+        var harness = APITestHarness()
+        harness.limits.maxBodyBytes = 1024
+        harness.limits.maxBatchBodyBytes = 16 * 1024
+        let item = #"{"url": "https://x.test", "content": "\#(String(repeating: "x", count: 100))"}"#
+        try await harness.test { client in
+            let fits = "[" + Array(repeating: item, count: 50).joined(separator: ",") + "]"
+            #expect(fits.utf8.count > 1024)
+            let (accepted, body, _) = try await client.call(.post, "/api/v1/messages/batch", json: fits)
+            #expect(accepted == .accepted)
+            #expect(body["accepted"] == .number(50))
+            let tooBig = "[" + Array(repeating: item, count: 200).joined(separator: ",") + "]"
+            let (refused, error, _) = try await client.call(.post, "/api/v1/messages/batch", json: tooBig)
+            #expect(refused == .contentTooLarge)
+            #expect(error["error"] == .string("body_too_large"))
+        }
+        #expect(try await harness.store.countByStatus(tenant: .default) == [.queued: 50])
+    }
 }
 
 struct AliasAPITests {
@@ -134,9 +174,26 @@ struct SendAPITests {
             let (status, body, _) = try await client.call(.post, "/api/v1/messages/send?timeout=0.2", json: #"{"url": "https://x.test", "content": "x"}"#)
             #expect(status == .accepted)
             #expect(body["status"] == .string("queued"))
-            let (badStatus, bad, _) = try await client.call(.post, "/api/v1/messages/send?timeout=45", json: #"{"url": "https://x.test", "content": "x"}"#)
-            #expect(badStatus == .unprocessableContent)
-            #expect(bad["details"] != nil)
         }
+    }
+
+    /// A wait that is not 0–30 seconds, in the query or the body, is refused before anything is stored.
+    @Test(arguments: [
+        ("?timeout=45", #"{"url": "https://x.test", "content": "x"}"#),
+        ("?timeout=soon", #"{"url": "https://x.test", "content": "x"}"#),
+        ("?timeout=-1", #"{"url": "https://x.test", "content": "x"}"#),
+        ("", #"{"url": "https://x.test", "content": "x", "timeout": "soon"}"#),
+        ("", #"{"url": "https://x.test", "content": "x", "timeout": 31}"#),
+        ("", #"{"url": "https://x.test", "content": "x", "timeout": [1]}"#),
+    ])
+    func badTimeoutsAreNamed(query: String, json: String) async throws {
+        let harness = APITestHarness()
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages/send" + query, json: json)
+            #expect(status == .unprocessableContent)
+            #expect(body["error"] == .string("validation_failed"))
+            #expect(BadInputTests.fields(in: body) == ["timeout"])
+        }
+        #expect(try await harness.store.countByStatus(tenant: .default).isEmpty)
     }
 }

@@ -133,6 +133,24 @@ struct MessagesAPITests {
         }
     }
 
+    /// The scheme in any case and blanks around the key are accepted; another scheme is no key.
+    @Test(arguments: [
+        ("Bearer \(APITestHarness.key)", HTTPResponse.Status.notFound),
+        ("bearer \(APITestHarness.key)", .notFound),
+        ("BEARER  \(APITestHarness.key) \t", .notFound),
+        ("Basic \(APITestHarness.key)", .unauthorized),
+        ("Bearer", .unauthorized),
+        ("Bearer \(APITestHarness.key)x", .unauthorized),
+    ])
+    func authorizationHeaderForms(authorization: String, status: HTTPResponse.Status) async throws {
+        try await APITestHarness().test { client in
+            let (answer, _, _) = try await client.call(
+                .get, "/api/v1/messages/msg_01M83RP5KF8SXN585PSSR22MT4", key: nil, headers: [.authorization: authorization]
+            )
+            #expect(answer == status)
+        }
+    }
+
     @Test func storedKeysAuthenticateTheirTenant() async throws {
         let harness = APITestHarness()
         let (key, record) = APIKeyAuthenticator.generateKey(for: TenantID("shop-9"), now: harness.clock.now())

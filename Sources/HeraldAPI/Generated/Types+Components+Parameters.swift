@@ -7,6 +7,10 @@ import HeraldCore
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     internal enum Parameters {
+        /// Same as the body's `idempotency_key`.
+        ///
+        /// - Remark: Generated from `#/components/parameters/IdempotencyKey`.
+        internal typealias IdempotencyKey = Swift.String
         /// - Remark: Generated from `#/components/parameters/MessageID`.
         internal typealias MessageID = Swift.String
         /// - Remark: Generated from `#/components/parameters/TenantID`.

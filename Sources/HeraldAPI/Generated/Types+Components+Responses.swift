@@ -63,6 +63,34 @@ extension Components {
                 self.body = body
             }
         }
+        internal struct Batch: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/Batch/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/Batch/content/application\/json`.
+                case json(Components.Schemas.BatchResponse)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Schemas.BatchResponse {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.Batch.Body
+            /// Creates a new `Batch`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            internal init(body: Components.Responses.Batch.Body) {
+                self.body = body
+            }
+        }
         internal struct Scheduler: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Scheduler/content`.
             internal enum Body: Sendable, Hashable {

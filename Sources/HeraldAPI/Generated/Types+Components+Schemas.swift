@@ -159,187 +159,16 @@ extension Components {
         internal typealias NullableQuota = ExplicitNull<QuotaSetting>
         /// - Remark: Generated from `#/components/schemas/NullableJSONObject`.
         internal typealias NullableJSONObject = HeraldCore.JSONValue
+        /// Clients of the replaced services may send `phoneNumber` for `to` and `message` for
+        /// `content`; `message_type`, `tenant_id`, `outlet_id` and `conversation_id` are kept in the
+        /// metadata. A message needs something to send: `content` (or `message`), `payload` or
+        /// `metadata`.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/MessageCreate`.
+        internal typealias MessageCreate = CreateMessageBody
         /// - Remark: Generated from `#/components/schemas/Message`.
-        internal struct Message: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/Message/id`.
-            internal var id: Swift.String
-            /// - Remark: Generated from `#/components/schemas/Message/message_id`.
-            internal var messageId: Swift.String
-            /// - Remark: Generated from `#/components/schemas/Message/tenant_id`.
-            internal var tenantId: Swift.String
-            /// - Remark: Generated from `#/components/schemas/Message/channel`.
-            internal var channel: Swift.String
-            /// - Remark: Generated from `#/components/schemas/Message/to`.
-            internal var to: Components.Schemas.NullableString?
-            /// - Remark: Generated from `#/components/schemas/Message/url`.
-            internal var url: Components.Schemas.NullableString?
-            /// - Remark: Generated from `#/components/schemas/Message/content`.
-            internal var content: Components.Schemas.NullableString?
-            /// - Remark: Generated from `#/components/schemas/Message/payload`.
-            internal var payload: Components.Schemas.NullableJSONObject?
-            /// - Remark: Generated from `#/components/schemas/Message/metadata`.
-            internal var metadata: Components.Schemas.JSONObject
-            /// - Remark: Generated from `#/components/schemas/Message/idempotency_key`.
-            internal var idempotencyKey: Components.Schemas.NullableString?
-            /// - Remark: Generated from `#/components/schemas/Message/priority`.
-            internal var priority: Swift.Int
-            /// - Remark: Generated from `#/components/schemas/Message/status`.
-            internal var status: Components.Schemas.Status
-            /// - Remark: Generated from `#/components/schemas/Message/attempts`.
-            internal var attempts: Swift.Int
-            /// - Remark: Generated from `#/components/schemas/Message/send_at`.
-            internal var sendAt: Components.Schemas.NullableTime?
-            /// - Remark: Generated from `#/components/schemas/Message/next_attempt_at`.
-            internal var nextAttemptAt: Components.Schemas.NullableTime?
-            /// - Remark: Generated from `#/components/schemas/Message/provider_message_id`.
-            internal var providerMessageId: Components.Schemas.NullableString?
-            /// WhatsApp messages only.
-            ///
-            /// - Remark: Generated from `#/components/schemas/Message/whatsapp_message_id`.
-            internal var whatsappMessageId: Components.Schemas.NullableString?
-            /// - Remark: Generated from `#/components/schemas/Message/last_error`.
-            internal var lastError: Components.Schemas.NullableString?
-            /// - Remark: Generated from `#/components/schemas/Message/failure_reason`.
-            internal var failureReason: Components.Schemas.NullableString?
-            /// - Remark: Generated from `#/components/schemas/Message/conversation_id`.
-            internal var conversationId: Components.Schemas.NullableIdentifier?
-            /// - Remark: Generated from `#/components/schemas/Message/outlet_id`.
-            internal var outletId: Components.Schemas.NullableIdentifier?
-            /// - Remark: Generated from `#/components/schemas/Message/created_at`.
-            internal var createdAt: Foundation.Date
-            /// - Remark: Generated from `#/components/schemas/Message/updated_at`.
-            internal var updatedAt: Foundation.Date
-            /// - Remark: Generated from `#/components/schemas/Message/sent_at`.
-            internal var sentAt: Components.Schemas.NullableTime?
-            /// - Remark: Generated from `#/components/schemas/Message/delivered_at`.
-            internal var deliveredAt: Components.Schemas.NullableTime?
-            /// - Remark: Generated from `#/components/schemas/Message/read_at`.
-            internal var readAt: Components.Schemas.NullableTime?
-            /// - Remark: Generated from `#/components/schemas/Message/failed_at`.
-            internal var failedAt: Components.Schemas.NullableTime?
-            /// - Remark: Generated from `#/components/schemas/Message/cancelled_at`.
-            internal var cancelledAt: Components.Schemas.NullableTime?
-            /// Creates a new `Message`.
-            ///
-            /// - Parameters:
-            ///   - id:
-            ///   - messageId:
-            ///   - tenantId:
-            ///   - channel:
-            ///   - to:
-            ///   - url:
-            ///   - content:
-            ///   - payload:
-            ///   - metadata:
-            ///   - idempotencyKey:
-            ///   - priority:
-            ///   - status:
-            ///   - attempts:
-            ///   - sendAt:
-            ///   - nextAttemptAt:
-            ///   - providerMessageId:
-            ///   - whatsappMessageId: WhatsApp messages only.
-            ///   - lastError:
-            ///   - failureReason:
-            ///   - conversationId:
-            ///   - outletId:
-            ///   - createdAt:
-            ///   - updatedAt:
-            ///   - sentAt:
-            ///   - deliveredAt:
-            ///   - readAt:
-            ///   - failedAt:
-            ///   - cancelledAt:
-            internal init(
-                id: Swift.String,
-                messageId: Swift.String,
-                tenantId: Swift.String,
-                channel: Swift.String,
-                to: Components.Schemas.NullableString? = nil,
-                url: Components.Schemas.NullableString? = nil,
-                content: Components.Schemas.NullableString? = nil,
-                payload: Components.Schemas.NullableJSONObject? = nil,
-                metadata: Components.Schemas.JSONObject,
-                idempotencyKey: Components.Schemas.NullableString? = nil,
-                priority: Swift.Int,
-                status: Components.Schemas.Status,
-                attempts: Swift.Int,
-                sendAt: Components.Schemas.NullableTime? = nil,
-                nextAttemptAt: Components.Schemas.NullableTime? = nil,
-                providerMessageId: Components.Schemas.NullableString? = nil,
-                whatsappMessageId: Components.Schemas.NullableString? = nil,
-                lastError: Components.Schemas.NullableString? = nil,
-                failureReason: Components.Schemas.NullableString? = nil,
-                conversationId: Components.Schemas.NullableIdentifier? = nil,
-                outletId: Components.Schemas.NullableIdentifier? = nil,
-                createdAt: Foundation.Date,
-                updatedAt: Foundation.Date,
-                sentAt: Components.Schemas.NullableTime? = nil,
-                deliveredAt: Components.Schemas.NullableTime? = nil,
-                readAt: Components.Schemas.NullableTime? = nil,
-                failedAt: Components.Schemas.NullableTime? = nil,
-                cancelledAt: Components.Schemas.NullableTime? = nil
-            ) {
-                self.id = id
-                self.messageId = messageId
-                self.tenantId = tenantId
-                self.channel = channel
-                self.to = to
-                self.url = url
-                self.content = content
-                self.payload = payload
-                self.metadata = metadata
-                self.idempotencyKey = idempotencyKey
-                self.priority = priority
-                self.status = status
-                self.attempts = attempts
-                self.sendAt = sendAt
-                self.nextAttemptAt = nextAttemptAt
-                self.providerMessageId = providerMessageId
-                self.whatsappMessageId = whatsappMessageId
-                self.lastError = lastError
-                self.failureReason = failureReason
-                self.conversationId = conversationId
-                self.outletId = outletId
-                self.createdAt = createdAt
-                self.updatedAt = updatedAt
-                self.sentAt = sentAt
-                self.deliveredAt = deliveredAt
-                self.readAt = readAt
-                self.failedAt = failedAt
-                self.cancelledAt = cancelledAt
-            }
-            internal enum CodingKeys: String, CodingKey {
-                case id
-                case messageId = "message_id"
-                case tenantId = "tenant_id"
-                case channel
-                case to
-                case url
-                case content
-                case payload
-                case metadata
-                case idempotencyKey = "idempotency_key"
-                case priority
-                case status
-                case attempts
-                case sendAt = "send_at"
-                case nextAttemptAt = "next_attempt_at"
-                case providerMessageId = "provider_message_id"
-                case whatsappMessageId = "whatsapp_message_id"
-                case lastError = "last_error"
-                case failureReason = "failure_reason"
-                case conversationId = "conversation_id"
-                case outletId = "outlet_id"
-                case createdAt = "created_at"
-                case updatedAt = "updated_at"
-                case sentAt = "sent_at"
-                case deliveredAt = "delivered_at"
-                case readAt = "read_at"
-                case failedAt = "failed_at"
-                case cancelledAt = "cancelled_at"
-            }
-        }
+        internal typealias Message = MessageAnswer
         /// - Remark: Generated from `#/components/schemas/MessageList`.
         internal struct MessageList: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/MessageList/MessagesPayload`.
@@ -596,6 +425,109 @@ extension Components {
                 case attempts
             }
         }
+        /// - Remark: Generated from `#/components/schemas/BatchRequest`.
+        internal struct BatchRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchRequest/messages`.
+            internal var messages: Components.Schemas.MessageCreateList
+            /// Creates a new `BatchRequest`.
+            ///
+            /// - Parameters:
+            ///   - messages:
+            internal init(messages: Components.Schemas.MessageCreateList) {
+                self.messages = messages
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case messages
+            }
+        }
+        /// The messages of a batch (the body itself may be this bare array).
+        ///
+        /// - Remark: Generated from `#/components/schemas/MessageCreateList`.
+        internal typealias MessageCreateList = [Components.Schemas.MessageCreate]
+        /// - Remark: Generated from `#/components/schemas/BatchResponse`.
+        internal struct BatchResponse: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BatchResponse/accepted`.
+            internal var accepted: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchResponse/existing`.
+            internal var existing: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchResponse/rejected`.
+            internal var rejected: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BatchResponse/ResultsPayload`.
+            internal struct ResultsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/BatchResponse/ResultsPayload/index`.
+                internal var index: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/BatchResponse/ResultsPayload/status`.
+                internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case accepted = "accepted"
+                    case existing = "existing"
+                    case rejected = "rejected"
+                }
+                /// - Remark: Generated from `#/components/schemas/BatchResponse/ResultsPayload/status`.
+                internal var status: Components.Schemas.BatchResponse.ResultsPayloadPayload.StatusPayload
+                /// - Remark: Generated from `#/components/schemas/BatchResponse/ResultsPayload/message_id`.
+                internal var messageId: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/BatchResponse/ResultsPayload/message`.
+                internal var message: Components.Schemas.Message?
+                /// - Remark: Generated from `#/components/schemas/BatchResponse/ResultsPayload/error`.
+                internal var error: Components.Schemas._Error?
+                /// Creates a new `ResultsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - index:
+                ///   - status:
+                ///   - messageId:
+                ///   - message:
+                ///   - error:
+                internal init(
+                    index: Swift.Int,
+                    status: Components.Schemas.BatchResponse.ResultsPayloadPayload.StatusPayload,
+                    messageId: Swift.String? = nil,
+                    message: Components.Schemas.Message? = nil,
+                    error: Components.Schemas._Error? = nil
+                ) {
+                    self.index = index
+                    self.status = status
+                    self.messageId = messageId
+                    self.message = message
+                    self.error = error
+                }
+                internal enum CodingKeys: String, CodingKey {
+                    case index
+                    case status
+                    case messageId = "message_id"
+                    case message
+                    case error
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/BatchResponse/results`.
+            internal typealias ResultsPayload = [Components.Schemas.BatchResponse.ResultsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/BatchResponse/results`.
+            internal var results: Components.Schemas.BatchResponse.ResultsPayload
+            /// Creates a new `BatchResponse`.
+            ///
+            /// - Parameters:
+            ///   - accepted:
+            ///   - existing:
+            ///   - rejected:
+            ///   - results:
+            internal init(
+                accepted: Swift.Int,
+                existing: Swift.Int,
+                rejected: Swift.Int,
+                results: Components.Schemas.BatchResponse.ResultsPayload
+            ) {
+                self.accepted = accepted
+                self.existing = existing
+                self.rejected = rejected
+                self.results = results
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case accepted
+                case existing
+                case rejected
+                case results
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/DispatchCycle`.
         internal struct DispatchCycle: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/DispatchCycle/claimed`.
@@ -790,6 +722,34 @@ extension Components {
                 case status
                 case running
                 case inFlight = "in_flight"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Quota`.
+        internal struct Quota: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Quota/limit`.
+            internal var limit: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Quota/period`.
+            internal enum PeriodPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case day = "day"
+                case month = "month"
+            }
+            /// - Remark: Generated from `#/components/schemas/Quota/period`.
+            internal var period: Components.Schemas.Quota.PeriodPayload
+            /// Creates a new `Quota`.
+            ///
+            /// - Parameters:
+            ///   - limit:
+            ///   - period:
+            internal init(
+                limit: Swift.Int,
+                period: Components.Schemas.Quota.PeriodPayload
+            ) {
+                self.limit = limit
+                self.period = period
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case limit
+                case period
             }
         }
         /// - Remark: Generated from `#/components/schemas/Tenant`.

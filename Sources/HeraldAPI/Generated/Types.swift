@@ -31,6 +31,31 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/messages`.
     /// - Remark: Generated from `#/paths//api/v1/messages/get(listMessages)`.
     func listMessages(_ input: Operations.ListMessages.Input) async throws -> Operations.ListMessages.Output
+    /// Accept one message
+    ///
+    /// Stores the message durably, then answers 202. The same `idempotency_key` (or
+    /// `Idempotency-Key` header) from the same tenant with the same body answers 200 with the
+    /// original; with a different body, 409.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)`.
+    func createMessage(_ input: Operations.CreateMessage.Input) async throws -> Operations.CreateMessage.Output
+    /// Accept up to 1,000 messages, each validated on its own
+    ///
+    /// Every valid message is stored in one transaction; the answer has one result per item, in
+    /// input order. 202 when anything new was stored, 200 when every valid item was a replay,
+    /// 422 when every item was refused.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/batch`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/batch/post(createMessages)`.
+    func createMessages(_ input: Operations.CreateMessages.Input) async throws -> Operations.CreateMessages.Output
+    /// Accept one message and wait for its first attempt
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/send`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/send/post(sendMessage)`.
+    func sendMessage(_ input: Operations.SendMessage.Input) async throws -> Operations.SendMessage.Output
     /// One message
     ///
     /// - Remark: HTTP `GET /api/v1/messages/{id}`.
@@ -179,6 +204,57 @@ extension APIProtocol {
         try await listMessages(Operations.ListMessages.Input(
             query: query,
             headers: headers
+        ))
+    }
+    /// Accept one message
+    ///
+    /// Stores the message durably, then answers 202. The same `idempotency_key` (or
+    /// `Idempotency-Key` header) from the same tenant with the same body answers 200 with the
+    /// original; with a different body, 409.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)`.
+    internal func createMessage(
+        headers: Operations.CreateMessage.Input.Headers = .init(),
+        body: Operations.CreateMessage.Input.Body
+    ) async throws -> Operations.CreateMessage.Output {
+        try await createMessage(Operations.CreateMessage.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Accept up to 1,000 messages, each validated on its own
+    ///
+    /// Every valid message is stored in one transaction; the answer has one result per item, in
+    /// input order. 202 when anything new was stored, 200 when every valid item was a replay,
+    /// 422 when every item was refused.
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/batch`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/batch/post(createMessages)`.
+    internal func createMessages(
+        headers: Operations.CreateMessages.Input.Headers = .init(),
+        body: Operations.CreateMessages.Input.Body
+    ) async throws -> Operations.CreateMessages.Output {
+        try await createMessages(Operations.CreateMessages.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Accept one message and wait for its first attempt
+    ///
+    /// - Remark: HTTP `POST /api/v1/messages/send`.
+    /// - Remark: Generated from `#/paths//api/v1/messages/send/post(sendMessage)`.
+    internal func sendMessage(
+        query: Operations.SendMessage.Input.Query = .init(),
+        headers: Operations.SendMessage.Input.Headers = .init(),
+        body: Operations.SendMessage.Input.Body
+    ) async throws -> Operations.SendMessage.Output {
+        try await sendMessage(Operations.SendMessage.Input(
+            query: query,
+            headers: headers,
+            body: body
         ))
     }
     /// One message

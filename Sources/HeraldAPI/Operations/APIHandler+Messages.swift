@@ -76,44 +76,6 @@ extension APIHandler {
     }
 }
 
-extension Components.Schemas.Message {
-    /// A message as the API shows it: snake_case, RFC 3339 times, no lease internals; the
-    /// `conversation_id` and `outlet_id` a client sent at the top level, and for WhatsApp
-    /// messages the provider id again as `whatsapp_message_id`.
-    init(_ message: Message) {
-        self.init(
-            id: message.id.rawValue,
-            messageId: message.id.rawValue,
-            tenantId: message.tenantID.rawValue,
-            channel: message.channel,
-            to: .init(message.recipient),
-            url: .init(message.url),
-            content: .init(message.content),
-            payload: message.payload ?? .null,
-            metadata: .object(message.metadata),
-            idempotencyKey: .init(message.idempotencyKey),
-            priority: message.priority,
-            status: .init(message.status),
-            attempts: message.attempts,
-            sendAt: .init(message.sendAt),
-            nextAttemptAt: .init(message.status.isPending ? message.nextAttemptAt : nil),
-            providerMessageId: .init(message.providerMessageID),
-            whatsappMessageId: message.channel == "whatsapp" ? .init(message.providerMessageID) : nil,
-            lastError: .init(message.lastError),
-            failureReason: .init(message.status == .failed ? message.lastError : nil),
-            conversationId: message.metadata["conversation_id"] ?? .null,
-            outletId: message.metadata["outlet_id"] ?? .null,
-            createdAt: message.createdAt,
-            updatedAt: message.updatedAt,
-            sentAt: .init(message.sentAt),
-            deliveredAt: .init(message.deliveredAt),
-            readAt: .init(message.readAt),
-            failedAt: .init(message.failedAt),
-            cancelledAt: .init(message.cancelledAt)
-        )
-    }
-}
-
 extension Components.Schemas.Attempt {
     /// One delivery-log entry.
     init(_ attempt: AttemptRecord) {

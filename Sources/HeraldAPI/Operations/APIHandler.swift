@@ -2,9 +2,6 @@
 /// (`Generated/`): one method per operation, taking and returning the document's own types, so
 /// a route, parameter or answer the document does not describe does not compile. Errors are
 /// thrown as ``APIError`` and given the one error shape by ``ErrorMiddleware``.
-///
-/// Operations not yet moved here are still routed by the controllers in `Controllers/`; the
-/// generator's `filter` in `Tools/openapi/openapi-generator-config.yaml` lists those that are.
 struct APIHandler: APIProtocol {
     let dependencies: APIDependencies
 }

@@ -1,0 +1,72 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+
+/// `POST /api/v1/messages/send`: accept one message and wait, up to `timeout` seconds (query or
+/// body, 0–30, default 10), for its first attempt. Answers 200 with the message once that attempt
+/// is recorded (sent with the provider id, failed with the reason, or queued for a retry), or 202
+/// with the message still queued when the wait runs out.
+extension APIHandler {
+    func sendMessage(_ input: Operations.SendMessage.Input) async throws -> Operations.SendMessage.Output {
+        let tenant = try Caller.requireTenant()
+        let body = switch input.body {
+        case .json(let body): body
+        }
+        let object = try body.value1.object()
+        let timeout = try SendTimeout.seconds(input.query.timeout ?? body.value2.timeout)
+        let message = switch try await MessageIntake(dependencies: dependencies).accept(
+            object, headerIdempotencyKey: input.headers.idempotencyKey, tenant: tenant
+        ) {
+        case .created(let message), .replayed(let message): message
+        }
+        if let settled = try await waitForFirstAttempt(of: message, timeout: timeout) {
+            return .ok(.init(body: .json(.init(settled))))
+        }
+        return .accepted(.init(body: .json(.init(message))))
+    }
+
+    /// The message once its first attempt is recorded, or `nil` when `timeout` runs out first.
+    private func waitForFirstAttempt(of message: Message, timeout: Double) async throws -> Message? {
+        if let sendAt = message.sendAt, sendAt > dependencies.clock.now().addingTimeInterval(timeout) { return nil }
+        let deadline = ContinuousClock.now + min(.milliseconds(Int64(timeout * 1000)), dependencies.limits.maxSendWait)
+        var pause = Duration.milliseconds(5)
+        while true {
+            if let current = try await dependencies.store.message(id: message.id, tenant: message.tenantID),
+               current.attempts > 0 && current.status != .sending || current.status == .cancelled {
+                return current
+            }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return nil }
+            try await Task.sleep(for: min(pause, left))
+            pause = min(pause * 2, .milliseconds(100))
+        }
+    }
+}
+
+/// How long `POST /api/v1/messages/send` waits for the first attempt.
+enum SendTimeout {
+    static let defaultSeconds = 10.0
+    static let maximumSeconds = 30.0
+
+    /// The wait asked for, or the default when none was.
+    /// - Throws: ``APIError`` 422 outside 0–30 seconds.
+    static func seconds(_ asked: Double?) throws -> Double {
+        guard let asked else { return defaultSeconds }
+        guard (0...maximumSeconds).contains(asked) else { throw outOfRange }
+        return asked
+    }
+
+    /// Explains a send request the generated decoding refused because of its `timeout` (query
+    /// text, or body value): 422 when it is not a number of seconds from 0 to 30.
+    static func explain(query: String?, body: JSONValue?) throws {
+        switch (query, body) {
+        case (let text?, _): _ = try seconds(Double(text) ?? .nan)
+        case (nil, let value?) where value != .null: _ = try seconds(value.doubleValue ?? .nan)
+        default: break
+        }
+    }
+
+    private static let outOfRange = APIError.validation([FieldProblem(
+        field: "timeout", code: "out_of_range", problem: "must be a number of seconds from 0 to \(Int(maximumSeconds))"
+    )])
+}
