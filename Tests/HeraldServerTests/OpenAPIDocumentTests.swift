@@ -39,6 +39,22 @@ struct OpenAPIDocumentTests {
         let documented = try await Self.documentOperations()
         #expect(routed.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
         #expect(documented.subtracting(routed).sorted() == [], "documented operations with no route")
+        // The ingest route is Herald's own conversion of the generated operation, registered once.
+        #expect(router.routes.filter { $0.method == .post && $0.path.description == "/api/v1/messages" }.count == 1)
+    }
+
+    /// `POST /api/v1/messages` converts the generated operation's answer itself; `GET` of the
+    /// same message goes through the generated conversion. Both say the same.
+    @Test func theIngestRouteAnswersAsTheGeneratedRoutesDo() async throws {
+        try await APITestHarness().test { client in
+            let (status, created, headers) = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://x.test", "content": "x", "metadata": {"n": 1.5, "list": [1, null]}, "conversation_id": 7}"#)
+            #expect(status == .accepted)
+            let id = try #require(created["id"]?.stringValue)
+            let (readStatus, read, readHeaders) = try await client.call(.get, "/api/v1/messages/\(id)")
+            #expect(readStatus == .ok)
+            #expect(created == read)
+            #expect(headers[.contentType] == readHeaders[.contentType])
+        }
     }
 
     @Test func yamlAndDocsAreServedWithoutAKey() async throws {

@@ -11,6 +11,10 @@ struct CreateMessageBody: Codable, Hashable, Sendable {
     /// on its own.
     var json: JSONValue
 
+    init(json: JSONValue) {
+        self.json = json
+    }
+
     init(from decoder: any Decoder) throws {
         json = try JSONValue(from: decoder)
     }
