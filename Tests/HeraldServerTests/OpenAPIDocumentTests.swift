@@ -39,8 +39,10 @@ struct OpenAPIDocumentTests {
         let documented = try await Self.documentOperations()
         #expect(routed.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
         #expect(documented.subtracting(routed).sorted() == [], "documented operations with no route")
-        // The ingest route is Herald's own conversion of the generated operation, registered once.
-        #expect(router.routes.filter { $0.method == .post && $0.path.description == "/api/v1/messages" }.count == 1)
+        // The ingest routes are Herald's own conversion of the generated operations, registered once.
+        for path in ["/api/v1/messages", "/api/v1/messages/batch"] {
+            #expect(router.routes.filter { $0.method == .post && $0.path.description == path }.count == 1, "\(path)")
+        }
     }
 
     /// `POST /api/v1/messages` converts the generated operation's answer itself; `GET` of the

@@ -49,17 +49,6 @@ extension APIHandler {
         if answer.existing > 0 { return .ok(.init(body: .json(answer))) }
         return .unprocessableContent(.init(body: .json(.BatchResponse(answer))))
     }
-
-    /// Explains a batch body the generated decoding refused: 400 for what is not JSON or neither
-    /// an object nor an array, 422 for an object without a `messages` array.
-    static func explainBatch(_ body: [UInt8]) throws {
-        guard case .object(let object) = try RequestDecoding.json(from: body) else {
-            throw APIError.invalidJSON("the body must be {\"messages\": [...]} or an array of messages")
-        }
-        guard case .array? = object["messages"] else {
-            throw APIError.validation([FieldProblem(field: "messages", code: "missing", problem: "must be an array of messages")])
-        }
-    }
 }
 
 extension Components.Schemas._Error {

@@ -1,7 +1,6 @@
 import HTTPTypes
 import Hummingbird
 import HeraldCore
-import NIOCore
 
 /// `POST /api/v1/messages`, the ingest hot path, served without the OpenAPI runtime's generic
 /// conversion between HTTP and the generated types.
@@ -9,10 +8,8 @@ import NIOCore
 /// The operation is still the generated one: the request becomes the generated
 /// `Operations.CreateMessage.Input`, ``APIHandler/createMessage(_:)`` handles it, and the
 /// `Output` it returns is answered. Only the conversion is Herald's own — the body read by
-/// ``JSONParser``, the answer written by ``JSONWriter`` — because the runtime's costs a third of
-/// the single-message ingest throughput (`bench/compare-ingest.sh`). It reads the request as
-/// ``RequestReadingMiddleware`` does for the generated routes: 415 for another media type, 413
-/// above the body limit, 400 for an empty or malformed body.
+/// ``JSONParser`` (``JSONRequestBody``), the answer written by ``JSONWriter`` — because the
+/// runtime's cost a third of the single-message ingest throughput (`bench/compare-ingest.sh`).
 struct CreateMessageRoute {
     /// How the router names this operation: the generated routes leave it out (``GeneratedRoutes``).
     static let operation = "POST /api/v1/messages"
@@ -21,18 +18,9 @@ struct CreateMessageRoute {
     let limit: Int
 
     @Sendable func respond(to request: Request, context: HeraldRequestContext) async throws -> Response {
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw APIError.unsupportedMediaType
-        }
-        let bytes: ByteBuffer
-        do {
-            bytes = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError.bodyTooLarge(limit: limit)
-        }
         let input = Operations.CreateMessage.Input(
             headers: .init(idempotencyKey: request.headers[Self.idempotencyKey]),
-            body: .json(CreateMessageBody(json: try RequestDecoding.json(from: bytes.readableBytesView)))
+            body: .json(CreateMessageBody(json: try await JSONRequestBody.read(request, limit: limit)))
         )
         switch try await handler.createMessage(input) {
         case .accepted(let answer): return Self.response(.accepted, answer)

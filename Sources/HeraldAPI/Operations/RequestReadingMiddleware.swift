@@ -11,10 +11,7 @@ struct RequestReadingMiddleware: ServerMiddleware {
     /// Throws the precise ``APIError`` for a request (its head and body) the generated decoding refused.
     typealias Explain = @Sendable (HTTPRequest, [UInt8]) throws -> Void
 
-    /// The body size limit of every operation but those in `largerLimits`.
     let limit: Int
-    /// Body size limits by operation id, for operations that take more (a batch).
-    let largerLimits: [String: Int]
     /// By operation id.
     let explain: [String: Explain]
 
@@ -26,7 +23,7 @@ struct RequestReadingMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var bytes: [UInt8] = []
-        if let body { bytes = try await read(body, limit: largerLimits[operationID] ?? limit) }
+        if let body { bytes = try await read(body) }
         if !bytes.isEmpty, let type = request.headerFields[.contentType], !type.lowercased().hasPrefix("application/json") {
             throw APIError.unsupportedMediaType
         }
@@ -43,7 +40,7 @@ struct RequestReadingMiddleware: ServerMiddleware {
         }
     }
 
-    private func read(_ body: HTTPBody, limit: Int) async throws -> [UInt8] {
+    private func read(_ body: HTTPBody) async throws -> [UInt8] {
         if case .known(let length) = body.length, length > limit { throw APIError.bodyTooLarge(limit: limit) }
         var bytes: [UInt8] = []
         for try await chunk in body {

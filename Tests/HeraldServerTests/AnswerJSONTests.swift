@@ -1,0 +1,49 @@
+import Foundation
+@testable import HeraldAPI
+import HeraldCore
+import Testing
+
+/// The answers the ingest routes write with Herald's JSON writer are what the generated
+/// conversion (Foundation's encoder on the generated types) would write.
+struct AnswerJSONTests {
+    /// What the generated conversion writes for `value`, read back.
+    static func generated(_ value: some Encodable) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
+    static let message = MessageAnswer(MessageAnswerTests.messages[0])
+
+    @Test func batchAnswers() throws {
+        let batch = Components.Schemas.BatchResponse(
+            accepted: 1, existing: 1, rejected: 2,
+            results: [
+                .init(index: 0, status: .accepted, messageId: "msg_1", message: Self.message),
+                .init(index: 1, status: .existing, messageId: "msg_2", message: Self.message),
+                .init(index: 2, status: .rejected, error: .init(APIError.validation([
+                    FieldProblem(field: "messages[2].priority", code: "out_of_range", problem: "must be between -100 and 100"),
+                ]))),
+                .init(index: 3, status: .rejected, error: .init(APIError.quotaExceeded(Quota(limit: 5, period: .day)))),
+            ]
+        )
+        #expect(batch.json == (try Self.generated(batch)))
+        #expect(batch.results[3].error?.json["code"] == .string("QUOTA_EXCEEDED"))
+    }
+
+    @Test(arguments: [
+        APIError.invalidJSON("the body is not valid JSON"),
+        APIError.validation([FieldProblem(field: "messages", code: "missing", problem: "must be an array of messages")]),
+        APIError.quotaExceeded(Quota(limit: 1, period: .month)),
+    ])
+    func errorAnswers(_ error: APIError) throws {
+        let answer = Components.Schemas._Error(error)
+        #expect(answer.json == (try Self.generated(answer)))
+        #expect(answer.json == error.json)
+    }
+
+    @Test func messageAnswers() throws {
+        for message in MessageAnswerTests.messages {
+            let answer = MessageAnswer(message)
+            #expect(answer.json == (try Self.generated(answer)))
+        }
+    }
+}
