@@ -18,14 +18,16 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
     let router = Router(context: HeraldRequestContext.self)
     router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
     router.add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
-    router.add(middleware: ResponseBufferingMiddleware())
     let handler = APIHandler(dependencies: dependencies)
     let createMessage = CreateMessageRoute(handler: handler, limit: dependencies.limits.maxBodyBytes)
     let createMessages = CreateMessagesRoute(handler: handler, limit: dependencies.limits.maxBatchBodyBytes)
     router.post("api/v1/messages", use: createMessage.respond)
     router.post("api/v1/messages/batch", use: createMessages.respond)
     try handler.registerHandlers(
-        on: GeneratedRoutes(router: router, servedElsewhere: [CreateMessageRoute.operation, CreateMessagesRoute.operation]),
+        on: GeneratedRoutes(
+            routes: router.group().add(middleware: ResponseBufferingMiddleware()),
+            servedElsewhere: [CreateMessageRoute.operation, CreateMessagesRoute.operation]
+        ),
         // Compact: answers are read by programs, and the runtime's default (sorted keys,
         // pretty-printed) only adds work to each.
         configuration: Configuration(dateTranscoder: HeraldDateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]),

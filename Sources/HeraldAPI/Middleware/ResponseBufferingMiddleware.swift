@@ -7,7 +7,8 @@ import NIOCore
 /// generated code has already encoded it in memory; Hummingbird then writes the head, the body and
 /// the end separately, each its own trip to the event loop and its own system call. An answer of
 /// known length is collected here into one buffer, which Hummingbird sends with its head and end
-/// in a single write. Bodies of unknown length stream as before.
+/// in a single write. Bodies of unknown length stream as before. It wraps the generated routes
+/// only: other answers already are single buffers.
 struct ResponseBufferingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)

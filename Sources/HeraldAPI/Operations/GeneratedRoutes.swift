@@ -4,9 +4,11 @@ import OpenAPIHummingbird
 import OpenAPIRuntime
 
 /// Registers the generated operations on the router, except those Herald serves with a route of
-/// its own (``CreateMessageRoute``).
+/// its own (``CreateMessageRoute``, ``CreateMessagesRoute``).
 struct GeneratedRoutes: ServerTransport {
-    let router: Router<HeraldRequestContext>
+    /// Where the generated routes go: a group, so that middleware only they need
+    /// (``ResponseBufferingMiddleware``) applies to them alone.
+    let routes: RouterGroup<HeraldRequestContext>
     /// `METHOD /path` of each operation left out.
     let servedElsewhere: Set<String>
 
@@ -16,6 +18,6 @@ struct GeneratedRoutes: ServerTransport {
         path: String
     ) throws {
         guard !servedElsewhere.contains("\(method.rawValue) \(path)") else { return }
-        router.register(handler, method: method, path: path)
+        routes.register(handler, method: method, path: path)
     }
 }
