@@ -1,7 +1,9 @@
 import HeraldCore
 
-/// Reads a JSON request body that the generated decoding refused, to say precisely why: 400 for
-/// an empty body, for malformed JSON (saying where it broke) or for a body that is not an object.
+/// Reads a JSON request body already in memory with Herald's parser: for the routes with their own
+/// conversion (``JSONRequestBody``), and to say precisely why the generated decoding refused a
+/// body — 400 for an empty body, for malformed JSON (saying where it broke) or for a body that is
+/// not an object.
 enum RequestDecoding {
     /// A JSON object from a body already read.
     /// - Throws: ``APIError`` 400 saying where the JSON broke, or that it is not an object.
