@@ -9,6 +9,7 @@ import NIOCore
 /// (the runtime's conversion cost a quarter of batch throughput). Its body limit is the batch's
 /// own, `maxBatchBodyBytes`.
 struct CreateMessagesRoute {
+    /// How the router names this operation: the generated routes leave it out (``GeneratedRoutes``).
     static let operation = "POST /api/v1/messages/batch"
 
     let handler: APIHandler
