@@ -122,6 +122,12 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.badRequest, code: text, message: text, compatibilityCode: code)
     }
 
+    /// A handler returned an answer its route does not write: handlers throw their errors (as
+    /// ``APIError``) rather than return them, so this is a defect, answered 500 and logged.
+    static func unexpectedOutput(_ output: some Sendable) -> APIError {
+        APIError(.internalServerError, code: "internal_error", message: "unexpected answer \(output)")
+    }
+
     static let storeUnavailable = APIError(
         .serviceUnavailable, code: "store_unavailable",
         message: "the database is not answering; nothing was stored, try again shortly",

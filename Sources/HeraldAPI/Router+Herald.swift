@@ -6,8 +6,8 @@ import OpenAPIRuntime
 
 /// Builds the HTTP API's router: the operations of `openapi.yaml` (the generated interface,
 /// implemented by ``APIHandler``; the two ingest routes with a conversion of their own,
-/// ``CreateMessageRoute`` and ``CreateMessagesRoute``), the caller found from the API key, and one error shape for every
-/// failure.
+/// ``CreateMessageRoute`` and ``CreateMessagesRoute``), the caller found from the API key, and
+/// one error shape for every failure.
 ///
 /// ```swift
 /// let router = try buildRouter(dependencies)

@@ -185,6 +185,7 @@ struct SendAPITests {
         ("", #"{"url": "https://x.test", "content": "x", "timeout": "soon"}"#),
         ("", #"{"url": "https://x.test", "content": "x", "timeout": 31}"#),
         ("", #"{"url": "https://x.test", "content": "x", "timeout": [1]}"#),
+        ("?timeout=5", #"{"url": "https://x.test", "content": "x", "timeout": "soon"}"#),
     ])
     func badTimeoutsAreNamed(query: String, json: String) async throws {
         let harness = APITestHarness()

@@ -56,14 +56,12 @@ enum SendTimeout {
         return asked
     }
 
-    /// Explains a send request the generated decoding refused because of its `timeout` (query
-    /// text, or body value): 422 when it is not a number of seconds from 0 to 30.
+    /// Explains a send request the generated decoding refused because of a `timeout` (the query's
+    /// text or the body's value, whichever is given): 422 when it is not a number of seconds from
+    /// 0 to 30. Either one being unreadable refuses the request, even if the other is fine.
     static func explain(query: String?, body: JSONValue?) throws {
-        switch (query, body) {
-        case (let text?, _): _ = try seconds(Double(text) ?? .nan)
-        case (nil, let value?) where value != .null: _ = try seconds(value.doubleValue ?? .nan)
-        default: break
-        }
+        if let query { _ = try seconds(Double(query) ?? .nan) }
+        if let body, body != .null { _ = try seconds(body.doubleValue ?? .nan) }
     }
 
     private static let outOfRange = APIError.validation([FieldProblem(

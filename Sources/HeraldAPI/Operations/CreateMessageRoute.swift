@@ -25,9 +25,7 @@ struct CreateMessageRoute {
         switch try await handler.createMessage(input) {
         case .accepted(let answer): return Self.response(.accepted, answer)
         case .ok(let answer): return Self.response(.ok, answer)
-        case let other:
-            // The handler throws its errors (as APIError) rather than returning them.
-            throw APIError(.internalServerError, code: "internal_error", message: "unexpected answer \(other)")
+        case let other: throw APIError.unexpectedOutput(other)
         }
     }
 

@@ -26,9 +26,7 @@ struct CreateMessagesRoute {
             case .json(.BatchResponse(let batch)): return JSONResponse.make(status: .unprocessableContent, json: batch.json)
             case .json(._Error(let error)): return JSONResponse.make(status: .unprocessableContent, json: error.json)
             }
-        case let other:
-            // The handler throws its errors (as APIError) rather than returning them.
-            throw APIError(.internalServerError, code: "internal_error", message: "unexpected answer \(other)")
+        case let other: throw APIError.unexpectedOutput(other)
         }
     }
 

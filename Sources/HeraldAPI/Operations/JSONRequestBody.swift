@@ -8,9 +8,7 @@ enum JSONRequestBody {
     /// - Throws: ``APIError`` 415 for another media type, 413 above `limit`, 400 for an empty
     ///   body or one that is not JSON (saying where it broke).
     static func read(_ request: Request, limit: Int) async throws -> JSONValue {
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw APIError.unsupportedMediaType
-        }
+        try requireJSON(contentType: request.headers[.contentType])
         let bytes: ByteBuffer
         do {
             bytes = try await request.body.collect(upTo: limit)
@@ -18,5 +16,11 @@ enum JSONRequestBody {
             throw APIError.bodyTooLarge(limit: limit)
         }
         return try RequestDecoding.json(from: bytes.readableBytesView)
+    }
+
+    /// A body is JSON when its `Content-Type` says so or is not given.
+    /// - Throws: ``APIError`` 415 for another media type.
+    static func requireJSON(contentType: String?) throws {
+        if let contentType, !contentType.lowercased().hasPrefix("application/json") { throw APIError.unsupportedMediaType }
     }
 }

@@ -9,7 +9,7 @@ import HeraldCore
 ///
 /// Kept as JSON rather than as the generated struct: answering with a message is the ingest hot
 /// path, and the generated struct's twenty nullable fields cost Foundation's encoder a nested
-/// encoder each (a third of the CPU time of `POST /api/v1/messages`). `MessageAnswerTests` holds
+/// encoder each (a seventh of the server's CPU time under ingest load, measured with perf). `MessageAnswerTests` holds
 /// these fields to the document's `Message` schema.
 struct MessageAnswer: Codable, Hashable, Sendable {
     var json: JSONValue

@@ -24,9 +24,7 @@ struct RequestReadingMiddleware: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var bytes: [UInt8] = []
         if let body { bytes = try await read(body) }
-        if !bytes.isEmpty, let type = request.headerFields[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw APIError.unsupportedMediaType
-        }
+        if !bytes.isEmpty { try JSONRequestBody.requireJSON(contentType: request.headerFields[.contentType]) }
         // Every operation answers in the one media type the document gives it, as the rest of
         // the API does. Left in, an Accept the generated code cannot meet is found only after the
         // handler ran: a cancel or a new tenant would be done and then answered 406.
