@@ -11,6 +11,11 @@ public struct APIDependencies: Sendable {
     public var dispatcher: Dispatcher
     public var authenticator: APIKeyAuthenticator
     public var tenants: TenantDirectory
+    public var profiles: ProfileDirectory
+    /// The channel of a message that names none and whose outlet has no profile.
+    public var defaultChannel: String
+    /// Every message is a dry run (`herald serve --dry-run`).
+    public var dryRun: Bool
     public var clock: any WallClock
     public var limits: APILimits
     /// Shown by `/health`.
@@ -25,6 +30,9 @@ public struct APIDependencies: Sendable {
         dispatcher: Dispatcher,
         authenticator: APIKeyAuthenticator,
         tenants: TenantDirectory,
+        profiles: ProfileDirectory,
+        defaultChannel: String = "webhook",
+        dryRun: Bool = false,
         clock: any WallClock = SystemWallClock(),
         limits: APILimits = .init(),
         version: String,
@@ -36,6 +44,9 @@ public struct APIDependencies: Sendable {
         self.dispatcher = dispatcher
         self.authenticator = authenticator
         self.tenants = tenants
+        self.profiles = profiles
+        self.defaultChannel = defaultChannel
+        self.dryRun = dryRun
         self.clock = clock
         self.limits = limits
         self.version = version
@@ -48,8 +59,8 @@ public struct APIDependencies: Sendable {
 public struct APILimits: Sendable, Hashable {
     /// The largest request body accepted, in bytes.
     public var maxBodyBytes: Int
-    public var maxIdempotencyKeyLength: Int
-    public var priorityRange: ClosedRange<Int>
+    /// Limits on one message's fields.
+    public var message: MessageLimits
     /// The largest page `GET /api/v1/messages` returns.
     public var maxPageSize: Int
     /// The most messages one `POST /api/v1/messages/batch` may carry.
@@ -73,7 +84,6 @@ public struct APILimits: Sendable, Hashable {
         self.maxBatchItems = maxBatchItems
         self.maxBatchBodyBytes = maxBatchBodyBytes
         self.maxBodyBytes = maxBodyBytes
-        self.maxIdempotencyKeyLength = maxIdempotencyKeyLength
-        self.priorityRange = priorityRange
+        self.message = MessageLimits(maxIdempotencyKeyLength: maxIdempotencyKeyLength, priorityRange: priorityRange)
     }
 }

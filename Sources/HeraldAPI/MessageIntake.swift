@@ -31,6 +31,7 @@ struct MessageIntake: Sendable {
     /// - Returns: one outcome per item, in order.
     func acceptBatch(_ items: [JSONValue], headerIdempotencyKey: String?, tenant: TenantID) async throws -> [ItemOutcome] {
         let now = dependencies.clock.now()
+        let profiles = try await dependencies.profiles.profiles(of: tenant)
         var outcomes: [ItemOutcome?] = Array(repeating: nil, count: items.count)
         var pending: [(index: Int, message: Message)] = []
         for (index, item) in items.enumerated() {
@@ -40,8 +41,8 @@ struct MessageIntake: Sendable {
             }
             do {
                 var problems: [FieldProblem] = []
-                let request = CreateMessageRequest(object, problems: &problems)
-                let draft = try draft(from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant)
+                let request = MessageRequest(object, problems: &problems)
+                let draft = try draft(from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant, profiles: profiles)
                 pending.append((index, Message(id: .generate(at: now), draft: draft, now: now)))
             } catch let error as APIError {
                 outcomes[index] = .rejected(error)
@@ -67,95 +68,31 @@ struct MessageIntake: Sendable {
     }
 
     /// Validates a request into a draft, collecting every problem (those found while reading
-    /// the body included) before answering.
+    /// the body included) before answering: the fields, the channel and sender profile chosen
+    /// (``ProfileChoice``), then the channel's own checks.
     /// - Throws: ``APIError`` 422 listing each field problem.
     func draft(
-        from request: CreateMessageRequest,
+        from request: MessageRequest,
         problems readProblems: [FieldProblem],
         headerIdempotencyKey: String?,
-        tenant: TenantID
+        tenant: TenantID,
+        profiles: [SenderProfile]
     ) throws -> MessageDraft {
         var problems = readProblems
-        let limits = dependencies.limits
-        let channelName = request.channel ?? "webhook"
-        let channel = dependencies.channels[channelName]
-        if channel == nil {
-            problems.append(FieldProblem(
-                field: "channel", code: "unknown_channel",
-                problem: "unknown channel '\(channelName)'; known: \(dependencies.channels.names.joined(separator: ", "))"
-            ))
-        }
-
-        var idempotencyKey = request.idempotencyKey ?? headerIdempotencyKey
-        if let body = request.idempotencyKey, let header = headerIdempotencyKey, body != header {
-            problems.append(FieldProblem(
-                field: "idempotency_key", code: "conflicting_idempotency_key",
-                problem: "differs from the Idempotency-Key header; send one or make them equal"
-            ))
-        }
-        if let key = idempotencyKey {
-            if key.isEmpty || key.count > limits.maxIdempotencyKeyLength {
-                problems.append(FieldProblem(
-                    field: "idempotency_key", code: "invalid_length",
-                    problem: "must be 1 to \(limits.maxIdempotencyKeyLength) characters"
-                ))
-                idempotencyKey = nil
-            }
-        }
-
-        var sendAt: Date?
-        if let text = request.sendAt {
-            sendAt = Timestamp.parse(text)
-            if sendAt == nil {
-                problems.append(FieldProblem(
-                    field: "send_at", code: "invalid_timestamp",
-                    problem: "must be an RFC 3339 time such as 2026-11-23T09:30:00Z"
-                ))
-            }
-        }
-
-        let priority = request.priority ?? 0
-        if !limits.priorityRange.contains(priority) {
-            problems.append(FieldProblem(
-                field: "priority", code: "out_of_range",
-                problem: "must be between \(limits.priorityRange.lowerBound) and \(limits.priorityRange.upperBound)"
-            ))
-        }
-
-        if let payload = request.payload, payload.objectValue == nil {
-            problems.append(FieldProblem(field: "payload", code: "wrong_type", problem: "must be a JSON object"))
-        }
-        var metadata = request.kept
-        if let value = request.metadata {
-            if let object = value.objectValue {
-                metadata.merge(object) { kept, _ in kept }
-            } else if value != .null {
-                problems.append(FieldProblem(field: "metadata", code: "wrong_type", problem: "must be a JSON object"))
-            }
-        }
-        if let to = request.to, to.isEmpty || to.count > 2048 {
-            problems.append(FieldProblem(field: "to", code: "invalid_length", problem: "must be 1 to 2048 characters"))
-        }
-        if let url = request.url, url.count > 2048 {
-            problems.append(FieldProblem(field: "url", code: "invalid_length", problem: "must be at most 2048 characters"))
-        }
-
-        var draft = MessageDraft(
-            tenantID: tenant,
-            channel: channelName,
-            recipient: request.to,
-            url: request.url,
-            content: request.content,
-            payload: request.payload,
-            metadata: metadata,
-            idempotencyKey: idempotencyKey,
-            fingerprint: nil,
-            priority: priority,
-            sendAt: sendAt
+        let choice = ProfileChoice.choose(for: request, among: profiles, defaultChannel: dependencies.defaultChannel, channels: dependencies.channels)
+        problems += choice.problems
+        let channel = choice.channel
+        var (draft, fieldProblems) = request.validated(
+            tenant: tenant, headerIdempotencyKey: headerIdempotencyKey, limits: dependencies.limits.message,
+            keepTopLevelFields: !(channel?.sendsMetadata ?? false)
         )
+        problems += fieldProblems
+        draft.channel = channel?.name ?? ""
+        draft.profileID = choice.profile?.id
+        draft.dryRun = draft.dryRun || (choice.profile?.dryRun ?? false) || dependencies.dryRun
         if let channel, problems.isEmpty {
             do {
-                draft = try channel.prepare(draft)
+                draft = try channel.prepare(draft, profile: choice.profile)
             } catch {
                 problems.append(contentsOf: error.problems.isEmpty
                     ? [FieldProblem(field: "channel", code: error.code, problem: error.message)]
@@ -170,6 +107,7 @@ struct MessageIntake: Sendable {
     }
 
     /// A digest of what the client asked for, to tell a replay from a conflicting reuse of a key.
+    /// A dry run and the real run with the same key are different messages.
     static func fingerprint(of draft: MessageDraft) -> String {
         var fields: [String: JSONValue] = [
             "channel": .string(draft.channel),
@@ -181,6 +119,13 @@ struct MessageIntake: Sendable {
         fields["content"] = draft.content.map(JSONValue.string)
         fields["payload"] = draft.payload
         fields["send_at"] = draft.sendAt.map { .string(Timestamp.format($0)) }
+        if draft.dryRun { fields["dry_run"] = .bool(true) }
+        fields["profile"] = draft.profileID.map { .string($0.rawValue) }
+        fields["outlet_id"] = draft.outletID.map(JSONValue.string)
+        fields["page"] = draft.page.map(JSONValue.string)
+        fields["form"] = draft.form.map(JSONValue.string)
+        fields["template"] = draft.template
+        fields["expires_at"] = draft.expiresAt.map { .string(Timestamp.format($0)) }
         return Hex.encode(SHA256.hash(data: JSONWriter.bytes(.object(fields))))
     }
 }

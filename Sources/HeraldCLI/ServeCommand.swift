@@ -16,10 +16,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on (overrides app.port / HERALD_PORT).")
     var port: Int?
 
+    @Flag(name: .long, help: "Send nothing: every message accepted ends dry_run (overrides dispatcher.dry_run).")
+    var dryRun = false
+
     func run() async throws {
         var extra: [(path: String, value: String)] = []
         if let host { extra.append(("app.host", host)) }
         if let port { extra.append(("app.port", String(port))) }
+        if dryRun { extra.append(("dispatcher.dry_run", "true")) }
         let configuration = try options.load(extra: extra)
         let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
         try await HeraldServerBuilder(configuration: configuration, logger: logger).run()

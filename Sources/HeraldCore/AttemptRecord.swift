@@ -47,4 +47,8 @@ public enum AttemptOutcome: String, Sendable, Hashable, Codable {
     case retry
     /// The attempt failed and no other will follow.
     case failed
+    /// The provider asked to slow down; the message waits without using up its retry budget.
+    case throttled
+    /// A dry run: nothing went out; the entry's excerpt says what would have.
+    case dryRun = "dry_run"
 }

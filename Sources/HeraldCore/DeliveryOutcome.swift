@@ -7,6 +7,10 @@ public enum DeliveryOutcome: Sendable, Hashable {
     /// `throttled` when the provider asked to slow down (429) or did not answer in time, for
     /// which ``RetryPolicy/minimumThrottledDelay`` applies.
     case retry(reason: String, after: Duration?, throttled: Bool = false)
+    /// The provider's rate limit for the sender: try again later without using up the message's
+    /// retry budget (``RetryPolicy/throttledDelay(afterThrottles:)``, bounded by
+    /// ``RetryPolicy/maxThrottledWait``). `after` is the provider's requested wait, if any.
+    case throttled(reason: String, after: Duration?)
     /// A permanent failure: retrying would not help.
     case failed(reason: String)
 }

@@ -25,6 +25,22 @@ public struct Message: Sendable, Hashable, Codable {
     /// Attempts started so far.
     public var attempts: Int
     public var sendAt: Date?
+    /// The sender profile chosen at ingest; its credentials are read when the message is sent.
+    public var profileID: ProfileID?
+    /// The outlet the client named (`outlet_id`), compared as a string.
+    public var outletID: String?
+    /// Nothing goes out: the message ends `dry_run` (decided at ingest).
+    public var dryRun: Bool
+    /// Bot-server bailouts: the page the user is on.
+    public var page: String?
+    /// Bot-server bailouts: the form the user is moved to.
+    public var form: String?
+    /// A provider template (WhatsApp): `{"name", "language": {"code"}, "components"}`.
+    public var template: JSONValue?
+    /// Past this moment an unsent message is not sent: it ends `failed` with reason `expired`.
+    public var expiresAt: Date?
+    /// Throttling answers since the last real outcome; they do not use up the retry budget.
+    public var throttles: Int
     /// When the dispatcher may next pick the message up.
     public var nextAttemptAt: Date
     public var lease: Lease?
@@ -53,6 +69,14 @@ public struct Message: Sendable, Hashable, Codable {
         self.priority = draft.priority
         self.attempts = 0
         self.sendAt = draft.sendAt
+        self.profileID = draft.profileID
+        self.outletID = draft.outletID
+        self.dryRun = draft.dryRun
+        self.page = draft.page
+        self.form = draft.form
+        self.template = draft.template
+        self.expiresAt = draft.expiresAt
+        self.throttles = 0
         if let sendAt = draft.sendAt, sendAt > now {
             self.status = .scheduled
             self.nextAttemptAt = sendAt

@@ -13,6 +13,13 @@ public struct MessageDraft: Sendable, Hashable {
     public var fingerprint: String?
     public var priority: Int
     public var sendAt: Date?
+    public var profileID: ProfileID?
+    public var outletID: String?
+    public var dryRun: Bool
+    public var page: String?
+    public var form: String?
+    public var template: JSONValue?
+    public var expiresAt: Date?
 
     public init(
         tenantID: TenantID = .default,
@@ -25,7 +32,14 @@ public struct MessageDraft: Sendable, Hashable {
         idempotencyKey: String? = nil,
         fingerprint: String? = nil,
         priority: Int = 0,
-        sendAt: Date? = nil
+        sendAt: Date? = nil,
+        profileID: ProfileID? = nil,
+        outletID: String? = nil,
+        dryRun: Bool = false,
+        page: String? = nil,
+        form: String? = nil,
+        template: JSONValue? = nil,
+        expiresAt: Date? = nil
     ) {
         self.tenantID = tenantID
         self.channel = channel
@@ -38,5 +52,12 @@ public struct MessageDraft: Sendable, Hashable {
         self.fingerprint = fingerprint
         self.priority = priority
         self.sendAt = sendAt
+        self.profileID = profileID
+        self.outletID = outletID
+        self.dryRun = dryRun
+        self.page = page
+        self.form = form
+        self.template = template
+        self.expiresAt = expiresAt
     }
 }

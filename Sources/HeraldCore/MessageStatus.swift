@@ -2,7 +2,7 @@
 ///
 /// ```
 /// scheduled ─due─> queued ──claim──> sending ──2xx──> sent ──> delivered ──> read
-///                    ^                 │
+///                    ^                 ├──dry run──> dry_run
 ///                    └──retryable──────┤
 ///                                      └──permanent or exhausted──> failed ──retry──> queued
 /// scheduled / queued ──cancel──> cancelled
@@ -18,6 +18,8 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case read
     case failed
     case cancelled
+    /// A dry run: nothing went out; the attempt entry says what would have.
+    case dryRun = "dry_run"
 
     /// Whether a message in this status may move to `next`.
     public func canTransition(to next: MessageStatus) -> Bool {
@@ -36,12 +38,13 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
         .scheduled: [.queued, .sending, .cancelled],
         .queued: [.sending, .cancelled],
         // sending → sending: an expired lease is claimed again; → queued: retry or lease returned.
-        .sending: [.sending, .queued, .sent, .failed],
+        .sending: [.sending, .queued, .sent, .failed, .dryRun],
         // A provider may report failure after accepting (an undeliverable number).
         .sent: [.delivered, .read, .failed],
         .delivered: [.read],
         .read: [],
         .failed: [.queued],
         .cancelled: [],
+        .dryRun: [],
     ]
 }

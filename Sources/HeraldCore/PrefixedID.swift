@@ -158,3 +158,10 @@ public struct TenantID: Hashable, Sendable, Codable, CustomStringConvertible {
         try container.encode(rawValue)
     }
 }
+
+/// Identifies a sender profile: `prf_` then a ULID.
+public struct ProfileID: TypedID {
+    public static let prefix = "prf"
+    public let id: PrefixedID
+    public init(_ id: PrefixedID) { self.id = id }
+}

@@ -21,6 +21,13 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The shortest wait after a throttled attempt (429, 408, a timeout) without `Retry-After`:
     /// an endpoint that is struggling gets room to recover.
     public var minimumThrottledDelay: Duration
+    /// The first wait after a provider's rate-limit answer (``DeliveryOutcome/throttled(reason:after:)``);
+    /// each further one doubles it up to ``throttleMaximumDelay``.
+    public var throttleInitialDelay: Duration = .seconds(5)
+    /// The longest wait between two throttled attempts.
+    public var throttleMaximumDelay: Duration = .seconds(60)
+    /// The most a message waits in all for a provider's rate limit before it fails.
+    public var maxThrottledWait: Duration = .seconds(3600)
 
     /// Exponential backoff.
     /// - Throws: ``HeraldError`` when a value is out of range.
@@ -120,6 +127,21 @@ public struct RetryPolicy: Sendable, Hashable {
     public func delay(afterAttempt attempt: Int, retryAfter: Duration? = nil, throttled: Bool = false) -> Duration? {
         var random = SystemRandomNumberGenerator()
         return delay(afterAttempt: attempt, retryAfter: retryAfter, throttled: throttled, using: &random)
+    }
+
+    /// The wait after the `throttles`-th rate-limit answer in a row (1 for the first), or `nil`
+    /// when waiting again would take the message past ``maxThrottledWait`` in all.
+    /// - Parameter retryAfter: the provider's requested wait; it wins, bounded by ``maxRetryAfter``.
+    public func throttledDelay(afterThrottles throttles: Int, retryAfter: Duration? = nil) -> Duration? {
+        var waited = Duration.zero
+        for step in 1..<max(throttles, 1) { waited += throttleStep(step) }
+        let next = retryAfter.map { min(max($0, .zero), maxRetryAfter) } ?? throttleStep(throttles)
+        return waited + next <= maxThrottledWait ? next : nil
+    }
+
+    private func throttleStep(_ n: Int) -> Duration {
+        let seconds = throttleInitialDelay.seconds * pow(2, Double(max(n - 1, 0)))
+        return seconds >= throttleMaximumDelay.seconds ? throttleMaximumDelay : .seconds(seconds)
     }
 
     /// The delay before jitter.

@@ -33,6 +33,7 @@ public final class Dispatcher: Service {
     /// This process's lease owner id.
     public let owner: String
     private let store: any MessageStore
+    private let profiles: ProfileCache?
     private let channels: ChannelRegistry
     private let configuration: DispatcherConfiguration
     private let clock: any WallClock
@@ -42,8 +43,11 @@ public final class Dispatcher: Service {
     /// The fewest free slots worth a claim while sends are in flight.
     private var minimumClaim: Int { max(1, min(configuration.batchSize, configuration.concurrency) / 4) }
 
+    /// - Parameter profiles: where the sender profiles messages name are read; `nil` when no
+    ///   message has one (a message naming a profile then fails).
     public init(
         store: any MessageStore,
+        profiles: ProfileCache? = nil,
         channels: ChannelRegistry,
         configuration: DispatcherConfiguration,
         clock: any WallClock = SystemWallClock(),
@@ -51,6 +55,7 @@ public final class Dispatcher: Service {
         logger: Logger
     ) {
         self.store = store
+        self.profiles = profiles
         self.channels = channels
         self.configuration = configuration
         self.clock = clock
@@ -140,8 +145,8 @@ public final class Dispatcher: Service {
             }
             for await resolution in group {
                 switch resolution {
-                case .sent?: cycle.sent += 1
-                case .retry?: cycle.retried += 1
+                case .sent?, .dryRun?: cycle.sent += 1
+                case .retry?, .throttled?: cycle.retried += 1
                 case .failed?: cycle.failed += 1
                 case nil: break
                 }
@@ -255,21 +260,11 @@ public final class Dispatcher: Service {
     private func deliver(_ message: Message) async -> Completion.Resolution? {
         let started = clock.now()
         let startInstant = ContinuousClock.now
-        let report: DeliveryReport
-        let policy: RetryPolicy
-        if let channel = channels[message.channel] {
-            report = await channel.send(message, attempt: message.attempts)
-            policy = channel.retryPolicy
-        } else {
-            report = DeliveryReport(outcome: .failed(reason: "unknown channel \(message.channel)"))
-            policy = .chatDefault
-        }
+        let (resolution, report) = await attempt(message, startedAt: started)
         // Past the shutdown grace: leave the message leased; its lease is returned on the way out.
         if Task.isCancelled { return nil }
 
         let now = clock.now()
-        var random = SystemRandomNumberGenerator()
-        let resolution = RetryDecision.resolve(report.outcome, attempt: message.attempts, policy: policy, now: now, using: &random)
         let attempt = AttemptRecord(
             id: .generate(at: started),
             messageID: message.id,
@@ -283,8 +278,8 @@ public final class Dispatcher: Service {
         )
         state.withLock { state in
             switch resolution {
-            case .sent: state.sent.record(at: now)
-            case .retry(let at, _):
+            case .sent, .dryRun: state.sent.record(at: now)
+            case .retry(let at, _), .throttled(let at, _):
                 state.retried.record(at: now)
                 state.earliestRetry = min(state.earliestRetry ?? at, at)
             case .failed: state.failed.record(at: now)
@@ -300,6 +295,40 @@ public final class Dispatcher: Service {
         }
         return resolution
     }
+
+    /// One attempt: nothing for an expired message, a rehearsal for a dry run, else a send
+    /// through the message's channel with its profile as it is now.
+    private func attempt(_ message: Message, startedAt: Date) async -> (Completion.Resolution, DeliveryReport) {
+        if let expiresAt = message.expiresAt, expiresAt <= startedAt {
+            return (.failed(error: "expired"), DeliveryReport(outcome: .failed(reason: "expired")))
+        }
+        guard let channel = channels[message.channel] else {
+            let reason = "unknown channel \(message.channel)"
+            return (.failed(error: reason), DeliveryReport(outcome: .failed(reason: reason)))
+        }
+        var profile: SenderProfile?
+        if let id = message.profileID {
+            do {
+                profile = try await profiles?.profile(id: id)
+            } catch {
+                let reason = "could not read sender profile \(id)"
+                logger.error("could not read a sender profile", metadata: ["profile": "\(id)", "error": "\(error)"])
+                let report = DeliveryReport(outcome: .retry(reason: reason, after: nil))
+                return (RetryDecision.resolve(report.outcome, attempt: message.attempts, policy: channel.retryPolicy, now: clock.now()), report)
+            }
+        }
+        let request = DeliveryRequest(message: message, profile: profile, attempt: message.attempts)
+        if message.dryRun {
+            let rehearsal = channel.rehearse(request)
+            logger.notice("\(rehearsal.logLine)", metadata: ["message": "\(message.id)"])
+            return (.dryRun, DeliveryReport(outcome: .sent(providerMessageID: nil), responseExcerpt: String(rehearsal.summary.prefix(1024))))
+        }
+        let report = await channel.send(request)
+        let resolution = RetryDecision.resolve(
+            report.outcome, attempt: message.attempts, throttles: message.throttles, policy: channel.retryPolicy, now: clock.now()
+        )
+        return (resolution, report)
+    }
 }
 
 extension Completion.Resolution {
@@ -308,13 +337,15 @@ extension Completion.Resolution {
         case .sent: .sent
         case .retry: .retry
         case .failed: .failed
+        case .throttled: .throttled
+        case .dryRun: .dryRun
         }
     }
 
     var error: String? {
         switch self {
-        case .sent: nil
-        case .retry(_, let error), .failed(let error): error
+        case .sent, .dryRun: nil
+        case .retry(_, let error), .failed(let error), .throttled(_, let error): error
         }
     }
 }

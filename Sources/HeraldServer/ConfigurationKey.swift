@@ -35,7 +35,10 @@ public struct ConfigurationKey: Sendable {
 
 extension ConfigurationKey {
     /// Every setting Herald reads.
-    public static let all: [ConfigurationKey] = [
+    public static let all: [ConfigurationKey] = core + providers
+
+    /// The server's own settings; the providers' are in ``providers``.
+    static let core: [ConfigurationKey] = [
         .init("app.host", aliases: ["HERALD_HOST"], default: "127.0.0.1", "address to listen on") { $0.app.host = $1 },
         .init("app.port", aliases: ["HERALD_PORT"], default: "8080", "port to listen on") { c, v throws(HeraldError) in
             c.app.port = try int(v, "app.port", 0...65535)
@@ -43,6 +46,12 @@ extension ConfigurationKey {
         .init("app.api_key", aliases: ["HERALD_API_KEY"], default: "(generated once)", "the default tenant's API key") { $0.app.apiKey = $1.isEmpty ? nil : $1 },
         .init("app.admin_key", aliases: ["HERALD_ADMIN_KEY"], default: "(generated once)", "the administrator's key: manages tenants and keys") {
             $0.app.adminKey = $1.isEmpty ? nil : $1
+        },
+        .init("app.public_url", aliases: ["HERALD_PUBLIC_URL"], default: "(none)", "this server's address as providers reach it, for status callbacks") {
+            $0.app.publicURL = $1.isEmpty ? nil : $1
+        },
+        .init("app.default_channel", aliases: ["HERALD_DEFAULT_CHANNEL"], default: "webhook", "channel of a message that names none and whose outlet has no profile") {
+            $0.app.defaultChannel = $1
         },
         .init("app.environment", aliases: ["HERALD_ENVIRONMENT"], default: "development", "shown by /health") { $0.app.environment = $1 },
         .init("app.max_body_bytes", default: "1048576", "largest request body accepted (413 above)") { c, v throws(HeraldError) in
@@ -109,6 +118,9 @@ extension ConfigurationKey {
         .init("dispatcher.paused", default: "false", "start with dispatching paused") { c, v throws(HeraldError) in
             c.dispatcher.paused = try bool(v, "dispatcher.paused")
         },
+        .init("dispatcher.dry_run", default: "false", "every message accepted is a dry run: nothing goes out (herald serve --dry-run)") { c, v throws(HeraldError) in
+            c.dispatcher.dryRun = try bool(v, "dispatcher.dry_run")
+        },
         .init("retry.strategy", default: "schedule", "schedule (retry.schedule) or exponential (the formula keys)") { $0.retry.strategy = $1 },
         .init("retry.schedule", default: "5s,5m,30m,2h,5h,10h,10h", "delays between attempts; its length sets the number of retries") { c, v throws(HeraldError) in
             guard let delays = DurationText.parseList(v) else {
@@ -151,21 +163,21 @@ extension ConfigurationKey {
         },
     ]
 
-    private static func int(_ text: String, _ path: String, _ range: ClosedRange<Int>) throws(HeraldError) -> Int {
+    static func int(_ text: String, _ path: String, _ range: ClosedRange<Int>) throws(HeraldError) -> Int {
         guard let value = Int(text), range.contains(value) else {
             throw .invalidConfiguration("\(path) must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
         }
         return value
     }
 
-    private static func duration(_ text: String, _ path: String) throws(HeraldError) -> Duration {
+    static func duration(_ text: String, _ path: String) throws(HeraldError) -> Duration {
         guard let value = DurationText.parse(text) else {
             throw .invalidConfiguration("\(path) must be a duration such as 250ms, 5s, 10m or 2h (got '\(text)')")
         }
         return value
     }
 
-    private static func bool(_ text: String, _ path: String) throws(HeraldError) -> Bool {
+    static func bool(_ text: String, _ path: String) throws(HeraldError) -> Bool {
         switch text.lowercased() {
         case "true", "yes", "1", "on": return true
         case "false", "no", "0", "off": return false

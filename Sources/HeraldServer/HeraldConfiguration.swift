@@ -23,6 +23,10 @@ public struct HeraldConfiguration: Sendable {
         public var maxBatchItems = 1000
         public var maxSendWait = Duration.seconds(30)
         public var logLevel = "info"
+        /// This server's address as providers reach it (Twilio's `StatusCallback`).
+        public var publicURL: String?
+        /// The channel of a message that names none and whose outlet has no profile.
+        public var defaultChannel = "webhook"
     }
 
     /// The `database` section.
@@ -51,6 +55,8 @@ public struct HeraldConfiguration: Sendable {
         public var pollInterval = DispatcherConfiguration.defaultPollInterval
         public var shutdownGrace = DispatcherConfiguration.defaultShutdownGrace
         public var paused = false
+        /// Every message accepted is a dry run.
+        public var dryRun = false
     }
 
     /// The `retry` section.
@@ -67,6 +73,11 @@ public struct HeraldConfiguration: Sendable {
         public var jitter = 0.2
         public var maxRetryAfter = Duration.seconds(3600)
         public var minThrottledDelay = Duration.seconds(60)
+        /// The longest a message waits in all for a provider's rate limit.
+        public var maxThrottledWait = Duration.seconds(3600)
+        /// `retry.<channel>.schedule` for the provider channels; unset ones use 1s, 2s, 4s
+        /// (4 attempts in all, what chat users expect).
+        public var channelSchedules: [String: [Duration]] = [:]
     }
 
     /// The `webhook` section.
@@ -87,6 +98,9 @@ public struct HeraldConfiguration: Sendable {
     public var dispatcher = Dispatcher()
     public var retry = Retry()
     public var webhook = Webhook()
+    public var whatsapp = WhatsAppConfiguration()
+    public var twilio = TwilioConfiguration()
+    public var botServerTimeout = Duration.seconds(10)
 
     public init() {}
 
@@ -109,13 +123,25 @@ public struct HeraldConfiguration: Sendable {
         }
     }
 
+    /// The retry policy of a provider channel (`whatsapp`, `twilio`, `botserver`): its
+    /// schedule, ±20 % jitter, and for rate limits 5 s doubling to 60 s within `retry.max_throttled_wait`.
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)``.
+    public func retryPolicy(channel: String) throws(HeraldError) -> RetryPolicy {
+        var policy = try RetryPolicy.explicit(
+            retry.channelSchedules[channel] ?? [.seconds(1), .seconds(2), .seconds(4)], maxRetryAfter: retry.maxRetryAfter
+        )
+        policy.maxThrottledWait = retry.maxThrottledWait
+        return policy
+    }
+
     /// The dispatcher settings, checked.
     /// - Throws: ``HeraldError/invalidConfiguration(_:)``.
     public func dispatcherConfiguration() throws(HeraldError) -> DispatcherConfiguration {
-        guard dispatcher.leaseDuration > webhook.timeout + .seconds(1) else {
+        let timeouts = [("webhook.timeout", webhook.timeout), ("whatsapp.timeout", whatsapp.timeout), ("twilio.timeout", twilio.timeout), ("botserver.timeout", botServerTimeout)]
+        for (name, timeout) in timeouts where dispatcher.leaseDuration <= timeout + .seconds(1) {
             throw .invalidConfiguration(
                 "dispatcher.lease_duration (\(DurationText.format(dispatcher.leaseDuration))) must be longer than "
-                    + "webhook.timeout (\(DurationText.format(webhook.timeout))) plus 1s, or a slow send would be claimed twice"
+                    + "\(name) (\(DurationText.format(timeout))) plus 1s, or a slow send would be claimed twice"
             )
         }
         return try DispatcherConfiguration(

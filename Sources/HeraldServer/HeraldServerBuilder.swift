@@ -82,19 +82,34 @@ public struct HeraldServerBuilder: Sendable {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
         let channels: ChannelRegistry
         do {
+            var twilio = configuration.twilio
+            twilio.publicURL = configuration.app.publicURL
             channels = ChannelRegistry([
                 try WebhookChannel(
                     client: client, configuration: webhookConfiguration, retryPolicy: retryPolicy,
                     clock: clock, userAgent: "Herald/\(HeraldVersion.current)"
                 ),
+                WhatsAppChannel(
+                    client: client, configuration: configuration.whatsapp, retryPolicy: try configuration.retryPolicy(channel: "whatsapp"), clock: clock
+                ),
+                TwilioChannel(client: client, configuration: twilio, retryPolicy: try configuration.retryPolicy(channel: "twilio"), clock: clock),
+                BotServerChannel(
+                    client: client, retryPolicy: try configuration.retryPolicy(channel: "botserver"), timeout: configuration.botServerTimeout,
+                    clock: clock, logger: logger.with(label: "botserver")
+                ),
             ])
+            guard channels[configuration.app.defaultChannel] != nil else {
+                throw HeraldError.invalidConfiguration(
+                    "app.default_channel must be one of \(channels.names.joined(separator: ", ")) (got '\(configuration.app.defaultChannel)')"
+                )
+            }
         } catch {
             try await client.shutdown()
             throw error
         }
 
         let dispatcher = Dispatcher(
-            store: store, channels: channels, configuration: dispatcherConfiguration, clock: clock,
+            store: store, profiles: ProfileCache(store: store), channels: channels, configuration: dispatcherConfiguration, clock: clock,
             owner: processID, logger: logger.with(label: "dispatcher")
         )
         let tenants = TenantDirectory(store: store)
@@ -106,6 +121,9 @@ public struct HeraldServerBuilder: Sendable {
                 configuredKey: configuration.app.apiKey, configuredAdminKey: configuration.app.adminKey, store: store, tenants: tenants
             ),
             tenants: tenants,
+            profiles: ProfileDirectory(store: store),
+            defaultChannel: configuration.app.defaultChannel,
+            dryRun: configuration.dispatcher.dryRun,
             clock: clock,
             limits: APILimits(
                 maxBodyBytes: configuration.app.maxBodyBytes,

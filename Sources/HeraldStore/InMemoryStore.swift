@@ -4,7 +4,8 @@ import Synchronization
 
 /// A store that keeps everything in memory: for tests and dry runs. Nothing survives the process.
 public final class InMemoryStore: HeraldStore {
-    private struct State {
+    struct State {
+        var profiles: [ProfileID: SenderProfile] = [:]
         var messages: [MessageID: Message] = [:]
         var idempotency: [IdempotencyKey: MessageID] = [:]
         var attempts: [MessageID: [AttemptRecord]] = [:]
@@ -14,18 +15,18 @@ public final class InMemoryStore: HeraldStore {
         var usage: [UsageKey: Int] = [:]
     }
 
-    private struct UsageKey: Hashable {
+    struct UsageKey: Hashable {
         var tenant: TenantID
         var period: Quota.Period
         var start: Date
     }
 
-    private struct IdempotencyKey: Hashable {
+    struct IdempotencyKey: Hashable {
         var tenant: TenantID
         var key: String
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     /// Signalled whenever new work is stored.
     public let workSignal: WorkSignal
 

@@ -8,6 +8,8 @@ extension Message {
         // A leased message is `sending`, from which every resolution is legal.
         try? transition(to: completion.targetStatus, at: now)
         lease = nil
+        let throttledBefore = throttles
+        throttles = 0
         switch completion.resolution {
         case .sent(let providerMessageID):
             sentAt = now
@@ -19,6 +21,13 @@ extension Message {
         case .failed(let error):
             failedAt = now
             lastError = error
+        case .throttled(let at, let error):
+            nextAttemptAt = at
+            lastError = error
+            attempts = max(0, attempts - 1)
+            throttles = throttledBefore + 1
+        case .dryRun:
+            lastError = nil
         }
     }
 

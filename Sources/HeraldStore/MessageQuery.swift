@@ -8,6 +8,9 @@ public struct MessageQuery: Sendable, Hashable {
     public var statuses: Set<MessageStatus>
     public var channel: String?
     public var recipient: String?
+    public var providerMessageID: String?
+    public var outletID: String?
+    public var profileID: ProfileID?
     /// Created at or after.
     public var createdFrom: Date?
     /// Created before.
@@ -22,6 +25,9 @@ public struct MessageQuery: Sendable, Hashable {
         statuses: Set<MessageStatus> = [],
         channel: String? = nil,
         recipient: String? = nil,
+        providerMessageID: String? = nil,
+        outletID: String? = nil,
+        profileID: ProfileID? = nil,
         createdFrom: Date? = nil,
         createdBefore: Date? = nil,
         olderThan: MessageID? = nil,
@@ -32,6 +38,9 @@ public struct MessageQuery: Sendable, Hashable {
         self.statuses = statuses
         self.channel = channel
         self.recipient = recipient
+        self.providerMessageID = providerMessageID
+        self.outletID = outletID
+        self.profileID = profileID
         self.createdFrom = createdFrom
         self.createdBefore = createdBefore
         self.olderThan = olderThan
@@ -45,6 +54,9 @@ public struct MessageQuery: Sendable, Hashable {
             && (statuses.isEmpty || statuses.contains(message.status))
             && (channel == nil || message.channel == channel)
             && (recipient == nil || message.recipient == recipient)
+            && (providerMessageID == nil || message.providerMessageID == providerMessageID)
+            && (outletID == nil || message.outletID == outletID)
+            && (profileID == nil || message.profileID == profileID)
             && (createdFrom.map { message.createdAt >= $0 } ?? true)
             && (createdBefore.map { message.createdAt < $0 } ?? true)
             && (olderThan.map { message.id < $0 } ?? true)

@@ -96,6 +96,11 @@ public struct Completion: Sendable, Hashable {
         case sent(providerMessageID: String?)
         case retry(at: Date, error: String)
         case failed(error: String)
+        /// The provider's rate limit: queued again for `at`, the attempt not counted against
+        /// the retry budget, one more throttle counted.
+        case throttled(at: Date, error: String)
+        /// A dry run: nothing went out.
+        case dryRun
     }
 
     public var messageID: MessageID
@@ -116,8 +121,9 @@ public struct Completion: Sendable, Hashable {
     public var targetStatus: MessageStatus {
         switch resolution {
         case .sent: .sent
-        case .retry: .queued
+        case .retry, .throttled: .queued
         case .failed: .failed
+        case .dryRun: .dryRun
         }
     }
 }

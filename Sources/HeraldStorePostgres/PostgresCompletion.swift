@@ -35,7 +35,7 @@ enum PostgresCompletion {
         ), logger: logger)
     }
 
-    private static let updateColumns = 9
+    private static let updateColumns = 10
 
     /// - Returns: the (message, owner) pairs that were applied.
     private static func updateMessages(_ chunk: ArraySlice<Completion>, _ connection: LeasedConnection, _ logger: Logger) async throws -> Set<String> {
@@ -47,7 +47,7 @@ enum PostgresCompletion {
             let first = index * updateColumns
             rows.append(
                 "($\(first + 1)::text, $\(first + 2)::text, $\(first + 3)::text, $\(first + 4)::int8, $\(first + 5)::int8, "
-                    + "$\(first + 6)::text, $\(first + 7)::int8, $\(first + 8)::int8, $\(first + 9)::text)"
+                    + "$\(first + 6)::text, $\(first + 7)::int8, $\(first + 8)::int8, $\(first + 9)::text, $\(first + 10)::bool)"
             )
         }
         let result = try await connection.query(PostgresQuery(
@@ -58,9 +58,11 @@ enum PostgresCompletion {
                     provider_message_id = COALESCE(c.provider_id, m.provider_message_id),
                     next_attempt_at = COALESCE(c.next_attempt, m.next_attempt_at),
                     failed_at = COALESCE(c.failed_at, m.failed_at),
-                    last_error = c.error
+                    last_error = c.error,
+                    attempts = CASE WHEN c.throttled THEN m.attempts - 1 ELSE m.attempts END,
+                    throttles = CASE WHEN c.throttled THEN m.throttles + 1 ELSE 0 END
                 FROM (VALUES \(rows.joined(separator: ", ")))
-                    AS c(id, owner, status, now, sent_at, provider_id, next_attempt, failed_at, error)
+                    AS c(id, owner, status, now, sent_at, provider_id, next_attempt, failed_at, error, throttled)
                 WHERE m.id = c.id AND m.status = 'sending' AND m.lease_owner = c.owner
                 RETURNING m.id, c.owner
                 """,
@@ -87,5 +89,6 @@ enum PostgresCompletion {
         bindings.append(fields.nextAttemptAt?.millis)
         bindings.append(fields.failedAt?.millis)
         bindings.append(fields.error)
+        bindings.append(fields.throttled)
     }
 }

@@ -19,6 +19,9 @@ enum PostgresMessageQuery {
         }
         if let channel = query.channel { condition("channel = ?", channel) }
         if let recipient = query.recipient { condition("recipient = ?", recipient) }
+        if let providerMessageID = query.providerMessageID { condition("provider_message_id = ?", providerMessageID) }
+        if let outletID = query.outletID { condition("outlet_id = ?", outletID) }
+        if let profileID = query.profileID { condition("profile_id = ?", profileID.rawValue) }
         if let from = query.createdFrom { condition("created_at >= ?", from.millis) }
         if let before = query.createdBefore { condition("created_at < ?", before.millis) }
         if let olderThan = query.olderThan { condition("id < ?", olderThan.rawValue) }

@@ -10,7 +10,7 @@ enum PostgresMessageRow {
         "id", "tenant_id", "channel", "recipient", "url", "content", "payload", "metadata", "idempotency_key", "fingerprint",
         "priority", "status", "attempts", "send_at", "next_attempt_at", "lease_owner", "lease_expires_at",
         "provider_message_id", "last_error", "created_at", "updated_at", "sent_at", "delivered_at", "read_at",
-        "failed_at", "cancelled_at",
+        "failed_at", "cancelled_at", "profile_id", "outlet_id", "dry_run", "page", "form", "template", "expires_at", "throttles",
     ]
 
     static let columns = columnNames.joined(separator: ", ")
@@ -51,6 +51,14 @@ enum PostgresMessageRow {
         bindings.append(message.readAt?.millis)
         bindings.append(message.failedAt?.millis)
         bindings.append(message.cancelledAt?.millis)
+        bindings.append(message.profileID?.rawValue)
+        bindings.append(message.outletID)
+        bindings.append(message.dryRun)
+        bindings.append(message.page)
+        bindings.append(message.form)
+        bindings.append(message.template?.jsonText)
+        bindings.append(message.expiresAt?.millis)
+        bindings.append(Int64(message.throttles))
     }
 
     /// Reads a row selected as ``columns`` (by position).
@@ -78,7 +86,14 @@ enum PostgresMessageRow {
                 idempotencyKey: try value(8),
                 fingerprint: try value(9),
                 priority: Int(try value(10, Int64.self)),
-                sendAt: Date(millis: try value(13, Int64?.self))
+                sendAt: Date(millis: try value(13, Int64?.self)),
+                profileID: try value(26, String?.self).map(ProfileID.init(unchecked:)),
+                outletID: try value(27),
+                dryRun: try value(28),
+                page: try value(29),
+                form: try value(30),
+                template: try value(31, String?.self).flatMap { JSONValue.decode($0.utf8) },
+                expiresAt: Date(millis: try value(32, Int64?.self))
             ),
             now: Date(millis: try value(19, Int64.self))
         )
@@ -96,6 +111,7 @@ enum PostgresMessageRow {
         message.readAt = Date(millis: try value(23, Int64?.self))
         message.failedAt = Date(millis: try value(24, Int64?.self))
         message.cancelledAt = Date(millis: try value(25, Int64?.self))
+        message.throttles = Int(try value(33, Int64.self))
         return message
     }
 

@@ -9,12 +9,12 @@ enum MessageRow {
         id, tenant_id, channel, recipient, url, content, payload, metadata, idempotency_key, fingerprint,
         priority, status, attempts, send_at, next_attempt_at, lease_owner, lease_expires_at,
         provider_message_id, last_error, created_at, updated_at, sent_at, delivered_at, read_at,
-        failed_at, cancelled_at
+        failed_at, cancelled_at, profile_id, outlet_id, dry_run, page, form, template, expires_at, throttles
         """
 
     static let insertSQL = """
         INSERT INTO messages (\(columns))
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """
 
@@ -27,7 +27,8 @@ enum MessageRow {
             message.lease?.expiresAt.millis, message.providerMessageID, message.lastError,
             message.createdAt.millis, message.updatedAt.millis, message.sentAt?.millis,
             message.deliveredAt?.millis, message.readAt?.millis, message.failedAt?.millis,
-            message.cancelledAt?.millis,
+            message.cancelledAt?.millis, message.profileID?.rawValue, message.outletID, message.dryRun, message.page,
+            message.form, message.template?.jsonText, message.expiresAt?.millis, message.throttles,
         ]
     }
 
@@ -52,7 +53,14 @@ enum MessageRow {
                 idempotencyKey: row[8],
                 fingerprint: row[9],
                 priority: row[10],
-                sendAt: Date(millis: row[13] as Int64?)
+                sendAt: Date(millis: row[13] as Int64?),
+                profileID: (row[26] as String?).map(ProfileID.init(unchecked:)),
+                outletID: row[27],
+                dryRun: row[28],
+                page: row[29],
+                form: row[30],
+                template: (row[31] as String?).flatMap { JSONValue.decode($0.utf8) },
+                expiresAt: Date(millis: row[32] as Int64?)
             ),
             now: Date(millis: row[19] as Int64)
         )
@@ -70,6 +78,7 @@ enum MessageRow {
         message.readAt = Date(millis: row[23] as Int64?)
         message.failedAt = Date(millis: row[24] as Int64?)
         message.cancelledAt = Date(millis: row[25] as Int64?)
+        message.throttles = row[33]
         return message
     }
 

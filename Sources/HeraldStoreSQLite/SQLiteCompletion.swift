@@ -12,7 +12,9 @@ enum SQLiteCompletion {
             provider_message_id = COALESCE(?, provider_message_id),
             next_attempt_at = COALESCE(?, next_attempt_at),
             failed_at = COALESCE(?, failed_at),
-            last_error = ?
+            last_error = ?,
+            attempts = attempts - ?,
+            throttles = CASE WHEN ? THEN throttles + 1 ELSE 0 END
         WHERE id = ? AND status = 'sending' AND lease_owner = ?
         """
 
@@ -20,7 +22,7 @@ enum SQLiteCompletion {
         let fields = completion.recordedFields
         return [
             completion.targetStatus.rawValue, completion.now.millis, fields.sentAt?.millis, fields.providerMessageID,
-            fields.nextAttemptAt?.millis, fields.failedAt?.millis, fields.error,
+            fields.nextAttemptAt?.millis, fields.failedAt?.millis, fields.error, fields.throttled ? 1 : 0, fields.throttled,
             completion.messageID.rawValue, completion.leaseOwner,
         ]
     }

@@ -21,6 +21,18 @@ enum SQLiteMessageQuery {
             conditions.append("recipient = ?")
             arguments += [recipient]
         }
+        if let providerMessageID = query.providerMessageID {
+            conditions.append("provider_message_id = ?")
+            arguments += [providerMessageID]
+        }
+        if let outletID = query.outletID {
+            conditions.append("outlet_id = ?")
+            arguments += [outletID]
+        }
+        if let profileID = query.profileID {
+            conditions.append("profile_id = ?")
+            arguments += [profileID.rawValue]
+        }
         if let from = query.createdFrom {
             conditions.append("created_at >= ?")
             arguments += [from.millis]

@@ -131,17 +131,17 @@ struct WebhookChannelTests {
 
     @Test func prepareFillsTheDefaultURLAndReportsEveryProblem() throws {
         let channel = try Self.channel(.init(defaultURL: "https://example.test/hook"))
-        let filled = try channel.prepare(MessageDraft(channel: "webhook", content: "x"))
+        let filled = try channel.prepare(MessageDraft(channel: "webhook", content: "x"), profile: nil)
         #expect(filled.url == "https://example.test/hook")
-        let fromTo = try channel.prepare(MessageDraft(channel: "webhook", recipient: "https://other.test/h", content: "x"))
+        let fromTo = try channel.prepare(MessageDraft(channel: "webhook", recipient: "https://other.test/h", content: "x"), profile: nil)
         #expect(fromTo.url == "https://other.test/h")
 
         let noDefault = try Self.channel(.init())
-        #expect(throws: HeraldError.validation([FieldProblem(field: "url", code: "missing_url", problem: "a webhook needs a url (or set webhook.url / HERALD_WEBHOOK_URL as the default)")])) {
-            try noDefault.prepare(MessageDraft(channel: "webhook", content: "x"))
+        #expect(throws: HeraldError.validation([FieldProblem(field: "url", code: "missing_url", problem: "a webhook needs a url (or a webhook profile with one, or webhook.url / HERALD_WEBHOOK_URL as the default)")])) {
+            try noDefault.prepare(MessageDraft(channel: "webhook", content: "x"), profile: nil)
         }
         do {
-            _ = try noDefault.prepare(MessageDraft(channel: "webhook", url: "ftp://x.test/"))
+            _ = try noDefault.prepare(MessageDraft(channel: "webhook", url: "ftp://x.test/"), profile: nil)
             Issue.record("expected a validation error")
         } catch {
             #expect(error.problems.map(\.code) == ["invalid_url", "missing_content"])
@@ -150,10 +150,10 @@ struct WebhookChannelTests {
 
     @Test func onlyAllowedHostsAreAccepted() throws {
         let channel = try Self.channel(.init(allowedHosts: ["127.0.0.1", "Hooks.Example.test"]))
-        _ = try channel.prepare(MessageDraft(channel: "webhook", url: "http://127.0.0.1:9090/h", content: "x"))
-        _ = try channel.prepare(MessageDraft(channel: "webhook", url: "https://hooks.example.test/in", content: "x"))
+        _ = try channel.prepare(MessageDraft(channel: "webhook", url: "http://127.0.0.1:9090/h", content: "x"), profile: nil)
+        _ = try channel.prepare(MessageDraft(channel: "webhook", url: "https://hooks.example.test/in", content: "x"), profile: nil)
         do {
-            _ = try channel.prepare(MessageDraft(channel: "webhook", url: "http://169.254.169.254/latest", content: "x"))
+            _ = try channel.prepare(MessageDraft(channel: "webhook", url: "http://169.254.169.254/latest", content: "x"), profile: nil)
             Issue.record("a host outside the list was accepted")
         } catch {
             #expect(error.problems.map(\.code) == ["host_not_allowed"])
@@ -164,5 +164,12 @@ struct WebhookChannelTests {
         #expect(throws: HeraldError.self) {
             try WebhookChannel(client: .shared, configuration: .init(defaults: .init(secret: "whsec_%%%")))
         }
+    }
+}
+
+extension DeliveryChannel {
+    /// One attempt for a message sent without a profile.
+    func send(_ message: Message, attempt: Int) async -> DeliveryReport {
+        await send(DeliveryRequest(message: message, profile: nil, attempt: attempt))
     }
 }

@@ -8,7 +8,7 @@ struct MessageStatusTests {
         let allowed: Set<String> = [
             "scheduled>queued", "scheduled>sending", "scheduled>cancelled",
             "queued>sending", "queued>cancelled",
-            "sending>sending", "sending>queued", "sending>sent", "sending>failed",
+            "sending>sending", "sending>queued", "sending>sent", "sending>failed", "sending>dry_run",
             "sent>delivered", "sent>read", "sent>failed",
             "delivered>read",
             "failed>queued",

@@ -4,7 +4,7 @@ import Synchronization
 
 /// A channel for dispatcher tests: answers each send from a script (the last answer repeats),
 /// can hold sends at a gate, and records how many ran at once.
-final class ScriptedChannel: Channel {
+final class ScriptedChannel: DeliveryChannel {
     let name = "scripted"
     let retryPolicy: RetryPolicy
 
@@ -37,9 +37,15 @@ final class ScriptedChannel: Channel {
         for waiter in waiters { waiter.resume() }
     }
 
-    func prepare(_ draft: MessageDraft) throws(HeraldError) -> MessageDraft { draft }
+    func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft { draft }
 
-    func send(_ message: Message, attempt: Int) async -> DeliveryReport {
+    func rehearse(_ request: DeliveryRequest) -> Rehearsal {
+        Rehearsal(summary: "would send \(request.message.id)", logLine: "[DRY RUN] would send \(request.message.id)")
+    }
+
+    func send(_ request: DeliveryRequest) async -> DeliveryReport {
+        let message = request.message
+        let attempt = request.attempt
         let outcome = state.withLock { state in
             state.sends.append((message.id, attempt))
             state.active += 1
@@ -62,6 +68,7 @@ final class ScriptedChannel: Channel {
         let status: Int? = switch outcome {
         case .sent: 200
         case .retry: 503
+        case .throttled: 429
         case .failed: 400
         }
         return DeliveryReport(outcome: outcome, httpStatus: status)

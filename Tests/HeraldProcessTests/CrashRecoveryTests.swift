@@ -27,6 +27,9 @@ struct CrashRecoveryTests {
                 "HERALD_DISPATCH_CONCURRENCY": "8",
                 "HERALD_LEASE_DURATION": "3s",
                 "HERALD_WEBHOOK_TIMEOUT": "1s",
+                "HERALD_WHATSAPP_TIMEOUT": "1s",
+                "HERALD_TWILIO_TIMEOUT": "1s",
+                "HERALD_BOTSERVER_TIMEOUT": "1s",
                 "HERALD_RETRY_SCHEDULE": "100ms,200ms,500ms,1s,1s,1s,1s,1s",
                 "HERALD_RETRY_MIN_THROTTLED_DELAY": "0s",
             ]

@@ -22,16 +22,26 @@ struct APITestHarness {
     let clock = ManualClock()
     var limits = APILimits(maxBodyBytes: 4096)
     var defaultWebhookURL: String?
+    /// Every message is a dry run (the server-wide setting).
+    var dryRun = false
 
     func dependencies() throws -> APIDependencies {
         let webhook = try WebhookChannel(client: .shared, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
-        let channels = ChannelRegistry([webhook])
-        let dispatcher = Dispatcher(store: store, channels: channels, configuration: try .init(), clock: clock, logger: Self.quiet)
+        let chat = RetryPolicy.chatDefault
+        let channels = ChannelRegistry([
+            webhook,
+            WhatsAppChannel(client: .shared, configuration: .init(), retryPolicy: chat, clock: clock),
+            TwilioChannel(client: .shared, configuration: .init(), retryPolicy: chat, clock: clock),
+            BotServerChannel(client: .shared, retryPolicy: chat, clock: clock, logger: Self.quiet),
+        ])
+        let dispatcher = Dispatcher(
+            store: store, profiles: ProfileCache(store: store, ttl: .zero), channels: channels, configuration: try .init(), clock: clock, logger: Self.quiet
+        )
         let tenants = TenantDirectory(store: store)
         return APIDependencies(
             store: store, channels: channels, dispatcher: dispatcher,
             authenticator: APIKeyAuthenticator(configuredKey: Self.key, configuredAdminKey: Self.adminKey, store: store, tenants: tenants),
-            tenants: tenants,
+            tenants: tenants, profiles: ProfileDirectory(store: store, ttl: .zero), dryRun: dryRun,
             clock: clock, limits: limits, version: "9.9.9", environment: "test",
             logger: Self.quiet
         )

@@ -77,7 +77,7 @@ struct MessageAnswerTests {
     }
 
     @Test func answersCarryWhatTheReplacedServicesClientsRead() throws {
-        let full = MessageAnswer(Self.messages[0]).json
+        let full = MessageAnswer(Self.messages[0], providerIDField: "whatsapp_message_id").json
         #expect(full["whatsapp_message_id"] == .string("wamid.1"))
         #expect(full["failure_reason"] == .string("HTTP 410"))
         #expect(full["conversation_id"] == .string("c-1"))

@@ -51,6 +51,8 @@ struct StoreConformanceTests {
         case .sent: .sent
         case .retry: .retry
         case .failed: .failed
+        case .throttled: .throttled
+        case .dryRun: .dryRun
         }
         return try await store.complete([Completion(
             messageID: message.id, leaseOwner: owner, resolution: resolution,

@@ -3,7 +3,8 @@ import HeraldCore
 import HeraldStore
 
 /// The query of `GET /api/v1/messages`: `limit`, `offset`, `cursor`, `status` (comma-separated),
-/// `channel`, `recipient` (or `to`), `created_after`, `created_before` (RFC 3339).
+/// `channel`, `recipient` (or `to`), `provider_message_id`, `outlet_id`, `created_after`,
+/// `created_before` (RFC 3339). `profile` (a name) is resolved by the handler.
 struct MessageListRequest {
     var query: MessageQuery
 
@@ -46,6 +47,8 @@ struct MessageListRequest {
         }
         query.channel = parameters("channel")
         query.recipient = parameters("recipient") ?? parameters("to")
+        query.providerMessageID = parameters("provider_message_id")
+        query.outletID = parameters("outlet_id")
         for (name, keyPath) in [("created_after", \MessageQuery.createdFrom), ("created_before", \MessageQuery.createdBefore)] {
             guard let text = parameters(name) else { continue }
             if let date = Timestamp.parse(text) {

@@ -15,6 +15,8 @@ extension Components {
         internal typealias MessageID = Swift.String
         /// - Remark: Generated from `#/components/parameters/TenantID`.
         internal typealias TenantID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/ProfileName`.
+        internal typealias ProfileName = Swift.String
         /// - Remark: Generated from `#/components/parameters/KeyID`.
         internal typealias KeyID = Swift.String
     }

@@ -147,6 +147,34 @@ extension Components {
                 self.body = body
             }
         }
+        internal struct Profile: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/Profile/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/Profile/content/application\/json`.
+                case json(Components.Schemas.Profile)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Schemas.Profile {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.Profile.Body
+            /// Creates a new `Profile`.
+            ///
+            /// - Parameters:
+            ///   - body: Received HTTP response body
+            internal init(body: Components.Responses.Profile.Body) {
+                self.body = body
+            }
+        }
         internal struct Revoked: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Revoked/content`.
             internal enum Body: Sendable, Hashable {

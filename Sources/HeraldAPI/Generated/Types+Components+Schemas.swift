@@ -140,6 +140,7 @@ extension Components {
             case read = "read"
             case failed = "failed"
             case cancelled = "cancelled"
+            case dryRun = "dry_run"
         }
         /// - Remark: Generated from `#/components/schemas/NullableTime`.
         internal typealias NullableTime = ExplicitNull<Foundation.Date>
@@ -159,16 +160,140 @@ extension Components {
         internal typealias NullableQuota = ExplicitNull<QuotaSetting>
         /// - Remark: Generated from `#/components/schemas/NullableJSONObject`.
         internal typealias NullableJSONObject = HeraldCore.JSONValue
-        /// Clients of the replaced services may send `phoneNumber` for `to` and `message` for
-        /// `content`; `message_type`, `tenant_id`, `outlet_id` and `conversation_id` are kept in the
-        /// metadata. A message needs something to send: `content` (or `message`), `payload` or
-        /// `metadata`.
+        /// Clients of the replaced services may send `phoneNumber` (or, for bailouts, `user`) for
+        /// `to` and `message` for `content`; `message_type`, `tenant_id`, `outlet_id` and
+        /// `conversation_id` are kept in the metadata (not for `botserver`, whose metadata is sent
+        /// as given). A webhook needs something to send: `content` (or `message`), `payload` or
+        /// `metadata`. Without `channel`, a message takes the channel of the profile it names or
+        /// its outlet is bound to, else the server's `app.default_channel`.
         ///
         ///
         /// - Remark: Generated from `#/components/schemas/MessageCreate`.
         internal typealias MessageCreate = CreateMessageBody
         /// - Remark: Generated from `#/components/schemas/Message`.
         internal typealias Message = MessageAnswer
+        /// - Remark: Generated from `#/components/schemas/ProfileCreate`.
+        internal typealias ProfileCreate = ProfileBody
+        /// - Remark: Generated from `#/components/schemas/ProfileUpdate`.
+        internal typealias ProfileUpdate = ProfileBody
+        /// - Remark: Generated from `#/components/schemas/Profile`.
+        internal struct Profile: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Profile/id`.
+            internal var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Profile/tenant_id`.
+            internal var tenantId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Profile/name`.
+            internal var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Profile/channel`.
+            internal var channel: Swift.String
+            /// The settings, each credential shown only as a masked hint such as `…a1b2`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Profile/config`.
+            internal var config: Components.Schemas.JSONObject
+            /// - Remark: Generated from `#/components/schemas/Profile/outlet_ids`.
+            internal var outletIds: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Profile/default`.
+            internal var _default: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Profile/dry_run`.
+            internal var dryRun: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Profile/created_at`.
+            internal var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Profile/updated_at`.
+            internal var updatedAt: Foundation.Date
+            /// Creates a new `Profile`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - tenantId:
+            ///   - name:
+            ///   - channel:
+            ///   - config: The settings, each credential shown only as a masked hint such as `…a1b2`.
+            ///   - outletIds:
+            ///   - _default:
+            ///   - dryRun:
+            ///   - createdAt:
+            ///   - updatedAt:
+            internal init(
+                id: Swift.String,
+                tenantId: Swift.String,
+                name: Swift.String,
+                channel: Swift.String,
+                config: Components.Schemas.JSONObject,
+                outletIds: [Swift.String],
+                _default: Swift.Bool,
+                dryRun: Swift.Bool,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.tenantId = tenantId
+                self.name = name
+                self.channel = channel
+                self.config = config
+                self.outletIds = outletIds
+                self._default = _default
+                self.dryRun = dryRun
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case id
+                case tenantId = "tenant_id"
+                case name
+                case channel
+                case config
+                case outletIds = "outlet_ids"
+                case _default = "default"
+                case dryRun = "dry_run"
+                case createdAt = "created_at"
+                case updatedAt = "updated_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProfileCheck`.
+        internal struct ProfileCheck: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProfileCheck/profile`.
+            internal var profile: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ProfileCheck/channel`.
+            internal var channel: Swift.String
+            /// Whether the provider accepted the credentials.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProfileCheck/ok`.
+            internal var ok: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/ProfileCheck/http_status`.
+            internal var httpStatus: Components.Schemas.NullableInteger?
+            /// What the provider answered.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProfileCheck/detail`.
+            internal var detail: Swift.String
+            /// Creates a new `ProfileCheck`.
+            ///
+            /// - Parameters:
+            ///   - profile:
+            ///   - channel:
+            ///   - ok: Whether the provider accepted the credentials.
+            ///   - httpStatus:
+            ///   - detail: What the provider answered.
+            internal init(
+                profile: Swift.String,
+                channel: Swift.String,
+                ok: Swift.Bool,
+                httpStatus: Components.Schemas.NullableInteger? = nil,
+                detail: Swift.String
+            ) {
+                self.profile = profile
+                self.channel = channel
+                self.ok = ok
+                self.httpStatus = httpStatus
+                self.detail = detail
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case profile
+                case channel
+                case ok
+                case httpStatus = "http_status"
+                case detail
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/MessageList`.
         internal struct MessageList: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/MessageList/MessagesPayload`.
@@ -354,6 +479,8 @@ extension Components {
                 case sent = "sent"
                 case retry = "retry"
                 case failed = "failed"
+                case throttled = "throttled"
+                case dryRun = "dry_run"
             }
             /// - Remark: Generated from `#/components/schemas/Attempt/outcome`.
             internal var outcome: Components.Schemas.Attempt.OutcomePayload

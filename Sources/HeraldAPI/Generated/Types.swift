@@ -141,6 +141,36 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/quota`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/quota/get(getTenantQuota)`.
     func getTenantQuota(_ input: Operations.GetTenantQuota.Input) async throws -> Operations.GetTenantQuota.Output
+    /// A tenant's sender profiles, credentials masked (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/profiles`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/get(listProfiles)`.
+    func listProfiles(_ input: Operations.ListProfiles.Input) async throws -> Operations.ListProfiles.Output
+    /// Create a sender profile (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/profiles`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/post(createProfile)`.
+    func createProfile(_ input: Operations.CreateProfile.Input) async throws -> Operations.CreateProfile.Output
+    /// One sender profile, credentials masked (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/profiles/{profile}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/get(getProfile)`.
+    func getProfile(_ input: Operations.GetProfile.Input) async throws -> Operations.GetProfile.Output
+    /// Change a sender profile; `config` is merged key by key, a null removes a key (admin key)
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/tenants/{tenant}/profiles/{profile}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/patch(updateProfile)`.
+    func updateProfile(_ input: Operations.UpdateProfile.Input) async throws -> Operations.UpdateProfile.Output
+    /// Delete a sender profile no waiting message uses (admin key)
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/tenants/{tenant}/profiles/{profile}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/delete(deleteProfile)`.
+    func deleteProfile(_ input: Operations.DeleteProfile.Input) async throws -> Operations.DeleteProfile.Output
+    /// Ask the provider whether the profile's credentials work (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/profiles/{profile}/check`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/check/post(checkProfile)`.
+    func checkProfile(_ input: Operations.CheckProfile.Input) async throws -> Operations.CheckProfile.Output
     /// A tenant's keys, by prefix (admin key)
     ///
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/keys`.
@@ -440,6 +470,88 @@ extension APIProtocol {
         headers: Operations.GetTenantQuota.Input.Headers = .init()
     ) async throws -> Operations.GetTenantQuota.Output {
         try await getTenantQuota(Operations.GetTenantQuota.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// A tenant's sender profiles, credentials masked (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/profiles`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/get(listProfiles)`.
+    internal func listProfiles(
+        path: Operations.ListProfiles.Input.Path,
+        headers: Operations.ListProfiles.Input.Headers = .init()
+    ) async throws -> Operations.ListProfiles.Output {
+        try await listProfiles(Operations.ListProfiles.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Create a sender profile (admin key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/profiles`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/post(createProfile)`.
+    internal func createProfile(
+        path: Operations.CreateProfile.Input.Path,
+        headers: Operations.CreateProfile.Input.Headers = .init(),
+        body: Operations.CreateProfile.Input.Body
+    ) async throws -> Operations.CreateProfile.Output {
+        try await createProfile(Operations.CreateProfile.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// One sender profile, credentials masked (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/profiles/{profile}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/get(getProfile)`.
+    internal func getProfile(
+        path: Operations.GetProfile.Input.Path,
+        headers: Operations.GetProfile.Input.Headers = .init()
+    ) async throws -> Operations.GetProfile.Output {
+        try await getProfile(Operations.GetProfile.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Change a sender profile; `config` is merged key by key, a null removes a key (admin key)
+    ///
+    /// - Remark: HTTP `PATCH /api/v1/tenants/{tenant}/profiles/{profile}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/patch(updateProfile)`.
+    internal func updateProfile(
+        path: Operations.UpdateProfile.Input.Path,
+        headers: Operations.UpdateProfile.Input.Headers = .init(),
+        body: Operations.UpdateProfile.Input.Body
+    ) async throws -> Operations.UpdateProfile.Output {
+        try await updateProfile(Operations.UpdateProfile.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Delete a sender profile no waiting message uses (admin key)
+    ///
+    /// - Remark: HTTP `DELETE /api/v1/tenants/{tenant}/profiles/{profile}`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/delete(deleteProfile)`.
+    internal func deleteProfile(
+        path: Operations.DeleteProfile.Input.Path,
+        headers: Operations.DeleteProfile.Input.Headers = .init()
+    ) async throws -> Operations.DeleteProfile.Output {
+        try await deleteProfile(Operations.DeleteProfile.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Ask the provider whether the profile's credentials work (admin key or the tenant's own key)
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/profiles/{profile}/check`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/profiles/{profile}/check/post(checkProfile)`.
+    internal func checkProfile(
+        path: Operations.CheckProfile.Input.Path,
+        headers: Operations.CheckProfile.Input.Headers = .init()
+    ) async throws -> Operations.CheckProfile.Output {
+        try await checkProfile(Operations.CheckProfile.Input(
             path: path,
             headers: headers
         ))

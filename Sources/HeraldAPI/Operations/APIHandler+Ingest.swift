@@ -9,8 +9,8 @@ extension APIHandler {
         case .json(let body): try body.object()
         }
         switch try await MessageIntake(dependencies: dependencies).accept(body, headerIdempotencyKey: input.headers.idempotencyKey, tenant: tenant) {
-        case .created(let message): return .accepted(.init(body: .json(.init(message))))
-        case .replayed(let message): return .ok(.init(body: .json(.init(message))))
+        case .created(let message): return .accepted(.init(body: .json(answer(message))))
+        case .replayed(let message): return .ok(.init(body: .json(answer(message))))
         }
     }
 
@@ -36,10 +36,10 @@ extension APIHandler {
             switch outcome {
             case .accepted(.created(let message)):
                 answer.accepted += 1
-                answer.results.append(.init(index: index, status: .accepted, messageId: message.id.rawValue, message: .init(message)))
+                answer.results.append(.init(index: index, status: .accepted, messageId: message.id.rawValue, message: self.answer(message)))
             case .accepted(.replayed(let message)):
                 answer.existing += 1
-                answer.results.append(.init(index: index, status: .existing, messageId: message.id.rawValue, message: .init(message)))
+                answer.results.append(.init(index: index, status: .existing, messageId: message.id.rawValue, message: self.answer(message)))
             case .rejected(let error):
                 answer.rejected += 1
                 answer.results.append(.init(index: index, status: .rejected, error: .init(error.forBatchItem(index))))

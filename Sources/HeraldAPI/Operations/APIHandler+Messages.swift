@@ -14,12 +14,18 @@ extension APIHandler {
             "limit": given.limit.map(String.init), "offset": given.offset.map(String.init), "cursor": given.cursor,
             "status": given.status, "channel": given.channel, "recipient": given.recipient ?? given.to,
             "created_after": given.createdAfter.map(Timestamp.format), "created_before": given.createdBefore.map(Timestamp.format),
+            "provider_message_id": given.providerMessageId, "outlet_id": given.outletId,
         ]
-        let query = try MessageListRequest({ text[$0] ?? nil }, tenant: tenant, maxPageSize: dependencies.limits.maxPageSize).query
+        var query = try MessageListRequest({ text[$0] ?? nil }, tenant: tenant, maxPageSize: dependencies.limits.maxPageSize).query
+        if let name = given.profile {
+            // A name the tenant has no profile for matches no message.
+            let profile = try await dependencies.profiles.profiles(of: tenant).first { $0.name == name }
+            query.profileID = profile?.id ?? ProfileID(unchecked: "prf_none")
+        }
         let messages = try await dependencies.store.listMessages(query)
         let nextCursor = messages.count == query.limit ? messages.last.map { MessageListCursor.encode($0.id) } : nil
         return .ok(.init(body: .json(.init(
-            messages: messages.map { .init(value1: .init($0), value2: .init(isSent: [.sent, .delivered, .read].contains($0.status))) },
+            messages: messages.map { .init(value1: answer($0), value2: .init(isSent: [.sent, .delivered, .read].contains($0.status))) },
             count: messages.count,
             limit: query.limit,
             offset: query.offset,
@@ -29,7 +35,7 @@ extension APIHandler {
 
     func getMessage(_ input: Operations.GetMessage.Input) async throws -> Operations.GetMessage.Output {
         let message = try await dependencies.message(id: input.path.id, tenant: Caller.requireTenant())
-        return .ok(.init(body: .json(.init(message))))
+        return .ok(.init(body: .json(answer(message))))
     }
 
     func getMessageAttempts(_ input: Operations.GetMessageAttempts.Input) async throws -> Operations.GetMessageAttempts.Output {
@@ -98,6 +104,8 @@ extension Components.Schemas.Attempt.OutcomePayload {
         case .sent: .sent
         case .retry: .retry
         case .failed: .failed
+        case .throttled: .throttled
+        case .dryRun: .dryRun
         }
     }
 }
@@ -132,6 +140,7 @@ extension Components.Schemas.Status {
         case .sent: .sent
         case .delivered: .delivered
         case .read: .read
+        case .dryRun: .dryRun
         case .failed: .failed
         case .cancelled: .cancelled
         }

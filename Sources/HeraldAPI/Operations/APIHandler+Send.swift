@@ -22,7 +22,7 @@ extension APIHandler {
         if let settled = try await waitForFirstAttempt(of: message, timeout: timeout) {
             return .ok(.init(body: .json(.init(settled))))
         }
-        return .accepted(.init(body: .json(.init(message))))
+        return .accepted(.init(body: .json(answer(message))))
     }
 
     /// The message once its first attempt is recorded, or `nil` when `timeout` runs out first.

@@ -4,8 +4,8 @@ import HeraldCore
 /// A message as the API answers it (`Message` in the document, replaced by this type in the
 /// generated code): snake_case, RFC 3339 times, no lease internals; every nullable field written
 /// as `null` when empty, as the replaced services' clients read them; the `conversation_id` and
-/// `outlet_id` a client sent at the top level, and for WhatsApp messages the provider id again as
-/// `whatsapp_message_id`.
+/// `outlet_id` a client sent at the top level, and the provider id again under the name its
+/// channel gives it (`whatsapp_message_id` for WhatsApp).
 ///
 /// Kept as JSON rather than as the generated struct: answering with a message is the ingest hot
 /// path, and the generated struct's twenty nullable fields cost Foundation's encoder a nested
@@ -14,7 +14,8 @@ import HeraldCore
 struct MessageAnswer: Codable, Hashable, Sendable {
     var json: JSONValue
 
-    init(_ message: Message) {
+    /// - Parameter providerIDField: where the message's channel repeats the provider id, if anywhere.
+    init(_ message: Message, providerIDField: String? = nil) {
         var fields: [String: JSONValue] = [
             "id": .string(message.id.rawValue),
             "message_id": .string(message.id.rawValue),
@@ -35,7 +36,13 @@ struct MessageAnswer: Codable, Hashable, Sendable {
             "last_error": .optional(message.lastError),
             "failure_reason": .optional(message.status == .failed ? message.lastError : nil),
             "conversation_id": message.metadata["conversation_id"] ?? .null,
-            "outlet_id": message.metadata["outlet_id"] ?? .null,
+            "outlet_id": message.metadata["outlet_id"] ?? message.outletID.map(JSONValue.string) ?? .null,
+            "profile_id": .optional(message.profileID?.rawValue),
+            "dry_run": .bool(message.dryRun),
+            "page": .optional(message.page),
+            "form": .optional(message.form),
+            "template": message.template ?? .null,
+            "expires_at": .timestamp(message.expiresAt),
             "created_at": .timestamp(message.createdAt),
             "updated_at": .timestamp(message.updatedAt),
             "sent_at": .timestamp(message.sentAt),
@@ -44,8 +51,8 @@ struct MessageAnswer: Codable, Hashable, Sendable {
             "failed_at": .timestamp(message.failedAt),
             "cancelled_at": .timestamp(message.cancelledAt),
         ]
-        if message.channel == "whatsapp" {
-            fields["whatsapp_message_id"] = .optional(message.providerMessageID)
+        if let providerIDField {
+            fields[providerIDField] = .optional(message.providerMessageID)
         }
         json = .object(fields)
     }
@@ -56,6 +63,13 @@ struct MessageAnswer: Codable, Hashable, Sendable {
 
     func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
+    }
+}
+
+extension APIHandler {
+    /// A message as answered, with its provider id under its channel's own name for it.
+    func answer(_ message: Message) -> MessageAnswer {
+        MessageAnswer(message, providerIDField: dependencies.channels[message.channel]?.providerIDField)
     }
 }
 

@@ -5,7 +5,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Delivers messages as signed HTTP POSTs (Standard Webhooks headers) on one shared client.
-public struct WebhookChannel: HeraldCore.Channel {
+public struct WebhookChannel: DeliveryChannel {
     public let name = "webhook"
     public let retryPolicy: RetryPolicy
     private let client: HTTPClient
@@ -43,14 +43,35 @@ public struct WebhookChannel: HeraldCore.Channel {
         self.userAgent = userAgent
     }
 
-    public func prepare(_ draft: MessageDraft) throws(HeraldError) -> MessageDraft {
+    public var secretProfileFields: Set<String> { ["secret", "bearer_token", "headers"] }
+
+    /// A webhook profile: `url`, `secret` (`whsec_…`), `bearer_token`, `headers` (an object of
+    /// strings), each optional; what it leaves out falls back to the server's webhook settings.
+    public func checkProfile(_ config: [String: JSONValue]) -> [FieldProblem] {
+        var reader = FieldReader(object: config, prefix: "config.")
+        if let url = reader.string("url"), let problem = Self.urlProblem(url) {
+            reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem))
+        }
+        if let secret = reader.string("secret"), WebhookSigner(secret: secret) == nil {
+            reader.report(FieldProblem(field: "config.secret", code: "invalid_secret", problem: "must be whsec_ followed by base64"))
+        }
+        _ = reader.string("bearer_token")
+        if let headers = reader.object("headers") {
+            for (name, value) in headers where value.stringValue == nil {
+                reader.report(FieldProblem(field: "config.headers.\(name)", code: "wrong_type", problem: "must be a string"))
+            }
+        }
+        return reader.problems + ProfileFields.unknown(in: config, known: ["url", "secret", "bearer_token", "headers"])
+    }
+
+    public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
         var draft = draft
         var problems: [FieldProblem] = []
         let recipientURL = draft.recipient.flatMap { Self.looksLikeURL($0) ? $0 : nil }
-        guard let url = draft.url ?? recipientURL ?? configuration.defaultURL else {
+        guard let url = draft.url ?? recipientURL ?? profile?.setting("url") ?? configuration.defaultURL else {
             throw .validation([FieldProblem(
                 field: "url", code: "missing_url",
-                problem: "a webhook needs a url (or set webhook.url / HERALD_WEBHOOK_URL as the default)"
+                problem: "a webhook needs a url (or a webhook profile with one, or webhook.url / HERALD_WEBHOOK_URL as the default)"
             )])
         }
         if let problem = Self.urlProblem(url) {
@@ -72,12 +93,22 @@ public struct WebhookChannel: HeraldCore.Channel {
         return draft
     }
 
-    public func send(_ message: Message, attempt: Int) async -> DeliveryReport {
+    public func rehearse(_ request: DeliveryRequest) -> Rehearsal {
+        let message = request.message
+        let body = String(decoding: WebhookBody.make(for: message), as: UTF8.self)
+        return Rehearsal(
+            summary: "POST \(message.url ?? "") \(body)",
+            logLine: "[DRY RUN] Would send webhook \(message.id) to \(message.url ?? "")"
+        )
+    }
+
+    public func send(_ delivery: DeliveryRequest) async -> DeliveryReport {
+        let message = delivery.message
         guard let url = message.url else {
             return DeliveryReport(outcome: .failed(reason: "no url"))
         }
         let body = WebhookBody.make(for: message)
-        let settings = configuration.settings(for: url)
+        let settings = delivery.profile.map { configuration.settings(for: url).overridden(by: $0) } ?? configuration.settings(for: url)
         let timestamp = Int(clock.now().timeIntervalSince1970)
 
         var request = HTTPClientRequest(url: url)
@@ -86,7 +117,7 @@ public struct WebhookChannel: HeraldCore.Channel {
         request.headers.add(name: "user-agent", value: userAgent)
         request.headers.add(name: "webhook-id", value: message.id.rawValue)
         request.headers.add(name: "webhook-timestamp", value: String(timestamp))
-        if let secret = settings.secret, let signer = signers[secret] {
+        if let secret = settings.secret, let signer = signers[secret] ?? WebhookSigner(secret: secret) {
             request.headers.add(name: "webhook-signature", value: signer.sign(id: message.id.rawValue, timestamp: timestamp, body: body))
         }
         if let token = settings.bearerToken {

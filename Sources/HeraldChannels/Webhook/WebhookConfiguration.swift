@@ -1,3 +1,5 @@
+import HeraldCore
+
 /// How the webhook channel reaches endpoints.
 public struct WebhookConfiguration: Sendable {
     /// The URL for messages that name none.
@@ -52,6 +54,19 @@ public struct WebhookEndpointSettings: Sendable {
         self.secret = secret
         self.bearerToken = bearerToken
         self.headers = headers
+    }
+}
+
+extension WebhookEndpointSettings {
+    /// These settings with what a webhook profile sets in their place.
+    func overridden(by profile: SenderProfile) -> WebhookEndpointSettings {
+        var settings = self
+        if let secret = profile.setting("secret") { settings.secret = secret }
+        if let token = profile.setting("bearer_token") { settings.bearerToken = token }
+        if case .object(let headers)? = profile.config["headers"] {
+            for (name, value) in headers { if let text = value.stringValue { settings.headers[name] = text } }
+        }
+        return settings
     }
 }
 

@@ -113,5 +113,56 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        PostgresMigration(version: 4, name: "create_profiles", statements: [
+            """
+            CREATE TABLE profiles (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                tenant_id TEXT COLLATE "C" NOT NULL,
+                name TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                config TEXT NOT NULL,
+                outlet_ids TEXT NOT NULL DEFAULT '[]',
+                is_default BOOLEAN NOT NULL DEFAULT false,
+                dry_run BOOLEAN NOT NULL DEFAULT false,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX profiles_name ON profiles (tenant_id, name)",
+            "CREATE UNIQUE INDEX profiles_default ON profiles (tenant_id, channel) WHERE is_default",
+            // An outlet is bound to at most one profile per channel.
+            """
+            CREATE TABLE profile_outlets (
+                tenant_id TEXT COLLATE "C" NOT NULL,
+                channel TEXT NOT NULL,
+                outlet_id TEXT NOT NULL,
+                profile_id TEXT COLLATE "C" NOT NULL,
+                PRIMARY KEY (tenant_id, channel, outlet_id)
+            )
+            """,
+            "CREATE INDEX profile_outlets_profile ON profile_outlets (profile_id)",
+            """
+            ALTER TABLE messages
+                ADD COLUMN profile_id TEXT COLLATE "C",
+                ADD COLUMN outlet_id TEXT,
+                ADD COLUMN dry_run BOOLEAN NOT NULL DEFAULT false,
+                ADD COLUMN page TEXT,
+                ADD COLUMN form TEXT,
+                ADD COLUMN template TEXT,
+                ADD COLUMN expires_at BIGINT,
+                ADD COLUMN throttles BIGINT NOT NULL DEFAULT 0
+            """,
+            // Provider receipts find their message by the provider's id.
+            """
+            CREATE INDEX messages_provider_id ON messages (channel, provider_message_id)
+                WHERE provider_message_id IS NOT NULL
+            """,
+            // Deleting a profile checks that no waiting message uses it.
+            """
+            CREATE INDEX messages_profile_waiting ON messages (profile_id)
+                WHERE profile_id IS NOT NULL AND status IN ('scheduled', 'queued', 'sending')
+            """,
+            "CREATE INDEX messages_tenant_outlet ON messages (tenant_id, outlet_id, id DESC) WHERE outlet_id IS NOT NULL",
+        ]),
     ]
 }

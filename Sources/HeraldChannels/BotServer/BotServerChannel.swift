@@ -1,0 +1,86 @@
+public import AsyncHTTPClient
+import Foundation
+public import HeraldCore
+public import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Sends "bailout" events that move a chat-bot user to another form: `POST` to the profile's
+/// `url` (the bot server's synthetic-event endpoint) the body
+/// `{"user", "page", "event": {"type": "bailout", "value": {"form", "metadata"}}}`, with
+/// `metadata` exactly the client's (left out when it has none). 2xx is sent; 5xx, 429 and
+/// network errors retry; other 4xx fail. Each outcome is logged.
+public struct BotServerChannel: DeliveryChannel {
+    public let name = "botserver"
+    public let retryPolicy: RetryPolicy
+    public var requiresProfile: Bool { true }
+    public var sendsMetadata: Bool { true }
+    private let client: HTTPClient
+    private let timeout: Duration
+    private let clock: any WallClock
+    private let logger: Logger
+
+    public init(client: HTTPClient, retryPolicy: RetryPolicy, timeout: Duration = .seconds(10), clock: any WallClock = SystemWallClock(), logger: Logger) {
+        self.client = client
+        self.retryPolicy = retryPolicy
+        self.timeout = timeout
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func checkProfile(_ config: [String: JSONValue]) -> [FieldProblem] {
+        var reader = FieldReader(object: config, prefix: "config.")
+        switch reader.string("url") {
+        case nil where !reader.problems.contains(where: { $0.field == "config.url" }):
+            reader.report(ProfileFields.missing("url", "the bot server's synthetic-event endpoint, such as http://botserver/synthetic"))
+        case let url?:
+            if let problem = WebhookChannel.urlProblem(url) { reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem)) }
+        default: break
+        }
+        return reader.problems + ProfileFields.unknown(in: config, known: ["url"])
+    }
+
+    public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
+        var problems: [FieldProblem] = []
+        if draft.recipient == nil { problems.append(FieldProblem(field: "to", code: "missing", problem: "the bot user's id (to or user)")) }
+        if draft.page == nil { problems.append(FieldProblem(field: "page", code: "missing", problem: "the page the user is on")) }
+        if draft.form == nil { problems.append(FieldProblem(field: "form", code: "missing", problem: "the form to move the user to")) }
+        guard problems.isEmpty else { throw .validation(problems) }
+        return draft
+    }
+
+    public func rehearse(_ request: DeliveryRequest) -> Rehearsal {
+        let message = request.message
+        let metadata = JSONWriter.string(.object(message.metadata))
+        return Rehearsal(
+            summary: "POST \(request.profile?.setting("url") ?? "") \(String(decoding: BailoutBody.make(for: message), as: UTF8.self))",
+            logLine: "[DRY RUN] Would bail user=\(message.recipient ?? "") page=\(message.page ?? "") to form=\(message.form ?? "") with metadata=\(metadata)"
+        )
+    }
+
+    public func send(_ delivery: DeliveryRequest) async -> DeliveryReport {
+        let message = delivery.message
+        let who = "user=\(message.recipient ?? "") page=\(message.page ?? "")"
+        guard let url = delivery.profile?.setting("url") else {
+            logger.error("Failed to bail \(who): the message's bot-server profile is gone or has no url")
+            return DeliveryReport(outcome: .failed(reason: "the message's bot-server profile is gone or has no url"))
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: BailoutBody.make(for: message)))
+        let report: DeliveryReport
+        switch await ProviderHTTP.execute(request, client: client, timeout: timeout) {
+        case .failure(let error):
+            report = DeliveryReport(outcome: error.outcome)
+        case .success(let answer):
+            let outcome = HTTPOutcomeClassifier.classify(status: answer.status, retryAfter: answer.retryAfter, now: clock.now())
+            report = DeliveryReport(outcome: outcome, httpStatus: answer.status, responseExcerpt: answer.excerpt())
+        }
+        switch report.outcome {
+        case .sent: logger.info("Successfully bailed \(who) to form=\(message.form ?? "")")
+        case .retry(let reason, _, _), .failed(let reason), .throttled(let reason, _): logger.warning("Failed to bail \(who): \(reason)")
+        }
+        return report
+    }
+}

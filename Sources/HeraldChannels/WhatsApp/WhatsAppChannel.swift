@@ -1,0 +1,165 @@
+public import AsyncHTTPClient
+import Foundation
+public import HeraldCore
+import NIOCore
+import NIOHTTP1
+
+/// Sends WhatsApp messages through the Cloud API: `POST {base_url}/{api_version}/{phone_number_id}/messages`
+/// with the profile's bearer token, a text for `content` or a template for `template`. The
+/// answer's `messages[0].id` (`wamid.…`) is the provider id; errors are classified by their
+/// Graph error code (``WhatsAppErrorTable``), not the HTTP status.
+public struct WhatsAppChannel: DeliveryChannel {
+    public let name = "whatsapp"
+    public let retryPolicy: RetryPolicy
+    public var providerIDField: String? { "whatsapp_message_id" }
+    public var requiresProfile: Bool { true }
+    public var secretProfileFields: Set<String> { ["access_token", "app_secret"] }
+    private let client: HTTPClient
+    private let configuration: WhatsAppConfiguration
+    private let clock: any WallClock
+
+    /// The longest text WhatsApp takes.
+    static let maxTextLength = 4096
+
+    /// - Parameters:
+    ///   - client: the shared HTTP client; the caller owns and shuts it down.
+    public init(client: HTTPClient, configuration: WhatsAppConfiguration, retryPolicy: RetryPolicy, clock: any WallClock = SystemWallClock()) {
+        self.client = client
+        self.configuration = configuration
+        self.retryPolicy = retryPolicy
+        self.clock = clock
+    }
+
+    public func checkProfile(_ config: [String: JSONValue]) -> [FieldProblem] {
+        var reader = FieldReader(object: config, prefix: "config.")
+        switch reader.identifier("phone_number_id") {
+        case nil where reader.problems.isEmpty: reader.report(ProfileFields.missing("phone_number_id", "the WhatsApp Business phone number's id"))
+        case let id? where id.isEmpty || !id.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }):
+            reader.report(FieldProblem(field: "config.phone_number_id", code: "invalid_id", problem: "must be the numeric phone number id Meta shows"))
+        default: break
+        }
+        if reader.string("access_token")?.isEmpty ?? true, !reader.problems.contains(where: { $0.field == "config.access_token" }) {
+            reader.report(ProfileFields.missing("access_token", "a system user or app access token"))
+        }
+        _ = reader.string("app_secret")
+        if let version = reader.string("api_version"), !Self.isVersion(version) {
+            reader.report(FieldProblem(field: "config.api_version", code: "invalid_version", problem: "must look like v26.0"))
+        }
+        if let base = reader.string("base_url"), let problem = ProfileFields.baseURLProblem(base) { reader.report(problem) }
+        return reader.problems + ProfileFields.unknown(in: config, known: ["phone_number_id", "access_token", "app_secret", "api_version", "base_url"])
+    }
+
+    public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
+        var draft = draft
+        var problems: [FieldProblem] = []
+        if let to = draft.recipient {
+            if let number = PhoneNumber.normalize(to) { draft.recipient = number } else { problems.append(PhoneNumber.problem(field: "to")) }
+        } else {
+            problems.append(FieldProblem(field: "to", code: "missing", problem: "a WhatsApp message needs a recipient phone number"))
+        }
+        if let template = draft.template?.objectValue {
+            problems += Self.templateProblems(template)
+        } else if let content = draft.content {
+            if content.isEmpty || content.count > Self.maxTextLength {
+                problems.append(FieldProblem(field: "content", code: "invalid_length", problem: "must be 1 to \(Self.maxTextLength) characters"))
+            }
+        } else {
+            problems.append(FieldProblem(field: "content", code: "missing_content", problem: "give content (a text) or template"))
+        }
+        guard problems.isEmpty else { throw .validation(problems) }
+        return draft
+    }
+
+    public func rehearse(_ request: DeliveryRequest) -> Rehearsal {
+        let body = String(decoding: WhatsAppRequestBody.make(for: request.message), as: UTF8.self)
+        return Rehearsal(
+            summary: "POST \(endpoint(request.profile)) \(body)",
+            logLine: "[DRY RUN] Would send WhatsApp message \(request.message.id) to \(request.message.recipient ?? "") "
+                + "from phone number \(request.profile?.setting("phone_number_id") ?? "?")"
+        )
+    }
+
+    public func send(_ delivery: DeliveryRequest) async -> DeliveryReport {
+        guard let profile = delivery.profile, let token = profile.setting("access_token") else {
+            return DeliveryReport(outcome: .failed(reason: "the message's WhatsApp profile is gone or has no access_token"))
+        }
+        var request = HTTPClientRequest(url: endpoint(profile))
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(token)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: WhatsAppRequestBody.make(for: delivery.message)))
+        switch await ProviderHTTP.execute(request, client: client, timeout: configuration.timeout) {
+        case .failure(let error):
+            return DeliveryReport(outcome: error.outcome)
+        case .success(let answer):
+            return DeliveryReport(outcome: classify(answer), httpStatus: answer.status, responseExcerpt: answer.excerpt())
+        }
+    }
+
+    /// `GET {base}/{version}/{phone_number_id}`: Meta answers the number's name and quality when the token may use it.
+    public func checkCredentials(_ profile: SenderProfile) async -> CredentialCheck {
+        guard let id = profile.setting("phone_number_id"), let token = profile.setting("access_token") else {
+            return CredentialCheck(ok: false, detail: "the profile has no phone_number_id or access_token")
+        }
+        var request = HTTPClientRequest(url: ProviderHTTP.url(baseURL(profile), "/\(apiVersion(profile))/\(id)"))
+        request.headers.add(name: "authorization", value: "Bearer \(token)")
+        switch await ProviderHTTP.execute(request, client: client, timeout: configuration.timeout) {
+        case .failure(let error):
+            return CredentialCheck(ok: false, detail: "no answer from the Graph API: \(error.outcome)")
+        case .success(let answer) where (200..<300).contains(answer.status):
+            let json = answer.json
+            let name = json?["verified_name"]?.stringValue ?? "?"
+            let number = json?["display_phone_number"]?.stringValue ?? "?"
+            return CredentialCheck(ok: true, httpStatus: answer.status, detail: "phone number \(number) (\(name)) answered")
+        case .success(let answer):
+            return CredentialCheck(ok: false, httpStatus: answer.status, detail: GraphError(answer.json)?.reason ?? "HTTP \(answer.status)")
+        }
+    }
+
+    func classify(_ answer: ProviderAnswer) -> DeliveryOutcome {
+        let json = answer.json
+        if (200..<300).contains(answer.status) {
+            guard case .array(let messages)? = json?["messages"], let id = messages.first?.objectValue?["id"]?.stringValue else {
+                return .failed(reason: "the Graph API answered \(answer.status) without messages[0].id")
+            }
+            return .sent(providerMessageID: id)
+        }
+        let retryAfter = answer.retryAfter.flatMap { RetryAfter.parse($0, now: clock.now()) }
+        return configuration.errorTable.outcome(status: answer.status, error: GraphError(json), retryAfter: retryAfter)
+    }
+
+    private func endpoint(_ profile: SenderProfile?) -> String {
+        ProviderHTTP.url(baseURL(profile), "/\(apiVersion(profile))/\(profile?.setting("phone_number_id") ?? "")/messages")
+    }
+
+    private func baseURL(_ profile: SenderProfile?) -> String {
+        profile?.setting("base_url") ?? configuration.baseURL
+    }
+
+    private func apiVersion(_ profile: SenderProfile?) -> String {
+        profile?.setting("api_version") ?? configuration.apiVersion
+    }
+
+    static func isVersion(_ text: String) -> Bool {
+        guard text.hasPrefix("v"), let number = Double(text.dropFirst()), number > 0 else { return false }
+        return text.dropFirst().allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+    }
+
+    private static func templateProblems(_ template: [String: JSONValue]) -> [FieldProblem] {
+        var reader = FieldReader(object: template, prefix: "template.")
+        if reader.string("name")?.isEmpty ?? true, !reader.problems.contains(where: { $0.field == "template.name" }) {
+            reader.report(FieldProblem(field: "template.name", code: "missing", problem: "the approved template's name"))
+        }
+        if let language = reader.object("language") {
+            if language["code"]?.stringValue?.isEmpty ?? true {
+                reader.report(FieldProblem(field: "template.language.code", code: "missing", problem: "the template's language, such as en_US"))
+            }
+        } else if !reader.problems.contains(where: { $0.field == "template.language" }) {
+            reader.report(FieldProblem(field: "template.language", code: "missing", problem: "give {\"code\": \"en_US\"}"))
+        }
+        if let components = template["components"], case .array = components {} else if template["components"] != nil {
+            reader.report(FieldProblem(field: "template.components", code: "wrong_type", problem: "must be an array"))
+        }
+        return reader.problems
+    }
+}

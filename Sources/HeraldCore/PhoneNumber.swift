@@ -1,0 +1,28 @@
+/// Phone numbers in E.164 form (`+` and 7–15 digits), as WhatsApp and Twilio take them.
+public enum PhoneNumber {
+    /// The E.164 form of `text`, or `nil` when it cannot be one. Spaces, dashes, dots and
+    /// parentheses between digits are dropped; a number without the `+` is taken as international
+    /// (`14155550100` → `+14155550100`). Country codes never start with 0.
+    public static func normalize(_ text: String) -> String? {
+        var digits: [UInt8] = []
+        var bytes = Substring(text).utf8.drop { $0 == UInt8(ascii: " ") }
+        if bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"): continue
+            default: return nil
+            }
+        }
+        guard (7...15).contains(digits.count), digits.first != UInt8(ascii: "0") else { return nil }
+        return "+" + String(decoding: digits, as: UTF8.self)
+    }
+
+    /// The problem a recipient that is not a phone number gets, for field `field`.
+    public static func problem(field: String) -> FieldProblem {
+        FieldProblem(
+            field: field, code: "invalid_phone_number",
+            problem: "must be a phone number in E.164 form: + and 7 to 15 digits, such as +14155550100"
+        )
+    }
+}
