@@ -160,6 +160,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// The member named `key` when this is an object.
+    /// The elements, when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }
