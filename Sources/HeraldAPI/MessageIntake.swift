@@ -31,6 +31,8 @@ struct MessageIntake: Sendable {
     /// - Returns: one outcome per item, in order.
     func acceptBatch(_ items: [JSONValue], headerIdempotencyKey: String?, tenant: TenantID) async throws -> [ItemOutcome] {
         let now = dependencies.clock.now()
+        let owner = try await dependencies.tenants.tenant(tenant)
+        let defaultChannel = owner?.defaultChannel ?? dependencies.defaultChannel
         let profiles = try await dependencies.profiles.profiles(of: tenant)
         var outcomes: [ItemOutcome?] = Array(repeating: nil, count: items.count)
         var pending: [(index: Int, message: Message)] = []
@@ -42,13 +44,16 @@ struct MessageIntake: Sendable {
             do {
                 var problems: [FieldProblem] = []
                 let request = MessageRequest(object, problems: &problems)
-                let draft = try draft(from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant, profiles: profiles)
+                let draft = try draft(
+                    from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant,
+                    profiles: profiles, defaultChannel: defaultChannel
+                )
                 pending.append((index, Message(id: .generate(at: now), draft: draft, now: now)))
             } catch let error as APIError {
                 outcomes[index] = .rejected(error)
             }
         }
-        let quota = try await dependencies.tenants.tenant(tenant)?.quota
+        let quota = owner?.quota
         let results = try await dependencies.store.enqueue(pending.map(\.message), quota: quota)
         for ((index, message), result) in zip(pending, results) {
             switch result {
@@ -76,10 +81,11 @@ struct MessageIntake: Sendable {
         problems readProblems: [FieldProblem],
         headerIdempotencyKey: String?,
         tenant: TenantID,
-        profiles: [SenderProfile]
+        profiles: [SenderProfile],
+        defaultChannel: String
     ) throws -> MessageDraft {
         var problems = readProblems
-        let choice = ProfileChoice.choose(for: request, among: profiles, defaultChannel: dependencies.defaultChannel, channels: dependencies.channels)
+        let choice = ProfileChoice.choose(for: request, among: profiles, defaultChannel: defaultChannel, channels: dependencies.channels)
         problems += choice.problems
         let channel = choice.channel
         var (draft, fieldProblems) = request.validated(

@@ -7,10 +7,16 @@ public struct Tenant: Sendable, Hashable, Codable {
     public var name: String
     public var disabled: Bool
     public var quota: Quota?
+    /// The channel of this tenant's messages that name none and whose outlet has no profile;
+    /// `nil` for the server's `app.default_channel`.
+    public var defaultChannel: String?
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: TenantID, name: String, disabled: Bool = false, quota: Quota? = nil, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: TenantID, name: String, disabled: Bool = false, quota: Quota? = nil, defaultChannel: String? = nil, createdAt: Date, updatedAt: Date
+    ) {
+        self.defaultChannel = defaultChannel
         self.id = id
         self.name = name
         self.disabled = disabled

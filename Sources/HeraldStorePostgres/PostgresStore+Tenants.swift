@@ -7,8 +7,8 @@ extension PostgresStore {
     public func createTenant(_ tenant: Tenant) async throws {
         let rows = try await query(PostgresQuery(
             unsafeSQL: """
-                INSERT INTO tenants (id, name, disabled, quota_limit, quota_period, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id
+                INSERT INTO tenants (\(Self.tenantColumns))
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id
                 """,
             binds: Self.bindings(tenant)
         ))
@@ -28,10 +28,10 @@ extension PostgresStore {
     public func updateTenant(_ tenant: Tenant) async throws {
         let rows = try await query(PostgresQuery(
             unsafeSQL: """
-                UPDATE tenants SET name = $2, disabled = $3, quota_limit = $4, quota_period = $5, updated_at = $6
+                UPDATE tenants SET name = $2, disabled = $3, quota_limit = $4, quota_period = $5, updated_at = $6, default_channel = $7
                 WHERE id = $1 RETURNING id
                 """,
-            binds: Self.bindings(tenant, columns: [.id, .name, .disabled, .quotaLimit, .quotaPeriod, .updatedAt])
+            binds: Self.bindings(tenant, columns: [.id, .name, .disabled, .quotaLimit, .quotaPeriod, .updatedAt, .defaultChannel])
         ))
         guard !rows.isEmpty else { throw StoreError.notFound }
     }
@@ -44,10 +44,10 @@ extension PostgresStore {
         return Int(try rows.first?.decode(Int64.self) ?? 0)
     }
 
-    private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at"
+    private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at, default_channel"
 
     private enum Column: CaseIterable {
-        case id, name, disabled, quotaLimit, quotaPeriod, createdAt, updatedAt
+        case id, name, disabled, quotaLimit, quotaPeriod, createdAt, updatedAt, defaultChannel
     }
 
     /// A tenant's values for `columns`, in that order ($1, $2, …).
@@ -62,14 +62,15 @@ extension PostgresStore {
             case .quotaPeriod: bindings.append(tenant.quota?.period.rawValue)
             case .createdAt: bindings.append(tenant.createdAt.millis)
             case .updatedAt: bindings.append(tenant.updatedAt.millis)
+            case .defaultChannel: bindings.append(tenant.defaultChannel)
             }
         }
         return bindings
     }
 
     private static func tenant(_ row: PostgresRow) throws -> Tenant {
-        let (id, name, disabled, limit, periodText, createdAt, updatedAt) = try row.decode(
-            (String, String, Bool, Int64?, String?, Int64, Int64).self
+        let (id, name, disabled, limit, periodText, createdAt, updatedAt, defaultChannel) = try row.decode(
+            (String, String, Bool, Int64?, String?, Int64, Int64, String?).self
         )
         var quota: Quota?
         if let limit, let periodText {
@@ -77,7 +78,7 @@ extension PostgresStore {
             quota = Quota(limit: Int(limit), period: period)
         }
         return Tenant(
-            id: TenantID(id), name: name, disabled: disabled, quota: quota,
+            id: TenantID(id), name: name, disabled: disabled, quota: quota, defaultChannel: defaultChannel,
             createdAt: Date(millis: createdAt), updatedAt: Date(millis: updatedAt)
         )
     }

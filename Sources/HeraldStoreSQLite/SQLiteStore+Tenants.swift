@@ -7,8 +7,8 @@ extension SQLiteStore {
     public func createTenant(_ tenant: Tenant) async throws {
         try await Self.write(pool) { db in
             try db.execute(sql: """
-                INSERT INTO tenants (id, name, disabled, quota_limit, quota_period, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                INSERT INTO tenants (\(Self.tenantColumns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
                 """, arguments: StatementArguments(Self.arguments(tenant)))
             guard db.changesCount > 0 else { throw StoreError.conflict("tenant \(tenant.id) exists") }
         }
@@ -31,8 +31,8 @@ extension SQLiteStore {
         try await Self.write(pool) { db in
             let arguments = Self.arguments(tenant)
             try db.execute(
-                sql: "UPDATE tenants SET name = ?, disabled = ?, quota_limit = ?, quota_period = ?, updated_at = ? WHERE id = ?",
-                arguments: StatementArguments([arguments[1], arguments[2], arguments[3], arguments[4], arguments[6], arguments[0]])
+                sql: "UPDATE tenants SET name = ?, disabled = ?, quota_limit = ?, quota_period = ?, updated_at = ?, default_channel = ? WHERE id = ?",
+                arguments: StatementArguments([arguments[1], arguments[2], arguments[3], arguments[4], arguments[6], arguments[7], arguments[0]])
             )
             guard db.changesCount > 0 else { throw StoreError.notFound }
         }
@@ -47,12 +47,12 @@ extension SQLiteStore {
         }
     }
 
-    private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at"
+    private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at, default_channel"
 
     private static func arguments(_ tenant: Tenant) -> [(any DatabaseValueConvertible)?] {
         [
             tenant.id.rawValue, tenant.name, tenant.disabled, tenant.quota?.limit, tenant.quota?.period.rawValue,
-            tenant.createdAt.millis, tenant.updatedAt.millis,
+            tenant.createdAt.millis, tenant.updatedAt.millis, tenant.defaultChannel,
         ]
     }
 
@@ -63,7 +63,7 @@ extension SQLiteStore {
             quota = Quota(limit: limit, period: period)
         }
         return Tenant(
-            id: TenantID(row[0]), name: row[1], disabled: row[2], quota: quota,
+            id: TenantID(row[0]), name: row[1], disabled: row[2], quota: quota, defaultChannel: row[7],
             createdAt: Date(millis: row[5] as Int64), updatedAt: Date(millis: row[6] as Int64)
         )
     }

@@ -181,4 +181,20 @@ struct ProfilesAPITests {
         }
         #expect(provider.requests.isEmpty)
     }
+
+    @Test func aTenantsDefaultChannelAppliesToMessagesThatNameNone() async throws {
+        try await APITestHarness().test { client in
+            let (unknown, refused, _) = try await client.call(.patch, "/api/v1/tenants/default", json: #"{"default_channel": "fax"}"#, key: Self.admin)
+            #expect(unknown == .unprocessableContent)
+            #expect(refused["details"]?.arrayValue?.first?["field"] == .string("default_channel"))
+            let (_, tenant, _) = try await client.call(.patch, "/api/v1/tenants/default", json: #"{"default_channel": "whatsapp"}"#, key: Self.admin)
+            #expect(tenant["default_channel"] == .string("whatsapp"))
+            _ = try await client.call(.post, "/api/v1/tenants/default/profiles", json: Self.whatsAppProfile("main", isDefault: true), key: Self.admin)
+            let (status, message, _) = try await client.call(.post, "/api/v1/messages", json: #"{"to": "+14155550100", "content": "hi"}"#)
+            #expect(status == .accepted)
+            #expect(message["channel"] == .string("whatsapp"))
+            let (_, cleared, _) = try await client.call(.patch, "/api/v1/tenants/default", json: #"{"default_channel": null}"#, key: Self.admin)
+            #expect(cleared["default_channel"] == .null)
+        }
+    }
 }

@@ -22,6 +22,7 @@ struct TenantConformanceTests {
 
             shop.disabled = true
             shop.quota = nil
+            shop.defaultChannel = "whatsapp"
             shop.name = "Renamed"
             shop.updatedAt = Suite.start.addingTimeInterval(5)
             try await store.updateTenant(shop)

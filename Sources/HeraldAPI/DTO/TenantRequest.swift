@@ -7,6 +7,8 @@ struct TenantRequest: Hashable, Sendable {
     var disabled: Bool?
     /// `.some(nil)` when the body clears the quota with `"quota": null`.
     var quota: Quota??
+    /// `.some(nil)` when the body clears it with `"default_channel": null` (the server's default applies).
+    var defaultChannel: String??
 
     init(_ object: [String: JSONValue], creating: Bool) throws {
         var problems: [FieldProblem] = []
@@ -18,6 +20,12 @@ struct TenantRequest: Hashable, Sendable {
         case nil, .null?: disabled = nil
         case .bool(let flag)?: disabled = flag
         default: problems.append(FieldProblem(field: "disabled", code: "wrong_type", problem: "must be true or false"))
+        }
+        switch object["default_channel"] {
+        case nil: defaultChannel = nil
+        case .null?: defaultChannel = .some(nil)
+        case .string(let name)?: defaultChannel = .some(name)
+        default: problems.append(FieldProblem(field: "default_channel", code: "wrong_type", problem: "must be a channel name or null"))
         }
         switch object["quota"] {
         case nil: quota = nil

@@ -896,6 +896,10 @@ extension Components {
             internal var status: Components.Schemas.Tenant.StatusPayload
             /// - Remark: Generated from `#/components/schemas/Tenant/quota`.
             internal var quota: Components.Schemas.NullableQuota?
+            /// The channel of the tenant's messages that name none (and whose outlet has no profile); null for the server's `app.default_channel`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/default_channel`.
+            internal var defaultChannel: Components.Schemas.NullableString?
             /// - Remark: Generated from `#/components/schemas/Tenant/created_at`.
             internal var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Tenant/updated_at`.
@@ -908,6 +912,7 @@ extension Components {
             ///   - disabled:
             ///   - status:
             ///   - quota:
+            ///   - defaultChannel: The channel of the tenant's messages that name none (and whose outlet has no profile); null for the server's `app.default_channel`.
             ///   - createdAt:
             ///   - updatedAt:
             internal init(
@@ -916,6 +921,7 @@ extension Components {
                 disabled: Swift.Bool,
                 status: Components.Schemas.Tenant.StatusPayload,
                 quota: Components.Schemas.NullableQuota? = nil,
+                defaultChannel: Components.Schemas.NullableString? = nil,
                 createdAt: Foundation.Date,
                 updatedAt: Foundation.Date
             ) {
@@ -924,6 +930,7 @@ extension Components {
                 self.disabled = disabled
                 self.status = status
                 self.quota = quota
+                self.defaultChannel = defaultChannel
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
             }
@@ -933,6 +940,7 @@ extension Components {
                 case disabled
                 case status
                 case quota
+                case defaultChannel = "default_channel"
                 case createdAt = "created_at"
                 case updatedAt = "updated_at"
             }

@@ -10,9 +10,10 @@ extension APIHandler {
         let request = switch input.body { case .json(let body): body.request }
         let now = dependencies.clock.now()
         let id = TenantID(request.id ?? "")
+        try checkChannel(request.defaultChannel ?? nil)
         let tenant = Tenant(
             id: id, name: request.name ?? id.rawValue, disabled: request.disabled ?? false,
-            quota: request.quota ?? nil, createdAt: now, updatedAt: now
+            quota: request.quota ?? nil, defaultChannel: request.defaultChannel ?? nil, createdAt: now, updatedAt: now
         )
         do {
             try await dependencies.store.createTenant(tenant)
@@ -30,6 +31,10 @@ extension APIHandler {
         if let name = request.name { tenant.name = name }
         if let disabled = request.disabled { tenant.disabled = disabled }
         if let quota = request.quota { tenant.quota = quota }
+        if let channel = request.defaultChannel {
+            try checkChannel(channel)
+            tenant.defaultChannel = channel
+        }
         return .ok(.init(body: .json(.init(try await save(tenant)))))
     }
 
@@ -76,6 +81,15 @@ extension APIHandler {
         ))))
     }
 
+    /// A tenant's default channel must be one this server has.
+    private func checkChannel(_ name: String?) throws {
+        guard let name, dependencies.channels[name] == nil else { return }
+        throw APIError.validation([FieldProblem(
+            field: "default_channel", code: "unknown_channel",
+            problem: "unknown channel '\(name)'; known: \(dependencies.channels.names.joined(separator: ", "))"
+        )])
+    }
+
     private func setDisabled(_ disabled: Bool, tenant id: String) async throws -> Tenant {
         try Caller.requireAdmin()
         var tenant = try await dependencies.tenant(id: id)
@@ -100,6 +114,7 @@ extension Components.Schemas.Tenant {
             disabled: tenant.disabled,
             status: tenant.disabled ? .disabled : .active,
             quota: .init(tenant.quota.map(QuotaSetting.init)),
+            defaultChannel: .init(tenant.defaultChannel),
             createdAt: tenant.createdAt,
             updatedAt: tenant.updatedAt
         )

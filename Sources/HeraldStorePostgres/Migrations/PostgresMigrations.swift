@@ -141,6 +141,7 @@ enum PostgresMigrations {
             )
             """,
             "CREATE INDEX profile_outlets_profile ON profile_outlets (profile_id)",
+            "ALTER TABLE tenants ADD COLUMN default_channel TEXT",
             """
             ALTER TABLE messages
                 ADD COLUMN profile_id TEXT COLLATE "C",

@@ -1,6 +1,6 @@
 import GRDB
 
-/// Sender profiles, the message fields that choose and shape a provider send (profile, outlet,
+/// Sender profiles, tenants' default channel, the message fields that choose and shape a provider send (profile, outlet,
 /// dry run, bailout page and form, template, expiry, throttles), and the index receipts look
 /// messages up by (channel, provider message id).
 enum Migration005CreateProfiles {
@@ -31,6 +31,7 @@ enum Migration005CreateProfiles {
             ) STRICT, WITHOUT ROWID;
             CREATE INDEX profile_outlets_profile ON profile_outlets (profile_id);
 
+            ALTER TABLE tenants ADD COLUMN default_channel TEXT;
             ALTER TABLE messages ADD COLUMN profile_id TEXT;
             ALTER TABLE messages ADD COLUMN outlet_id TEXT;
             ALTER TABLE messages ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0;
