@@ -144,4 +144,15 @@ struct WhatsAppChannelTests {
         #expect(request.path == "/v26.0/106540352242922")
         #expect(request.headers[.authorization] == "Bearer \(Self.token)")
     }
+
+    @Test func aDroppedConnectionOrASlowAnswerIsRetried() async throws {
+        let dropped = try await FakeProvider(replies: [.drop]).run { base in
+            await Self.channel().send(DeliveryRequest(message: Self.message(), profile: Self.profile(base: base), attempt: 1))
+        }
+        guard case .retry = dropped.outcome else { Issue.record("a dropped connection should retry, got \(dropped.outcome)"); return }
+        let slow = try await FakeProvider(replies: [.slow(.seconds(2))]).run { base in
+            await Self.channel(.init(timeout: .milliseconds(300))).send(DeliveryRequest(message: Self.message(), profile: Self.profile(base: base), attempt: 1))
+        }
+        #expect(slow.outcome == .retry(reason: "timed out", after: nil, throttled: true))
+    }
 }

@@ -280,3 +280,75 @@ struct DispatcherTests {
         #expect(channel.maxActive == 2)
     }
 }
+
+/// The parts of a send that depend on the message: its profile, a dry run, its expiry, throttling.
+struct DispatcherProviderTests {
+    static let logger = DispatcherTests.logger
+
+    @Test func throttledAttemptsDoNotUseUpTheRetryBudget() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        // One attempt in all: a counted retry would fail the message at once.
+        let channel = ScriptedChannel(
+            script: [.throttled(reason: "rate", after: nil), .throttled(reason: "rate", after: nil), .sent(providerMessageID: "p-9")],
+            retryPolicy: try .explicit([], jitter: 0)
+        )
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        let message = DispatcherTests.message(clock)
+        _ = try await store.enqueue([message])
+        for wait in [0, 5, 10] {
+            clock.advance(by: .seconds(wait))
+            _ = try await dispatcher.runCycle()
+        }
+        let stored = try #require(try await store.message(id: message.id, tenant: nil))
+        #expect(stored.status == .sent)
+        #expect(stored.attempts == 1)
+        #expect(channel.sends.count == 3)
+        #expect(try await store.attempts(messageID: message.id).map(\.outcome) == [.throttled, .throttled, .sent])
+    }
+
+    @Test func theProfileIsReadAtSendTimeAndADryRunSendsNothing() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(
+            store: store, profiles: ProfileCache(store: store, ttl: .zero), channels: ChannelRegistry([channel]),
+            configuration: try .init(), clock: clock, logger: Self.logger
+        )
+        var profile = SenderProfile(
+            id: .generate(at: clock.now()), tenantID: .default, name: "p", channel: "scripted",
+            config: ["access_token": .string("old")], createdAt: clock.now(), updatedAt: clock.now()
+        )
+        try await store.createProfile(profile)
+        var real = DispatcherTests.message(clock)
+        real.profileID = profile.id
+        var rehearsed = DispatcherTests.message(clock)
+        rehearsed.dryRun = true
+        _ = try await store.enqueue([real, rehearsed])
+        profile.config["access_token"] = .string("rotated")
+        try await store.updateProfile(profile)
+
+        _ = try await dispatcher.runCycle()
+        #expect(channel.profiles == [profile.id: "rotated"])
+        #expect(channel.sends.map(\.0) == [real.id])
+        #expect(try await store.message(id: rehearsed.id, tenant: nil)?.status == .dryRun)
+        let log = try await store.attempts(messageID: rehearsed.id)
+        #expect(log.map(\.outcome) == [.dryRun])
+        #expect(log.first?.responseExcerpt == "would send \(rehearsed.id)")
+    }
+
+    @Test func anExpiredMessageFailsWithoutASend() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        var message = DispatcherTests.message(clock)
+        message.expiresAt = clock.now()
+        _ = try await store.enqueue([message])
+        _ = try await dispatcher.runCycle()
+        let stored = try #require(try await store.message(id: message.id, tenant: nil))
+        #expect(stored.status == .failed)
+        #expect(stored.lastError == "expired")
+        #expect(channel.sends.isEmpty)
+    }
+}

@@ -11,6 +11,8 @@ final class ScriptedChannel: DeliveryChannel {
     private struct State {
         var script: [DeliveryOutcome]
         var sends: [(MessageID, Int)] = []
+        /// The access token each profile had when a message was sent with it.
+        var profiles: [ProfileID: String] = [:]
         var active = 0
         var maxActive = 0
         var gateOpen: Bool
@@ -25,6 +27,7 @@ final class ScriptedChannel: DeliveryChannel {
     }
 
     var sends: [(MessageID, Int)] { state.withLock { $0.sends } }
+    var profiles: [ProfileID: String] { state.withLock { $0.profiles } }
     var active: Int { state.withLock { $0.active } }
     var maxActive: Int { state.withLock { $0.maxActive } }
 
@@ -48,6 +51,7 @@ final class ScriptedChannel: DeliveryChannel {
         let attempt = request.attempt
         let outcome = state.withLock { state in
             state.sends.append((message.id, attempt))
+            if let profile = request.profile { state.profiles[profile.id] = profile.setting("access_token") }
             state.active += 1
             state.maxActive = max(state.maxActive, state.active)
             return state.script.count > 1 ? state.script.removeFirst() : state.script[0]

@@ -24,6 +24,8 @@ public final class FakeProvider: Sendable {
         case status(Int, retryAfter: String? = nil)
         /// The success answer after a wait.
         case slow(Duration)
+        /// The connection closed without an answer.
+        case drop
     }
 
     /// One request as received.
@@ -72,9 +74,9 @@ public final class FakeProvider: Sendable {
 
     /// Runs the server while `body` runs, passing it the base URL (`http://127.0.0.1:port`).
     public func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
-        let router = Router()
-        router.post("**") { request, _ in try await self.answer(request) }
-        router.get("**") { request, _ in try await self.answer(request) }
+        let router = Router(context: Context.self)
+        router.post("**") { request, context in try await self.answer(request, context) }
+        router.get("**") { request, context in try await self.answer(request, context) }
         return try await withListeningApplication({ reportPort in
             Application(
                 router: router,
@@ -87,7 +89,18 @@ public final class FakeProvider: Sendable {
         }
     }
 
-    private func answer(_ request: Request) async throws -> Response {
+    /// The request context, keeping the connection so that `.drop` can close it.
+    struct Context: RequestContext {
+        var coreContext: CoreRequestContextStorage
+        let channel: any NIOCore.Channel
+
+        init(source: ApplicationRequestContextSource) {
+            coreContext = .init(source: source)
+            channel = source.channel
+        }
+    }
+
+    private func answer(_ request: Request, _ context: Context) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 20)
         let path = request.uri.path
         recorded.withLock { $0.append(Recorded(method: request.method, path: path, headers: request.headers, body: Data(body.readableBytesView))) }
@@ -100,6 +113,9 @@ public final class FakeProvider: Sendable {
         switch reply {
         case .ok:
             return success(segments, number: number)
+        case .drop:
+            try await context.channel.close()
+            throw CancellationError()
         case .slow(let wait):
             try await Task.sleep(for: wait)
             return success(segments, number: number)
