@@ -11,7 +11,7 @@ struct AnswerJSONTests {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }
 
-    static let message = MessageAnswer(MessageAnswerTests.messages[0])
+    static let message = MessageAnswer(MessageAnswerTests.messages[0], providerIDField: "whatsapp_message_id")
 
     @Test func batchAnswers() throws {
         let batch = Components.Schemas.BatchResponse(
@@ -42,7 +42,7 @@ struct AnswerJSONTests {
 
     @Test func messageAnswers() throws {
         for message in MessageAnswerTests.messages {
-            let answer = MessageAnswer(message)
+            let answer = MessageAnswer(message, providerIDField: nil)
             #expect(answer.json == (try Self.generated(answer)))
         }
     }

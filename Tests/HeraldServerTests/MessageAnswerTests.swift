@@ -64,7 +64,7 @@ struct MessageAnswerTests {
         let schema = try #require(Self.schemas["Message"])
         let properties = try #require(schema["properties"]?.objectValue)
         let required = Self.strings(schema["required"])
-        let answer = try #require(MessageAnswer(message).json.objectValue)
+        let answer = try #require(MessageAnswer(message, providerIDField: "whatsapp_message_id").json.objectValue)
 
         #expect(required.subtracting(answer.keys).sorted() == [], "required fields missing")
         #expect(Set(answer.keys).subtracting(properties.keys).sorted() == [], "fields the document does not describe")
@@ -83,7 +83,7 @@ struct MessageAnswerTests {
         #expect(full["conversation_id"] == .string("c-1"))
         #expect(full["outlet_id"] == .integer(42))
         #expect(full["sent_at"] == .string("2026-11-18T11:06:40.123Z"))
-        let sparse = MessageAnswer(Self.messages[1]).json
+        let sparse = MessageAnswer(Self.messages[1], providerIDField: nil).json
         #expect(sparse["whatsapp_message_id"] == nil)
         for field in ["failure_reason", "sent_at", "provider_message_id", "to", "conversation_id"] {
             #expect(sparse[field] == .null, "\(field)")

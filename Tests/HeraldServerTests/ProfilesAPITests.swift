@@ -197,4 +197,40 @@ struct ProfilesAPITests {
             #expect(cleared["default_channel"] == .null)
         }
     }
+
+    /// A client of the WhatsApp sender service posts its body to `…/send` unchanged and gets a
+    /// WhatsApp message and its `whatsapp_message_id` back.
+    @Test func theWhatsAppSenderServicesClientMovesOverUnchanged() async throws {
+        let provider = FakeProvider()
+        let harness = APITestHarness()
+        try await provider.run { base in
+            try await SendAPITests.withDispatcher(harness) { dependencies in
+                try await harness.test(dependencies: dependencies) { client in
+                    _ = try await client.call(.post, "/api/v1/tenants/default/profiles", json: Self.whatsAppProfile("shop-7", base: base, outlets: "[7]"), key: Self.admin)
+                    let (status, body, _) = try await client.call(
+                        .post, "/api/v1/messages/send",
+                        json: #"{"tenant_id": "acme", "outlet_id": "7", "to": "+14155550100", "message": "Your table is ready", "message_type": "text"}"#
+                    )
+                    #expect(status == .ok)
+                    #expect(body["status"] == .string("sent"))
+                    #expect(body["channel"] == .string("whatsapp"))
+                    #expect(body["whatsapp_message_id"] == .string("wamid.HBgL1"))
+                    #expect(body["outlet_id"] == .string("7"))
+                }
+            }
+        }
+    }
+
+    @Test func anotherTenantsProfileCannotBeNamed() async throws {
+        let harness = APITestHarness()
+        try await harness.createTenant(TenantID("t-2"))
+        try await harness.test { client in
+            let (created, _, _) = try await client.call(.post, "/api/v1/tenants/t-2/profiles", json: Self.whatsAppProfile("theirs"), key: Self.admin)
+            #expect(created == .created)
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages", json: #"{"profile": "theirs", "to": "+14155550100", "content": "a"}"#)
+            #expect(status == .unprocessableContent)
+            #expect(body["details"]?.arrayValue?.first?["code"] == .string("unknown_profile"))
+            #expect(try await client.call(.get, "/api/v1/tenants/t-2/profiles/theirs").status == .notFound)
+        }
+    }
 }

@@ -49,7 +49,7 @@ extension APIHandler {
         let cancelled = try await change(message, "cancelled", allowedFrom: "scheduled or queued") { store, id, tenant, now in
             try await store.cancel(id: id, tenant: tenant, now: now)
         }
-        return .ok(.init(body: .json(.init(cancelled))))
+        return .ok(.init(body: .json(answer(cancelled))))
     }
 
     func retryMessage(_ input: Operations.RetryMessage.Input) async throws -> Operations.RetryMessage.Output {
@@ -57,7 +57,7 @@ extension APIHandler {
         let retried = try await change(message, "retried", allowedFrom: "failed") { store, id, tenant, now in
             try await store.retry(id: id, tenant: tenant, now: now)
         }
-        return .ok(.init(body: .json(.init(retried))))
+        return .ok(.init(body: .json(answer(retried))))
     }
 
     /// Applies a life-cycle change, turning a refusal into a 409 that says what is allowed.

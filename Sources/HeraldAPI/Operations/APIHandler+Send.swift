@@ -20,7 +20,7 @@ extension APIHandler {
         case .created(let message), .replayed(let message): message
         }
         if let settled = try await waitForFirstAttempt(of: message, timeout: timeout) {
-            return .ok(.init(body: .json(.init(settled))))
+            return .ok(.init(body: .json(answer(settled))))
         }
         return .accepted(.init(body: .json(answer(message))))
     }

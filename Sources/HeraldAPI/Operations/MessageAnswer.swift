@@ -15,7 +15,7 @@ struct MessageAnswer: Codable, Hashable, Sendable {
     var json: JSONValue
 
     /// - Parameter providerIDField: where the message's channel repeats the provider id, if anywhere.
-    init(_ message: Message, providerIDField: String? = nil) {
+    init(_ message: Message, providerIDField: String?) {
         var fields: [String: JSONValue] = [
             "id": .string(message.id.rawValue),
             "message_id": .string(message.id.rawValue),
