@@ -108,13 +108,15 @@ struct MessageIntake: Sendable {
         guard problems.isEmpty else { throw APIError.validation(problems) }
         // Only a keyed message can be replayed, so only it needs the digest that tells a replay
         // from a conflicting reuse of its key.
-        if draft.idempotencyKey != nil { draft.fingerprint = Self.fingerprint(of: draft) }
+        if draft.idempotencyKey != nil { draft.fingerprint = Self.fingerprint(of: draft, profile: request.profile) }
         return draft
     }
 
-    /// A digest of what the client asked for, to tell a replay from a conflicting reuse of a key.
-    /// A dry run and the real run with the same key are different messages.
-    static func fingerprint(of draft: MessageDraft) -> String {
+    /// A digest of what the client asked for, to tell a replay from a conflicting reuse of a key:
+    /// the profile it named, not the one chosen for it (a replay after the tenant's default
+    /// changed is still a replay). A dry run and the real run with the same key are different
+    /// messages.
+    static func fingerprint(of draft: MessageDraft, profile: String?) -> String {
         var fields: [String: JSONValue] = [
             "channel": .string(draft.channel),
             "metadata": .object(draft.metadata),
@@ -126,7 +128,7 @@ struct MessageIntake: Sendable {
         fields["payload"] = draft.payload
         fields["send_at"] = draft.sendAt.map { .string(Timestamp.format($0)) }
         if draft.dryRun { fields["dry_run"] = .bool(true) }
-        fields["profile"] = draft.profileID.map { .string($0.rawValue) }
+        fields["profile"] = profile.map(JSONValue.string)
         fields["outlet_id"] = draft.outletID.map(JSONValue.string)
         fields["page"] = draft.page.map(JSONValue.string)
         fields["form"] = draft.form.map(JSONValue.string)

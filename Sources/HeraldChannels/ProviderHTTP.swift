@@ -49,7 +49,7 @@ enum ProviderHTTP {
     }
 
     private static let formSafe: CharacterSet = {
-        CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._* ")
+        CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._*")
     }()
 
     private static func formEscape(_ text: String) -> String {

@@ -48,10 +48,14 @@ public struct SenderProfile: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
-    /// A string setting of `config`, or `nil` when absent or not a non-empty string.
+    /// A setting of `config` as text (a whole number, such as a `phone_number_id` sent unquoted,
+    /// as its digits), or `nil` when absent, empty or of another type.
     public func setting(_ name: String) -> String? {
-        guard case .string(let text)? = config[name], !text.isEmpty else { return nil }
-        return text
+        switch config[name] {
+        case .string(let text)? where !text.isEmpty: text
+        case .integer(let number)?: String(number)
+        default: nil
+        }
     }
 
     /// Whether `text` may name a profile.

@@ -38,6 +38,8 @@ struct TwilioChannelTests {
         #expect(request.path == "/2010-04-01/Accounts/\(Self.sid)/Messages.json")
         #expect(request.headers[.contentType] == "application/x-www-form-urlencoded")
         #expect(request.headers[.authorization] == "Basic " + Data("\(Self.sid):\(Self.token)".utf8).base64EncodedString())
+        // Form-encoded exactly: `+` for spaces, everything but unreserved characters escaped.
+        #expect(String(decoding: request.body, as: UTF8.self).hasPrefix("To=%2B14155550100&From=%2B15005550006&Body=Code%3A+1234+%26+more&"))
         #expect(request.form == [
             "To": "+14155550100", "From": "+15005550006", "Body": "Code: 1234 & more",
             "StatusCallback": "https://herald.example.test/api/v1/callbacks/twilio",

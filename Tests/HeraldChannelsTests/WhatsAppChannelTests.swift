@@ -41,6 +41,16 @@ struct WhatsAppChannelTests {
         ]))
     }
 
+    @Test func aPhoneNumberIDGivenAsANumberIsUsedAsItsDigits() async throws {
+        let provider = FakeProvider()
+        _ = try await provider.run { base in
+            await Self.channel().send(DeliveryRequest(
+                message: Self.message(), profile: Self.profile(base: base, config: ["phone_number_id": .integer(106540352242922)]), attempt: 1
+            ))
+        }
+        #expect(provider.requests.first?.path == "/v26.0/106540352242922/messages")
+    }
+
     @Test func sendsATemplateWithTheProfilesOwnVersion() async throws {
         let provider = FakeProvider()
         let template: JSONValue = .object([

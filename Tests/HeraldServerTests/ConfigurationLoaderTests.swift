@@ -115,4 +115,31 @@ struct ConfigurationLoaderTests {
         let configuration = try ConfigurationLoader(file: nil, environment: ["HERALD_LEASE_DURATION": "5s", "HERALD_WEBHOOK_TIMEOUT": "10s"]).load()
         #expect(throws: HeraldError.self) { try configuration.dispatcherConfiguration() }
     }
+
+    @Test func providerSettingsAndTheirVariables() throws {
+        let configuration = try ConfigurationLoader(file: nil, environment: [
+            "HERALD_PUBLIC_URL": "https://herald.example.test", "HERALD_DEFAULT_CHANNEL": "whatsapp",
+            "HERALD_WHATSAPP_BASE_URL": "http://127.0.0.1:9999", "HERALD_WHATSAPP_APP_SECRET": "app-secret",
+            "HERALD_WHATSAPP_VERIFY_TOKEN": "verify-me", "HERALD_TWILIO_BASE_URL": "http://127.0.0.1:9998",
+            "HERALD_WHATSAPP_ERROR_CODES": "131000=fail,131026=retry", "HERALD_RETRY_WHATSAPP_SCHEDULE": "2s,4s",
+            "HERALD_RETRY_MAX_THROTTLED_WAIT": "10m", "HERALD_DISPATCHER_DRY_RUN": "true",
+        ]).load()
+        #expect(configuration.app.publicURL == "https://herald.example.test")
+        #expect(configuration.app.defaultChannel == "whatsapp")
+        #expect(configuration.whatsapp.baseURL == "http://127.0.0.1:9999")
+        #expect(configuration.whatsapp.apiVersion == "v26.0")
+        #expect(configuration.whatsapp.appSecret == "app-secret")
+        #expect(configuration.whatsapp.verifyToken == "verify-me")
+        #expect(configuration.twilio.baseURL == "http://127.0.0.1:9998")
+        #expect(configuration.whatsapp.errorTable.codes[131000] == .fail)
+        #expect(configuration.whatsapp.errorTable.codes[131026] == .retry)
+        #expect(configuration.dispatcher.dryRun)
+        let whatsapp = try configuration.retryPolicy(channel: "whatsapp")
+        #expect(whatsapp.maxAttempts == 3)
+        #expect(whatsapp.maxThrottledWait == .seconds(600))
+        #expect(try configuration.retryPolicy(channel: "twilio").maxAttempts == 4)
+        #expect(throws: HeraldError.self) {
+            try ConfigurationLoader(file: nil, environment: ["HERALD_WHATSAPP_ERROR_CODES": "131000=maybe"]).load()
+        }
+    }
 }

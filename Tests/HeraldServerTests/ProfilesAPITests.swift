@@ -91,6 +91,12 @@ struct ProfilesAPITests {
             #expect(byOutlet["to"] == .string("+4915112345678"))
             #expect(byOutlet["whatsapp_message_id"] == .null)
             #expect(byDefault["profile_id"] == id("main"))
+            let (_, listed, _) = try await client.call(.get, "/api/v1/messages?profile=main")
+            #expect(listed["messages"]?.arrayValue?.count == 2)
+            let (_, none, _) = try await client.call(.get, "/api/v1/messages?profile=nobody")
+            #expect(none["messages"]?.arrayValue?.count == 0)
+            let (_, byOutletFilter, _) = try await client.call(.get, "/api/v1/messages?outlet_id=42")
+            #expect(byOutletFilter["messages"]?.arrayValue?.count == 1)
         }
     }
 
@@ -232,5 +238,20 @@ struct ProfilesAPITests {
             #expect(body["details"]?.arrayValue?.first?["code"] == .string("unknown_profile"))
             #expect(try await client.call(.get, "/api/v1/tenants/t-2/profiles/theirs").status == .notFound)
         }
+    }
+
+    @Test func theCheckRouteSaysWhatTheProviderAnswered() async throws {
+        let provider = FakeProvider()
+        try await provider.run { base in
+            try await APITestHarness().test { client in
+                _ = try await client.call(.post, "/api/v1/tenants/default/profiles", json: Self.whatsAppProfile("main", base: base), key: Self.admin)
+                let (status, check, _) = try await client.call(.post, "/api/v1/tenants/default/profiles/main/check")
+                #expect(status == .ok)
+                #expect(check["ok"] == .bool(true))
+                #expect(check["http_status"] == .integer(200))
+                #expect(check["detail"] == .string("phone number +1 555-0100 (Test Shop) answered"))
+            }
+        }
+        #expect(provider.requests.first?.path == "/v26.0/106540352242922")
     }
 }

@@ -17,12 +17,14 @@ extension APIHandler {
             "provider_message_id": given.providerMessageId, "outlet_id": given.outletId,
         ]
         var query = try MessageListRequest({ text[$0] ?? nil }, tenant: tenant, maxPageSize: dependencies.limits.maxPageSize).query
+        var messages: [Message] = []
         if let name = given.profile {
             // A name the tenant has no profile for matches no message.
-            let profile = try await dependencies.profiles.profiles(of: tenant).first { $0.name == name }
-            query.profileID = profile?.id ?? ProfileID(unchecked: "prf_none")
+            query.profileID = try await dependencies.profiles.profiles(of: tenant).first { $0.name == name }?.id
         }
-        let messages = try await dependencies.store.listMessages(query)
+        if given.profile == nil || query.profileID != nil {
+            messages = try await dependencies.store.listMessages(query)
+        }
         let nextCursor = messages.count == query.limit ? messages.last.map { MessageListCursor.encode($0.id) } : nil
         return .ok(.init(body: .json(.init(
             messages: messages.map { .init(value1: answer($0), value2: .init(isSent: [.sent, .delivered, .read].contains($0.status))) },
