@@ -5,15 +5,20 @@
 #   2. delivery: the same server restarted unpaused drains that backlog to `herald sink` -> messages/s
 #   3. mixed:    ingest while delivering, until the sink has everything -> accepted/s and delivered/s
 # Needs wrk, sqlite3, curl and bc (apt-get install wrk sqlite3 curl bc).
-# Usage: bench/run.sh [seconds per wrk run] [connections]
+# Usage: [HERALD_BINARY=path] bench/run.sh [seconds per wrk run] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
-swift build -c release --product herald >/dev/null 2>&1
-BIN=$PWD/.build/release/herald
+# HERALD_BINARY measures another build (for example one copied away before a change).
+if [[ -n "${HERALD_BINARY:-}" ]]; then
+    BIN=$HERALD_BINARY
+else
+    swift build -c release --product herald >/dev/null 2>&1
+    BIN=$PWD/.build/release/herald
+fi
 WORK=$(mktemp -d)
-trap 'pkill -f "herald serve --port 18090" || true; pkill -f "herald sink --port 18091" || true; rm -rf "$WORK"' EXIT
+trap 'pkill -f "serve --port 18090" || true; pkill -f "sink --port 18091" || true; rm -rf "$WORK"' EXIT
 export HERALD_API_KEY=bench-key
 export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export HERALD_WEBHOOK_URL=http://127.0.0.1:18091/hook
@@ -24,7 +29,7 @@ serve() { # $1: database, $2: paused
     for _ in $(seq 1 200); do curl -sf http://127.0.0.1:18090/health >/dev/null && return; sleep 0.05; done
     echo "herald did not start"; cat "$WORK/serve.log"; exit 1
 }
-stop() { pkill -f "herald serve --port 18090" || true; while pgrep -f "herald serve --port 18090" >/dev/null; do sleep 0.05; done; }
+stop() { pkill -f "serve --port 18090" || true; while pgrep -f "serve --port 18090" >/dev/null; do sleep 0.05; done; }
 delivered() { curl -s http://127.0.0.1:18091/stats | sed -E 's/.*"unique_delivered":([0-9]+).*/\1/'; }
 wait_delivered() { while [ "$(delivered)" -lt "$1" ]; do sleep 0.05; done; }
 ingest() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/ingest.lua http://127.0.0.1:18090 |

@@ -1,40 +1,28 @@
-import Foundation
 public import HeraldCore
 public import HeraldStore
-import Synchronization
 
 /// Each tenant's sender profiles as ingest needs them to choose a message's profile, cached for
 /// a moment so that a burst of messages costs one read. Changes made through this process apply
 /// at once; changes made by another process within ``ttl``.
 public final class ProfileDirectory: Sendable {
-    private struct Entry {
-        var profiles: [SenderProfile]
-        var fetchedAt: ContinuousClock.Instant
-    }
+    private let store: any ProfileStore
+    private let cache: ReadThroughCache<TenantID, [SenderProfile]>
 
     /// How long a tenant's looked-up profiles are trusted.
-    public let ttl: Duration
-    private let store: any ProfileStore
-    private let cache = Mutex<[TenantID: Entry]>([:])
+    public var ttl: Duration { cache.ttl }
 
     public init(store: any ProfileStore, ttl: Duration = .seconds(1)) {
         self.store = store
-        self.ttl = ttl
+        self.cache = ReadThroughCache(ttl: ttl)
     }
 
     /// The tenant's profiles, by name.
     public func profiles(of tenant: TenantID) async throws -> [SenderProfile] {
-        let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[tenant] }), now - entry.fetchedAt < ttl {
-            return entry.profiles
-        }
-        let profiles = try await store.profiles(tenant: tenant)
-        cache.withLock { $0[tenant] = Entry(profiles: profiles, fetchedAt: now) }
-        return profiles
+        try await cache.value(for: tenant) { try await store.profiles(tenant: tenant) }
     }
 
     /// Forgets a tenant's profiles after one changed.
     public func invalidate(_ tenant: TenantID) {
-        _ = cache.withLock { $0.removeValue(forKey: tenant) }
+        cache.invalidate(tenant)
     }
 }

@@ -1,40 +1,28 @@
-import Foundation
 public import HeraldCore
 public import HeraldStore
-import Synchronization
 
-/// Tenants as the API needs them on every request (disabled? quota?), cached for a moment so
-/// that authentication costs no extra read. Changes made through this process apply at once;
-/// changes made by another process within ``ttl``.
+/// Tenants as the API needs them on every request (disabled? quota? default channel?), cached
+/// for a moment so that authentication costs no extra read. Changes made through this process
+/// apply at once; changes made by another process within ``ttl``.
 public final class TenantDirectory: Sendable {
-    private struct Entry {
-        var tenant: Tenant?
-        var fetchedAt: ContinuousClock.Instant
-    }
+    private let store: any TenantStore
+    private let cache: ReadThroughCache<TenantID, Tenant?>
 
     /// How long a looked-up tenant is trusted.
-    public let ttl: Duration
-    private let store: any TenantStore
-    private let cache = Mutex<[TenantID: Entry]>([:])
+    public var ttl: Duration { cache.ttl }
 
     public init(store: any TenantStore, ttl: Duration = .seconds(1)) {
         self.store = store
-        self.ttl = ttl
+        self.cache = ReadThroughCache(ttl: ttl)
     }
 
     /// The tenant, or `nil` when there is none with this id.
     public func tenant(_ id: TenantID) async throws -> Tenant? {
-        let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[id] }), now - entry.fetchedAt < ttl {
-            return entry.tenant
-        }
-        let tenant = try await store.tenant(id: id)
-        cache.withLock { $0[id] = Entry(tenant: tenant, fetchedAt: now) }
-        return tenant
+        try await cache.value(for: id) { try await store.tenant(id: id) }
     }
 
     /// Forgets a tenant after it changed.
     public func invalidate(_ id: TenantID) {
-        _ = cache.withLock { $0.removeValue(forKey: id) }
+        cache.invalidate(id)
     }
 }

@@ -43,6 +43,34 @@ enum ProviderHTTP {
         }
     }
 
+    /// One delivery attempt: the report of the answer as `classify` reads it, or the retry a
+    /// failure to get any answer stands for.
+    static func deliver(
+        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, classify: (ProviderAnswer) -> DeliveryOutcome
+    ) async -> DeliveryReport {
+        switch await execute(request, client: client, timeout: timeout) {
+        case .failure(let error):
+            return DeliveryReport(outcome: error.outcome)
+        case .success(let answer):
+            return DeliveryReport(outcome: classify(answer), httpStatus: answer.status, responseExcerpt: answer.excerpt())
+        }
+    }
+
+    /// A credential check: what a 2xx answer says (`accepted`), or why the provider refused.
+    static func check(
+        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, provider: String,
+        accepted: ([String: JSONValue]?) -> String, refused: (ProviderAnswer) -> String
+    ) async -> CredentialCheck {
+        switch await execute(request, client: client, timeout: timeout) {
+        case .failure(let error):
+            return CredentialCheck(ok: false, detail: "no answer from \(provider): \(error.outcome)")
+        case .success(let answer) where (200..<300).contains(answer.status):
+            return CredentialCheck(ok: true, httpStatus: answer.status, detail: accepted(answer.json))
+        case .success(let answer):
+            return CredentialCheck(ok: false, httpStatus: answer.status, detail: refused(answer))
+        }
+    }
+
     /// `application/x-www-form-urlencoded` text of `fields`, in order.
     static func formEncoded(_ fields: [(String, String)]) -> String {
         fields.map { "\(formEscape($0.0))=\(formEscape($0.1))" }.joined(separator: "&")

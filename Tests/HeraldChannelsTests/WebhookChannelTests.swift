@@ -167,6 +167,18 @@ struct WebhookChannelTests {
     }
 }
 
+extension DeliveryReport {
+    /// The outcome's kind, for tables of expected classifications.
+    var kind: String {
+        switch outcome {
+        case .sent: "sent"
+        case .retry: "retry"
+        case .throttled: "throttled"
+        case .failed: "failed"
+        }
+    }
+}
+
 extension DeliveryChannel {
     /// One attempt for a message sent without a profile.
     func send(_ message: Message, attempt: Int) async -> DeliveryReport {

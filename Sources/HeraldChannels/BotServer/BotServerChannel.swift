@@ -69,13 +69,8 @@ public struct BotServerChannel: DeliveryChannel {
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: BailoutBody.make(for: message)))
-        let report: DeliveryReport
-        switch await ProviderHTTP.execute(request, client: client, timeout: timeout) {
-        case .failure(let error):
-            report = DeliveryReport(outcome: error.outcome)
-        case .success(let answer):
-            let outcome = HTTPOutcomeClassifier.classify(status: answer.status, retryAfter: answer.retryAfter, now: clock.now())
-            report = DeliveryReport(outcome: outcome, httpStatus: answer.status, responseExcerpt: answer.excerpt())
+        let report = await ProviderHTTP.deliver(request, client: client, timeout: timeout) { answer in
+            HTTPOutcomeClassifier.classify(status: answer.status, retryAfter: answer.retryAfter, now: clock.now())
         }
         switch report.outcome {
         case .sent: logger.info("Successfully bailed \(who) to form=\(message.form ?? "")")

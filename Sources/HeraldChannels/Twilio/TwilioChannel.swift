@@ -90,12 +90,7 @@ public struct TwilioChannel: DeliveryChannel {
         request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: ProviderHTTP.formEncoded(form(for: delivery))))
-        switch await ProviderHTTP.execute(request, client: client, timeout: configuration.timeout) {
-        case .failure(let error):
-            return DeliveryReport(outcome: error.outcome)
-        case .success(let answer):
-            return DeliveryReport(outcome: classify(answer), httpStatus: answer.status, responseExcerpt: answer.excerpt())
-        }
+        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout, classify: classify)
     }
 
     /// `GET {base}/2010-04-01/Accounts/{sid}.json`: Twilio answers the account when the credentials are right.
@@ -105,18 +100,11 @@ public struct TwilioChannel: DeliveryChannel {
         }
         var request = HTTPClientRequest(url: ProviderHTTP.url(baseURL(profile), "/2010-04-01/Accounts/\(sid).json"))
         request.headers.add(name: "authorization", value: Self.basicAuthorization(sid, token))
-        switch await ProviderHTTP.execute(request, client: client, timeout: configuration.timeout) {
-        case .failure(let error):
-            return CredentialCheck(ok: false, detail: "no answer from Twilio: \(error.outcome)")
-        case .success(let answer) where (200..<300).contains(answer.status):
-            let json = answer.json
-            return CredentialCheck(
-                ok: true, httpStatus: answer.status,
-                detail: "account \(json?["friendly_name"]?.stringValue ?? sid) is \(json?["status"]?.stringValue ?? "?")"
-            )
-        case .success(let answer):
-            return CredentialCheck(ok: false, httpStatus: answer.status, detail: Self.errorReason(answer))
-        }
+        return await ProviderHTTP.check(
+            request, client: client, timeout: configuration.timeout, provider: "Twilio",
+            accepted: { json in "account \(json?["friendly_name"]?.stringValue ?? sid) is \(json?["status"]?.stringValue ?? "?")" },
+            refused: Self.errorReason
+        )
     }
 
     func classify(_ answer: ProviderAnswer) -> DeliveryOutcome {

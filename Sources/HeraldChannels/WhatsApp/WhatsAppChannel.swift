@@ -88,12 +88,7 @@ public struct WhatsAppChannel: DeliveryChannel {
         request.headers.add(name: "authorization", value: "Bearer \(token)")
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: WhatsAppRequestBody.make(for: delivery.message)))
-        switch await ProviderHTTP.execute(request, client: client, timeout: configuration.timeout) {
-        case .failure(let error):
-            return DeliveryReport(outcome: error.outcome)
-        case .success(let answer):
-            return DeliveryReport(outcome: classify(answer), httpStatus: answer.status, responseExcerpt: answer.excerpt())
-        }
+        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout, classify: classify)
     }
 
     /// `GET {base}/{version}/{phone_number_id}`: Meta answers the number's name and quality when the token may use it.
@@ -103,17 +98,13 @@ public struct WhatsAppChannel: DeliveryChannel {
         }
         var request = HTTPClientRequest(url: ProviderHTTP.url(baseURL(profile), "/\(apiVersion(profile))/\(id)"))
         request.headers.add(name: "authorization", value: "Bearer \(token)")
-        switch await ProviderHTTP.execute(request, client: client, timeout: configuration.timeout) {
-        case .failure(let error):
-            return CredentialCheck(ok: false, detail: "no answer from the Graph API: \(error.outcome)")
-        case .success(let answer) where (200..<300).contains(answer.status):
-            let json = answer.json
-            let name = json?["verified_name"]?.stringValue ?? "?"
-            let number = json?["display_phone_number"]?.stringValue ?? "?"
-            return CredentialCheck(ok: true, httpStatus: answer.status, detail: "phone number \(number) (\(name)) answered")
-        case .success(let answer):
-            return CredentialCheck(ok: false, httpStatus: answer.status, detail: GraphError(answer.json)?.reason ?? "HTTP \(answer.status)")
-        }
+        return await ProviderHTTP.check(
+            request, client: client, timeout: configuration.timeout, provider: "the Graph API",
+            accepted: { json in
+                "phone number \(json?["display_phone_number"]?.stringValue ?? "?") (\(json?["verified_name"]?.stringValue ?? "?")) answered"
+            },
+            refused: { answer in GraphError(answer.json)?.reason ?? "HTTP \(answer.status)" }
+        )
     }
 
     func classify(_ answer: ProviderAnswer) -> DeliveryOutcome {
