@@ -18,6 +18,16 @@ public enum PhoneNumber {
         return "+" + String(decoding: digits, as: UTF8.self)
     }
 
+    /// Puts a draft's recipient in E.164 form.
+    /// - Parameter what: the sentence for a missing recipient, such as "an SMS needs a recipient phone number".
+    /// - Returns: the problem with `to`, if any.
+    public static func normalizeRecipient(of draft: inout MessageDraft, missing what: String) -> FieldProblem? {
+        guard let to = draft.recipient else { return FieldProblem(field: "to", code: "missing", problem: what) }
+        guard let number = normalize(to) else { return problem(field: "to") }
+        draft.recipient = number
+        return nil
+    }
+
     /// The problem a recipient that is not a phone number gets, for field `field`.
     public static func problem(field: String) -> FieldProblem {
         FieldProblem(

@@ -56,12 +56,7 @@ public struct TwilioChannel: DeliveryChannel {
 
     public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
         var draft = draft
-        var problems: [FieldProblem] = []
-        if let to = draft.recipient {
-            if let number = PhoneNumber.normalize(to) { draft.recipient = number } else { problems.append(PhoneNumber.problem(field: "to")) }
-        } else {
-            problems.append(FieldProblem(field: "to", code: "missing", problem: "an SMS needs a recipient phone number"))
-        }
+        var problems = [PhoneNumber.normalizeRecipient(of: &draft, missing: "an SMS needs a recipient phone number")].compactMap { $0 }
         if let content = draft.content {
             if content.isEmpty || content.count > Self.maxBodyLength {
                 problems.append(FieldProblem(field: "content", code: "invalid_length", problem: "must be 1 to \(Self.maxBodyLength) characters"))

@@ -51,12 +51,7 @@ public struct WhatsAppChannel: DeliveryChannel {
 
     public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
         var draft = draft
-        var problems: [FieldProblem] = []
-        if let to = draft.recipient {
-            if let number = PhoneNumber.normalize(to) { draft.recipient = number } else { problems.append(PhoneNumber.problem(field: "to")) }
-        } else {
-            problems.append(FieldProblem(field: "to", code: "missing", problem: "a WhatsApp message needs a recipient phone number"))
-        }
+        var problems = [PhoneNumber.normalizeRecipient(of: &draft, missing: "a WhatsApp message needs a recipient phone number")].compactMap { $0 }
         if let template = draft.template?.objectValue {
             problems += Self.templateProblems(template)
         } else if let content = draft.content {
