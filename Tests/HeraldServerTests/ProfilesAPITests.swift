@@ -254,4 +254,20 @@ struct ProfilesAPITests {
         }
         #expect(provider.requests.first?.path == "/v26.0/106540352242922")
     }
+
+    /// The fingerprint holds what the client asked for: after the tenant's default profile
+    /// changes, the same body with the same key is still a replay of the original.
+    @Test func aReplayAfterTheDefaultChangedIsStillAReplay() async throws {
+        try await APITestHarness().test { client in
+            _ = try await client.call(.post, "/api/v1/tenants/default/profiles", json: Self.whatsAppProfile("main", isDefault: true), key: Self.admin)
+            let body = #"{"channel": "whatsapp", "to": "+14155550100", "content": "hi", "idempotency_key": "order-1"}"#
+            let (first, original, _) = try await client.call(.post, "/api/v1/messages", json: body)
+            #expect(first == .accepted)
+            _ = try await client.call(.patch, "/api/v1/tenants/default/profiles/main", json: #"{"default": false}"#, key: Self.admin)
+            _ = try await client.call(.post, "/api/v1/tenants/default/profiles", json: Self.whatsAppProfile("other", isDefault: true), key: Self.admin)
+            let (again, replayed, _) = try await client.call(.post, "/api/v1/messages", json: body)
+            #expect(again == .ok)
+            #expect(replayed["id"] == original["id"])
+        }
+    }
 }
