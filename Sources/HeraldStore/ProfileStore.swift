@@ -58,4 +58,8 @@ package enum ProfileConflict {
 extension MessageStatus {
     /// The statuses of messages that will still be sent, so need their profile.
     package static let awaitingSend: [MessageStatus] = [.scheduled, .queued, .sending]
+
+    /// ``awaitingSend`` as an SQL list, in the order the `messages_profile_waiting` index names
+    /// them (so the planner matches the index's predicate).
+    package static let awaitingSendSQL = awaitingSend.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 }

@@ -53,7 +53,7 @@ extension PostgresStore {
             let users = try await connection.query(PostgresQuery(
                 unsafeSQL: """
                     SELECT COUNT(*) FROM messages
-                    WHERE profile_id = $1 AND status IN ('scheduled', 'queued', 'sending')
+                    WHERE profile_id = $1 AND status IN (\(MessageStatus.awaitingSendSQL))
                     """,
                 binds: Self.binds(id.rawValue)
             ), logger: logger).collect().first?.decode(Int64.self) ?? 0

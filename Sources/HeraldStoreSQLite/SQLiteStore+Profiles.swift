@@ -49,7 +49,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT COUNT(*) FROM messages
-                    WHERE profile_id = ? AND status IN ('scheduled', 'queued', 'sending')
+                    WHERE profile_id = ? AND status IN (\(MessageStatus.awaitingSendSQL))
                     """,
                 arguments: [id.rawValue]
             ) ?? 0

@@ -82,6 +82,7 @@ struct WhatsAppChannelTests {
         (.graphError(code: 131048), "failed"), (.graphError(code: 131049), "failed"), (.graphError(code: 133010), "failed"),
         (.graphError(code: 999_999), "failed"), (.graphError(code: 999_999, status: 503), "retry"),
         (.status(502), "retry"), (.status(429, retryAfter: "7"), "throttled"), (.status(400), "failed"),
+        (.graphError(code: 999_998, status: 429), "throttled"),
     ]
 
     @Test(arguments: rows)

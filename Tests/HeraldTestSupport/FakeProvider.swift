@@ -35,11 +35,6 @@ public final class FakeProvider: Sendable {
         public var headers: HTTPFields
         public var body: Data
 
-        /// The body as a JSON object.
-        public var json: [String: JSONValueText]? {
-            (try? JSONSerialization.jsonObject(with: body)) as? [String: JSONValueText]
-        }
-
         /// The body as form fields, decoded.
         public var form: [String: String] {
             var fields: [String: String] = [:]
@@ -52,9 +47,6 @@ public final class FakeProvider: Sendable {
             return fields
         }
     }
-
-    /// What `JSONSerialization` gives for any JSON value.
-    public typealias JSONValueText = Any
 
     private let replies: Mutex<[Reply]>
     private let recorded = Mutex<[Recorded]>([])

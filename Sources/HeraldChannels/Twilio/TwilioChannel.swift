@@ -57,12 +57,8 @@ public struct TwilioChannel: DeliveryChannel {
     public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
         var draft = draft
         var problems = [PhoneNumber.normalizeRecipient(of: &draft, missing: "an SMS needs a recipient phone number")].compactMap { $0 }
-        if let content = draft.content {
-            if content.isEmpty || content.count > Self.maxBodyLength {
-                problems.append(FieldProblem(field: "content", code: "invalid_length", problem: "must be 1 to \(Self.maxBodyLength) characters"))
-            }
-        } else {
-            problems.append(FieldProblem(field: "content", code: "missing_content", problem: "an SMS needs content (its text)"))
+        if let problem = TextContent.problem(draft.content, limit: Self.maxBodyLength, missing: "an SMS needs content (its text)") {
+            problems.append(problem)
         }
         guard problems.isEmpty else { throw .validation(problems) }
         return draft

@@ -54,12 +54,8 @@ public struct WhatsAppChannel: DeliveryChannel {
         var problems = [PhoneNumber.normalizeRecipient(of: &draft, missing: "a WhatsApp message needs a recipient phone number")].compactMap { $0 }
         if let template = draft.template?.objectValue {
             problems += Self.templateProblems(template)
-        } else if let content = draft.content {
-            if content.isEmpty || content.count > Self.maxTextLength {
-                problems.append(FieldProblem(field: "content", code: "invalid_length", problem: "must be 1 to \(Self.maxTextLength) characters"))
-            }
-        } else {
-            problems.append(FieldProblem(field: "content", code: "missing_content", problem: "give content (a text) or template"))
+        } else if let problem = TextContent.problem(draft.content, limit: Self.maxTextLength, missing: "give content (a text) or template") {
+            problems.append(problem)
         }
         guard problems.isEmpty else { throw .validation(problems) }
         return draft

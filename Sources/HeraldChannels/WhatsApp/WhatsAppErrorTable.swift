@@ -33,22 +33,21 @@ public struct WhatsAppErrorTable: Sendable, Hashable {
             ].map { ($0, Treatment.fail) }
     ))
 
-    /// The outcome of a Graph error answer.
+    /// The outcome of a Graph error answer: the code's treatment when the table lists it, else
+    /// the status's.
     /// - Parameters:
     ///   - status: the HTTP status it came with.
     ///   - error: the `error` object, if the body had one.
     ///   - retryAfter: the provider's requested wait, if any.
     func outcome(status: Int, error: GraphError?, retryAfter: Duration?) -> DeliveryOutcome {
-        guard let error else {
-            let reason = "HTTP \(status)"
-            if status == 429 { return .throttled(reason: reason, after: retryAfter) }
-            return status >= 500 ? .retry(reason: reason, after: retryAfter) : .failed(reason: reason)
-        }
-        switch codes[error.code] {
-        case .throttle?: return .throttled(reason: error.reason, after: retryAfter)
-        case .retry?: return .retry(reason: error.reason, after: retryAfter)
-        case .fail?: return .failed(reason: error.reason)
-        case nil: return status >= 500 ? .retry(reason: error.reason, after: retryAfter) : .failed(reason: error.reason)
+        let reason = error?.reason ?? "HTTP \(status)"
+        // A listed code decides; without one (no error object, or a code not in the table) the
+        // status does: 429 is a rate limit, 5xx passing, anything else final.
+        let treatment = error.flatMap { codes[$0.code] } ?? (status == 429 ? .throttle : status >= 500 ? .retry : .fail)
+        switch treatment {
+        case .throttle: return .throttled(reason: reason, after: retryAfter)
+        case .retry: return .retry(reason: reason, after: retryAfter)
+        case .fail: return .failed(reason: reason)
         }
     }
 }
