@@ -13,37 +13,21 @@ enum SQLiteMessageQuery {
             conditions.append("status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))")
             for status in statuses { arguments += [status] }
         }
-        if let channel = query.channel {
-            conditions.append("channel = ?")
-            arguments += [channel]
-        }
-        if let recipient = query.recipient {
-            conditions.append("recipient = ?")
-            arguments += [recipient]
-        }
-        if let providerMessageID = query.providerMessageID {
-            conditions.append("provider_message_id = ?")
-            arguments += [providerMessageID]
-        }
-        if let outletID = query.outletID {
-            conditions.append("outlet_id = ?")
-            arguments += [outletID]
-        }
-        if let profileID = query.profileID {
-            conditions.append("profile_id = ?")
-            arguments += [profileID.rawValue]
-        }
-        if let from = query.createdFrom {
-            conditions.append("created_at >= ?")
-            arguments += [from.millis]
-        }
-        if let before = query.createdBefore {
-            conditions.append("created_at < ?")
-            arguments += [before.millis]
-        }
-        if let olderThan = query.olderThan {
-            conditions.append("id < ?")
-            arguments += [olderThan.rawValue]
+        // Each filter the query sets, as a condition and its value.
+        let filters: [(String, (any DatabaseValueConvertible)?)] = [
+            ("channel = ?", query.channel),
+            ("recipient = ?", query.recipient),
+            ("provider_message_id = ?", query.providerMessageID),
+            ("outlet_id = ?", query.outletID),
+            ("profile_id = ?", query.profileID?.rawValue),
+            ("created_at >= ?", query.createdFrom?.millis),
+            ("created_at < ?", query.createdBefore?.millis),
+            ("id < ?", query.olderThan?.rawValue),
+        ]
+        for (condition, value) in filters {
+            guard let value else { continue }
+            conditions.append(condition)
+            arguments += [value]
         }
         arguments += [query.limit, query.offset]
         let sql = MessageRow.select + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY id DESC LIMIT ? OFFSET ?"
