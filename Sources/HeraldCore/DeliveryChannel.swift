@@ -45,6 +45,11 @@ public protocol DeliveryChannel: Sendable {
 
     /// Asks the provider whether a profile's credentials work, and says what it answered.
     func checkCredentials(_ profile: SenderProfile) async -> CredentialCheck
+
+    /// The rate limits one send of the request is subject to: the sender's own bucket, buckets
+    /// the provider shares between senders, and recipient spacing. The first bucket's key is the
+    /// message's ``Message/throttleKey``, so claims can leave out messages whose bucket is empty.
+    func rateLimits(for request: DeliveryRequest) -> RateLimitPlan
 }
 
 extension DeliveryChannel {
@@ -53,6 +58,7 @@ extension DeliveryChannel {
     public var secretProfileFields: Set<String> { [] }
     public var sendsMetadata: Bool { false }
     public func checkProfile(_ config: [String: JSONValue]) -> [FieldProblem] { [] }
+    public func rateLimits(for request: DeliveryRequest) -> RateLimitPlan { .none }
     public func checkCredentials(_ profile: SenderProfile) async -> CredentialCheck {
         CredentialCheck(ok: true, detail: "\(name) profiles hold no credentials a provider could check")
     }

@@ -9,8 +9,10 @@ public enum DeliveryOutcome: Sendable, Hashable {
     case retry(reason: String, after: Duration?, throttled: Bool = false)
     /// The provider's rate limit for the sender: try again later without using up the message's
     /// retry budget (``RetryPolicy/throttledDelay(afterThrottles:)``, bounded by
-    /// ``RetryPolicy/maxThrottledWait``). `after` is the provider's requested wait, if any.
-    case throttled(reason: String, after: Duration?)
+    /// ``RetryPolicy/maxThrottledWait``). `after` is the provider's requested wait, if any;
+    /// `limit` the key of the ``RateLimit`` the provider's answer is about (its rate is lowered
+    /// for a while), `nil` for the message's own profile.
+    case throttled(reason: String, after: Duration?, limit: String? = nil)
     /// A permanent failure: retrying would not help.
     case failed(reason: String)
 }

@@ -13,11 +13,4 @@ public struct DeliveryRequest: Sendable {
         self.attempt = attempt
     }
 
-    /// What the message's sending rate is counted against: `profile:<id>` when it has a profile,
-    /// else `<channel>:<url or recipient>`. Derived when asked, so a send that needs no rate
-    /// limit builds no string.
-    public var rateLimitKey: String {
-        if let profile { return "profile:\(profile.id.rawValue)" }
-        return "\(message.channel):\(message.url ?? message.recipient ?? "")"
-    }
 }

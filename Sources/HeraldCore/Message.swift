@@ -43,6 +43,11 @@ public struct Message: Sendable, Hashable, Codable {
     public var throttles: Int
     /// When the dispatcher may next pick the message up.
     public var nextAttemptAt: Date
+    /// Set when the message was put back to wait for a rate limit (not an attempt): it then
+    /// holds its turn, so a claim takes it even while new messages of its bucket are left out.
+    public var notBefore: Date?
+    /// The provider's receipts for the message, oldest first, at most ``ReceiptEntry/historyLimit``.
+    public var receipts: [ReceiptEntry] = []
     public var lease: Lease?
     public var providerMessageID: String?
     public var lastError: String?

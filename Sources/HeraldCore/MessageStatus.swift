@@ -1,12 +1,14 @@
 /// Where a message is in its life-cycle.
 ///
 /// ```
-/// scheduled ─due─> queued ──claim──> sending ──2xx──> sent ──> delivered ──> read
-///                    ^                 ├──dry run──> dry_run
-///                    └──retryable──────┤
+/// scheduled ─due─> queued ──claim──> sending ──2xx──> sent ──> partially_delivered ──> delivered ──> read
+///                    ^                 ├──dry run──> dry_run      │                              │
+///                    └──retryable──────┤                          └──> undelivered / failed <────┘ (late failure)
 ///                                      └──permanent or exhausted──> failed ──retry──> queued
-/// scheduled / queued ──cancel──> cancelled
+/// scheduled / queued ──cancel──> cancelled      sent ──provider canceled──> cancelled
 /// ```
+/// After `sent`, moves come from provider receipts and only go forward: a late `delivered` after
+/// `read` is kept in the message's receipt history but does not move it back.
 /// The legal moves are in ``MessageStatus/canTransition(to:)``; drivers guard their updates with
 /// ``MessageStatus/sources(of:)`` so the table here is the only place the rules live.
 public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
@@ -20,6 +22,10 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case cancelled
     /// A dry run: nothing went out; the attempt entry says what would have.
     case dryRun = "dry_run"
+    /// The provider could not deliver it (Twilio `undelivered`): final, like `failed`.
+    case undelivered
+    /// Some segments of a long message arrived, not all (Twilio `partially_delivered`).
+    case partiallyDelivered = "partially_delivered"
 
     /// Whether a message in this status may move to `next`.
     public func canTransition(to next: MessageStatus) -> Bool {
@@ -39,10 +45,13 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
         .queued: [.sending, .cancelled],
         // sending → sending: an expired lease is claimed again; → queued: retry or lease returned.
         .sending: [.sending, .queued, .sent, .failed, .dryRun],
-        // A provider may report failure after accepting (an undeliverable number).
-        .sent: [.delivered, .read, .failed],
-        .delivered: [.read],
+        // From here on, provider receipts: a provider may report failure after accepting (an
+        // undeliverable number), even after it reported delivery (a late failure).
+        .sent: [.partiallyDelivered, .delivered, .read, .failed, .undelivered, .cancelled],
+        .partiallyDelivered: [.delivered, .read, .failed, .undelivered],
+        .delivered: [.read, .failed, .undelivered],
         .read: [],
+        .undelivered: [],
         .failed: [.queued],
         .cancelled: [],
         .dryRun: [],

@@ -13,6 +13,8 @@ public final class InMemoryStore: HeraldStore {
         var settings: [String: String] = [:]
         var tenants: [TenantID: Tenant] = [:]
         var usage: [UsageKey: Int] = [:]
+        var pendingReceipts: [(receipt: Receipt, receivedAt: Date)] = []
+        var pacing: [String: Date] = [:]
     }
 
     struct UsageKey: Hashable {
@@ -86,9 +88,12 @@ public final class InMemoryStore: HeraldStore {
     public func claim(_ params: ClaimParams) async throws -> [Message] {
         guard params.limit > 0 else { return [] }
         return state.withLock { state in
+            let excluded = Set(params.excludedKeys)
             let due = state.messages.values.filter { message in
                 switch message.status {
-                case .scheduled, .queued: message.nextAttemptAt <= params.now
+                case .scheduled, .queued:
+                    message.nextAttemptAt <= params.now
+                        && (message.notBefore != nil || message.throttleKey.map { !excluded.contains($0) } ?? true)
                 case .sending: (message.lease?.expiresAt ?? .distantPast) <= params.now
                 default: false
                 }
@@ -99,7 +104,6 @@ public final class InMemoryStore: HeraldStore {
                 var message = candidate
                 // Statuses were filtered above, so the move is always legal.
                 try? message.transition(to: .sending, at: params.now)
-                message.attempts += 1
                 message.lease = lease
                 state.messages[message.id] = message
                 return message
@@ -110,7 +114,7 @@ public final class InMemoryStore: HeraldStore {
     public func complete(_ completions: [Completion]) async throws -> [Bool] {
         let results = state.withLock { state in
             completions.map { completion -> Bool in
-                state.attempts[completion.messageID, default: []].append(completion.attempt)
+                if let attempt = completion.attempt { state.attempts[completion.messageID, default: []].append(attempt) }
                 guard var message = state.messages[completion.messageID],
                       message.status == .sending,
                       message.lease?.owner == completion.leaseOwner
@@ -120,7 +124,7 @@ public final class InMemoryStore: HeraldStore {
                 return true
             }
         }
-        if completions.contains(where: { if case .retry = $0.resolution { true } else { false } }) {
+        if completions.contains(where: { $0.targetStatus == .queued }) {
             workSignal.signal()
         }
         return results

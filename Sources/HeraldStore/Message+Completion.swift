@@ -8,6 +8,8 @@ extension Message {
         // A leased message is `sending`, from which every resolution is legal.
         try? transition(to: completion.targetStatus, at: now)
         lease = nil
+        attempts += completion.attemptIncrement
+        notBefore = nil
         let throttledBefore = throttles
         throttles = 0
         switch completion.resolution {
@@ -24,19 +26,21 @@ extension Message {
         case .throttled(let at, let error):
             nextAttemptAt = at
             lastError = error
-            attempts = max(0, attempts - 1)
             throttles = throttledBefore + 1
         case .dryRun:
             lastError = nil
+        case .deferred(let until):
+            nextAttemptAt = until
+            notBefore = until
+            throttles = throttledBefore
         }
     }
 
-    /// The message with its lease returned: queued, due at `now`, the unfinished attempt not counted.
+    /// The message with its lease returned: queued, due at `now`.
     public func releasingLease(now: Date) -> Message {
         var message = self
         try? message.transition(to: .queued, at: now)
         message.lease = nil
-        message.attempts = max(0, attempts - 1)
         message.nextAttemptAt = now
         return message
     }
@@ -47,6 +51,7 @@ extension Message {
         try transition(to: .queued, at: now)
         attempts = 0
         nextAttemptAt = now
+        notBefore = nil
         failedAt = nil
         lease = nil
     }

@@ -28,6 +28,9 @@ public protocol MessageStore: Sendable {
 
     /// Takes up to `limit` due messages under a lease: pending ones whose time has come and
     /// sending ones whose lease expired. Ordered by priority (highest first), then due time.
+    /// A claim counts no attempt (a completion does, when a request went out). Pending messages
+    /// whose ``Message/throttleKey`` is in ``ClaimParams/excludedKeys`` are left out, unless they
+    /// already wait their turn (``Message/notBefore``).
     func claim(_ params: ClaimParams) async throws -> [Message]
 
     /// Records attempt results. Each changes its message only while `leaseOwner` still holds it;
@@ -35,8 +38,8 @@ public protocol MessageStore: Sendable {
     /// - Returns: for each completion, whether the message was still leased and was updated.
     func complete(_ completions: [Completion]) async throws -> [Bool]
 
-    /// Puts messages leased by `owner` and still sending back in the queue, due at `now`,
-    /// without counting the attempt. Used on shutdown for sends that did not finish.
+    /// Puts messages leased by `owner` and still sending back in the queue, due at `now`.
+    /// Used on shutdown for sends that did not finish.
     /// - Returns: how many were returned.
     func releaseLeases(owner: String, now: Date) async throws -> Int
 
@@ -80,12 +83,15 @@ public struct ClaimParams: Sendable, Hashable {
     public var limit: Int
     public var now: Date
     public var leaseDuration: Duration
+    /// Throttle keys whose bucket is empty: their new messages stay queued, untouched.
+    public var excludedKeys: [String]
 
-    public init(owner: String, limit: Int, now: Date, leaseDuration: Duration) {
+    public init(owner: String, limit: Int, now: Date, leaseDuration: Duration, excludedKeys: [String] = []) {
         self.owner = owner
         self.limit = limit
         self.now = now
         self.leaseDuration = leaseDuration
+        self.excludedKeys = excludedKeys
     }
 }
 
@@ -101,27 +107,45 @@ public struct Completion: Sendable, Hashable {
         case throttled(at: Date, error: String)
         /// A dry run: nothing went out.
         case dryRun
+        /// A rate limit: nothing went out; queued again to go at `until`, holding its turn
+        /// (``Message/notBefore``). Not an attempt: no record, no count.
+        case deferred(until: Date)
     }
 
     public var messageID: MessageID
     public var leaseOwner: String
     public var resolution: Resolution
-    public var attempt: AttemptRecord
+    /// The delivery log entry; `nil` for a deferral.
+    public var attempt: AttemptRecord?
+    /// Whether a request went out (or, for a dry run, was rehearsed): only then is the attempt
+    /// counted against the retry budget. A message that expired, or whose channel or profile is
+    /// gone, fails with an entry in its log but no counted attempt.
+    public var requestSent: Bool
     public var now: Date
 
-    public init(messageID: MessageID, leaseOwner: String, resolution: Resolution, attempt: AttemptRecord, now: Date) {
+    public init(messageID: MessageID, leaseOwner: String, resolution: Resolution, attempt: AttemptRecord?, requestSent: Bool = true, now: Date) {
         self.messageID = messageID
         self.leaseOwner = leaseOwner
         self.resolution = resolution
         self.attempt = attempt
+        self.requestSent = requestSent
         self.now = now
+    }
+
+    /// How much the completion adds to the message's attempts: 1 when a request went out and
+    /// was not throttled by the provider.
+    public var attemptIncrement: Int {
+        switch resolution {
+        case .throttled, .deferred: 0
+        case .sent, .retry, .failed, .dryRun: requestSent ? 1 : 0
+        }
     }
 
     /// The status the message moves to.
     public var targetStatus: MessageStatus {
         switch resolution {
         case .sent: .sent
-        case .retry, .throttled: .queued
+        case .retry, .throttled, .deferred: .queued
         case .failed: .failed
         case .dryRun: .dryRun
         }

@@ -15,11 +15,13 @@ enum PostgresClaim {
         .sorted()
         .joined(separator: ", ")
 
-    /// Parameters: $1 owner, $2 lease expiry, $3 now, $4 limit.
+    /// Parameters: $1 owner, $2 lease expiry, $3 now, $4 limit, $5 excluded throttle keys. A
+    /// message of an excluded key is left out unless it holds its turn (`not_before`).
     static let sql = """
         WITH pending AS (
             SELECT id, priority, next_attempt_at AS due FROM messages
             WHERE status IN (\(pendingStatuses)) AND next_attempt_at <= $3
+                AND (throttle_key IS NULL OR not_before IS NOT NULL OR NOT (throttle_key = ANY($5::text[])))
             ORDER BY priority DESC, next_attempt_at LIMIT $4
             FOR UPDATE SKIP LOCKED
         ), expired AS (
@@ -32,7 +34,7 @@ enum PostgresClaim {
             ORDER BY priority DESC, due LIMIT $4
         )
         UPDATE messages AS m
-        SET status = 'sending', attempts = m.attempts + 1, lease_owner = $1, lease_expires_at = $2, updated_at = $3
+        SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3
         FROM picked WHERE m.id = picked.id
         RETURNING \(PostgresMessageRow.columns(qualifiedBy: "m"))
         """
@@ -41,7 +43,8 @@ enum PostgresClaim {
         PostgresQuery(
             unsafeSQL: sql,
             binds: PostgresStore.binds(
-                params.owner, params.now.adding(params.leaseDuration).millis, params.now.millis, Int64(params.limit)
+                params.owner, params.now.adding(params.leaseDuration).millis, params.now.millis, Int64(params.limit),
+                params.excludedKeys
             )
         )
     }

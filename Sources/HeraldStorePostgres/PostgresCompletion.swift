@@ -17,15 +17,16 @@ enum PostgresCompletion {
         while start < completions.count {
             let chunk = completions[start..<min(start + rowsPerStatement, completions.count)]
             start += chunk.count
-            try await insertAttempts(chunk, connection, logger)
+            try await insertAttempts(chunk.compactMap(\.attempt), connection, logger)
             applied.formUnion(try await updateMessages(chunk, connection, logger))
         }
         return completions.map { applied.contains(leaseKey($0.messageID.rawValue, $0.leaseOwner)) }
     }
 
-    private static func insertAttempts(_ chunk: ArraySlice<Completion>, _ connection: LeasedConnection, _ logger: Logger) async throws {
+    private static func insertAttempts(_ chunk: [AttemptRecord], _ connection: LeasedConnection, _ logger: Logger) async throws {
+        guard !chunk.isEmpty else { return }
         var bindings = PostgresBindings(capacity: chunk.count * 9)
-        for completion in chunk { PostgresMessageRow.bind(completion.attempt, to: &bindings) }
+        for attempt in chunk { PostgresMessageRow.bind(attempt, to: &bindings) }
         try await connection.query(PostgresQuery(
             unsafeSQL: """
                 INSERT INTO attempts (\(PostgresMessageRow.attemptColumns))
@@ -35,7 +36,7 @@ enum PostgresCompletion {
         ), logger: logger)
     }
 
-    private static let updateColumns = 10
+    private static let updateColumns = 12
 
     /// - Returns: the (message, owner) pairs that were applied.
     private static func updateMessages(_ chunk: ArraySlice<Completion>, _ connection: LeasedConnection, _ logger: Logger) async throws -> Set<String> {
@@ -47,7 +48,8 @@ enum PostgresCompletion {
             let first = index * updateColumns
             rows.append(
                 "($\(first + 1)::text, $\(first + 2)::text, $\(first + 3)::text, $\(first + 4)::int8, $\(first + 5)::int8, "
-                    + "$\(first + 6)::text, $\(first + 7)::int8, $\(first + 8)::int8, $\(first + 9)::text, $\(first + 10)::bool)"
+                    + "$\(first + 6)::text, $\(first + 7)::int8, $\(first + 8)::int8, $\(first + 9)::text, $\(first + 10)::int8, "
+                    + "$\(first + 11)::int8, $\(first + 12)::int8)"
             )
         }
         let result = try await connection.query(PostgresQuery(
@@ -58,11 +60,12 @@ enum PostgresCompletion {
                     provider_message_id = COALESCE(c.provider_id, m.provider_message_id),
                     next_attempt_at = COALESCE(c.next_attempt, m.next_attempt_at),
                     failed_at = COALESCE(c.failed_at, m.failed_at),
-                    last_error = c.error,
-                    attempts = CASE WHEN c.throttled THEN m.attempts - 1 ELSE m.attempts END,
-                    throttles = CASE WHEN c.throttled THEN m.throttles + 1 ELSE 0 END
+                    last_error = CASE WHEN c.throttle = 2 THEN m.last_error ELSE c.error END,
+                    attempts = m.attempts + c.increment,
+                    throttles = CASE c.throttle WHEN 0 THEN 0 WHEN 1 THEN m.throttles + 1 ELSE m.throttles END,
+                    not_before = c.not_before
                 FROM (VALUES \(rows.joined(separator: ", ")))
-                    AS c(id, owner, status, now, sent_at, provider_id, next_attempt, failed_at, error, throttled)
+                    AS c(id, owner, status, now, sent_at, provider_id, next_attempt, failed_at, error, throttle, not_before, increment)
                 WHERE m.id = c.id AND m.status = 'sending' AND m.lease_owner = c.owner
                 RETURNING m.id, c.owner
                 """,
@@ -89,6 +92,8 @@ enum PostgresCompletion {
         bindings.append(fields.nextAttemptAt?.millis)
         bindings.append(fields.failedAt?.millis)
         bindings.append(fields.error)
-        bindings.append(fields.throttled)
+        bindings.append(Int64(fields.throttle.rawValue))
+        bindings.append(fields.notBefore?.millis)
+        bindings.append(Int64(completion.attemptIncrement))
     }
 }

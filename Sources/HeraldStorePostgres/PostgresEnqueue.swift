@@ -186,12 +186,17 @@ struct PostgresEnqueue {
         while start < messages.count {
             let chunk = messages[start..<min(start + Self.rowsPerInsert, messages.count)]
             start += chunk.count
-            var bindings = PostgresBindings(capacity: chunk.count * PostgresMessageRow.columnNames.count)
-            for message in chunk { PostgresMessageRow.bind(message, to: &bindings) }
+            let width = PostgresMessageRow.columnNames.count + 1
+            var bindings = PostgresBindings(capacity: chunk.count * width)
+            for message in chunk {
+                PostgresMessageRow.bind(message, to: &bindings)
+                bindings.append(message.throttleKey)
+            }
+            // `throttle_key` is derived from the message and never read back.
             let rows = try await connection.query(PostgresQuery(
                 unsafeSQL: """
-                    INSERT INTO messages (\(PostgresMessageRow.columns))
-                    VALUES \(PostgresMessageRow.placeholders(rows: chunk.count, width: PostgresMessageRow.columnNames.count))
+                    INSERT INTO messages (\(PostgresMessageRow.columns), throttle_key)
+                    VALUES \(PostgresMessageRow.placeholders(rows: chunk.count, width: width))
                     ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id
                     """,

@@ -11,6 +11,7 @@ enum PostgresMessageRow {
         "priority", "status", "attempts", "send_at", "next_attempt_at", "lease_owner", "lease_expires_at",
         "provider_message_id", "last_error", "created_at", "updated_at", "sent_at", "delivered_at", "read_at",
         "failed_at", "cancelled_at", "profile_id", "outlet_id", "dry_run", "page", "form", "template", "expires_at", "throttles",
+        "not_before", "receipts",
     ]
 
     static let columns = columnNames.joined(separator: ", ")
@@ -59,6 +60,8 @@ enum PostgresMessageRow {
         bindings.append(message.template?.jsonText)
         bindings.append(message.expiresAt?.millis)
         bindings.append(Int64(message.throttles))
+        bindings.append(message.notBefore?.millis)
+        bindings.append(ReceiptEntry.storedText(message.receipts))
     }
 
     /// Reads a row selected as ``columns`` (by position).
@@ -112,6 +115,8 @@ enum PostgresMessageRow {
         message.failedAt = Date(millis: try value(24, Int64?.self))
         message.cancelledAt = Date(millis: try value(25, Int64?.self))
         message.throttles = Int(try value(33, Int64.self))
+        message.notBefore = Date(millis: try value(34, Int64?.self))
+        message.receipts = ReceiptEntry.entries(storedText: try value(35, String?.self))
         return message
     }
 

@@ -159,7 +159,7 @@ public final class PostgresStore: HeraldStore {
             unsafeSQL: """
                 WITH released AS (
                     UPDATE messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
-                        attempts = GREATEST(attempts - 1, 0), next_attempt_at = $1, updated_at = $1
+                        next_attempt_at = $1, updated_at = $1
                     WHERE status = 'sending' AND lease_owner = $2
                     RETURNING 1
                 )
@@ -247,12 +247,13 @@ public final class PostgresStore: HeraldStore {
             update.append(message.updatedAt.millis)
             update.append(message.failedAt?.millis)
             update.append(message.cancelledAt?.millis)
+            update.append(message.notBefore?.millis)
             update.append(id.rawValue)
             try await connection.query(PostgresQuery(
                 unsafeSQL: """
                     UPDATE messages SET status = $1, attempts = $2, next_attempt_at = $3, lease_owner = $4,
-                        lease_expires_at = $5, updated_at = $6, failed_at = $7, cancelled_at = $8
-                    WHERE id = $9
+                        lease_expires_at = $5, updated_at = $6, failed_at = $7, cancelled_at = $8, not_before = $9
+                    WHERE id = $10
                     """,
                 binds: update
             ), logger: logger)

@@ -9,12 +9,14 @@ enum MessageRow {
         id, tenant_id, channel, recipient, url, content, payload, metadata, idempotency_key, fingerprint,
         priority, status, attempts, send_at, next_attempt_at, lease_owner, lease_expires_at,
         provider_message_id, last_error, created_at, updated_at, sent_at, delivered_at, read_at,
-        failed_at, cancelled_at, profile_id, outlet_id, dry_run, page, form, template, expires_at, throttles
+        failed_at, cancelled_at, profile_id, outlet_id, dry_run, page, form, template, expires_at, throttles,
+        not_before, receipts
         """
 
+    /// Also writes `throttle_key`, which is derived from the message and never read back.
     static let insertSQL = """
-        INSERT INTO messages (\(columns))
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO messages (\(columns), throttle_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """
 
@@ -29,6 +31,7 @@ enum MessageRow {
             message.deliveredAt?.millis, message.readAt?.millis, message.failedAt?.millis,
             message.cancelledAt?.millis, message.profileID?.rawValue, message.outletID, message.dryRun, message.page,
             message.form, message.template?.jsonText, message.expiresAt?.millis, message.throttles,
+            message.notBefore?.millis, ReceiptEntry.storedText(message.receipts), message.throttleKey,
         ]
     }
 
@@ -79,6 +82,8 @@ enum MessageRow {
         message.failedAt = Date(millis: row[24] as Int64?)
         message.cancelledAt = Date(millis: row[25] as Int64?)
         message.throttles = row[33]
+        message.notBefore = Date(millis: row[34] as Int64?)
+        if let receipts: String = row[35] { message.receipts = ReceiptEntry.entries(storedText: receipts) }
         return message
     }
 

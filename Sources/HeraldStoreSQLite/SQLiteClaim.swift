@@ -11,15 +11,19 @@ enum SQLiteClaim {
         .map { "'\($0.rawValue)'" }
         .joined(separator: ", ")
 
-    /// Arguments: owner, lease expiry, now (updated_at), now, limit, now, limit, limit.
+    /// Arguments: owner, lease expiry, now (updated_at), now, excluded keys (a JSON array), limit,
+    /// now, limit, limit. A message of an excluded key is left out unless it holds its turn
+    /// (`not_before`); the index walk skips it without reading past the limit of those taken.
     static let sql = """
         UPDATE messages
-        SET status = 'sending', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ?
+        SET status = 'sending', lease_owner = ?, lease_expires_at = ?, updated_at = ?
         WHERE id IN (
             SELECT id FROM (
                 SELECT * FROM (
                     SELECT id, priority, next_attempt_at AS due FROM messages
                     WHERE status IN (\(pendingStatuses)) AND next_attempt_at <= ?
+                        AND (throttle_key IS NULL OR not_before IS NOT NULL
+                             OR throttle_key NOT IN (SELECT value FROM json_each(?)))
                     ORDER BY priority DESC, next_attempt_at LIMIT ?)
                 UNION ALL
                 SELECT * FROM (

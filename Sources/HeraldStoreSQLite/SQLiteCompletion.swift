@@ -12,9 +12,10 @@ enum SQLiteCompletion {
             provider_message_id = COALESCE(?, provider_message_id),
             next_attempt_at = COALESCE(?, next_attempt_at),
             failed_at = COALESCE(?, failed_at),
-            last_error = ?,
-            attempts = attempts - ?,
-            throttles = CASE WHEN ? THEN throttles + 1 ELSE 0 END
+            last_error = CASE WHEN ? THEN last_error ELSE ? END,
+            attempts = attempts + ?,
+            throttles = CASE ? WHEN 0 THEN 0 WHEN 1 THEN throttles + 1 ELSE throttles END,
+            not_before = ?
         WHERE id = ? AND status = 'sending' AND lease_owner = ?
         """
 
@@ -22,7 +23,8 @@ enum SQLiteCompletion {
         let fields = completion.recordedFields
         return [
             completion.targetStatus.rawValue, completion.now.millis, fields.sentAt?.millis, fields.providerMessageID,
-            fields.nextAttemptAt?.millis, fields.failedAt?.millis, fields.error, fields.throttled ? 1 : 0, fields.throttled,
+            fields.nextAttemptAt?.millis, fields.failedAt?.millis, fields.throttle == .keep, fields.error,
+            completion.attemptIncrement, fields.throttle.rawValue, fields.notBefore?.millis,
             completion.messageID.rawValue, completion.leaseOwner,
         ]
     }

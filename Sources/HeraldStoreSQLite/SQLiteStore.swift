@@ -113,7 +113,8 @@ public final class SQLiteStore: HeraldStore {
                 db.cachedStatement(sql: SQLiteClaim.sql),
                 arguments: [
                     params.owner, params.now.adding(params.leaseDuration).millis, params.now.millis,
-                    params.now.millis, params.limit, params.now.millis, params.limit, params.limit,
+                    params.now.millis, JSONValue.array(params.excludedKeys.map(JSONValue.string)).jsonText,
+                    params.limit, params.now.millis, params.limit, params.limit,
                 ]
             ).map(MessageRow.message)
         }
@@ -130,7 +131,7 @@ public final class SQLiteStore: HeraldStore {
             try db.execute(
                 sql: """
                     UPDATE messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
-                        attempts = MAX(attempts - 1, 0), next_attempt_at = ?, updated_at = ?
+                        next_attempt_at = ?, updated_at = ?
                     WHERE status = 'sending' AND lease_owner = ?
                     """,
                 arguments: [now.millis, now.millis, owner]
@@ -200,13 +201,13 @@ public final class SQLiteStore: HeraldStore {
             try db.execute(
                 sql: """
                     UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = ?,
-                        lease_expires_at = ?, updated_at = ?, failed_at = ?, cancelled_at = ?
+                        lease_expires_at = ?, updated_at = ?, failed_at = ?, cancelled_at = ?, not_before = ?
                     WHERE id = ? AND status = ?
                     """,
                 arguments: [
                     message.status.rawValue, message.attempts, message.nextAttemptAt.millis, message.lease?.owner,
                     message.lease?.expiresAt.millis, message.updatedAt.millis, message.failedAt?.millis,
-                    message.cancelledAt?.millis, id.rawValue, before.rawValue,
+                    message.cancelledAt?.millis, message.notBefore?.millis, id.rawValue, before.rawValue,
                 ]
             )
             return message
@@ -261,7 +262,7 @@ public final class SQLiteStore: HeraldStore {
         let insertAttempt = try db.cachedStatement(sql: MessageRow.insertAttemptSQL)
         let update = try db.cachedStatement(sql: SQLiteCompletion.sql)
         return try completions.map { completion in
-            try insertAttempt.execute(arguments: MessageRow.arguments(completion.attempt))
+            if let attempt = completion.attempt { try insertAttempt.execute(arguments: MessageRow.arguments(attempt)) }
             try update.execute(arguments: SQLiteCompletion.arguments(completion))
             return db.changesCount > 0
         }

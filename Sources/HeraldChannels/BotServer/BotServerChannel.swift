@@ -37,8 +37,16 @@ public struct BotServerChannel: DeliveryChannel {
             if let problem = WebhookChannel.urlProblem(url) { reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem)) }
         default: break
         }
-        return reader.problems + ProfileFields.unknown(in: config, known: ["url"])
+        return reader.problems + ProfileRate.problems(in: config) + ProfileFields.unknown(in: config, known: ProfileRate.settings.union(["url"]))
     }
+
+    /// The profile's own bucket: 10 bailouts a second unless it sets `rate`/`burst`, or `delay`
+    /// (the bailout sender's delay between sends).
+    public func rateLimits(for request: DeliveryRequest) -> RateLimitPlan {
+        ProfileRate.bucket(for: request, defaultRate: Self.defaultRate).map { RateLimitPlan(buckets: [$0]) } ?? .none
+    }
+
+    public static let defaultRate = 10.0
 
     public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
         var problems: [FieldProblem] = []
@@ -74,7 +82,7 @@ public struct BotServerChannel: DeliveryChannel {
         }
         switch report.outcome {
         case .sent: logger.info("Successfully bailed \(who) to form=\(message.form ?? "")")
-        case .retry(let reason, _, _), .failed(let reason), .throttled(let reason, _): logger.warning("Failed to bail \(who): \(reason)")
+        case .retry(let reason, _, _), .failed(let reason), .throttled(let reason, _, _): logger.warning("Failed to bail \(who): \(reason)")
         }
         return report
     }

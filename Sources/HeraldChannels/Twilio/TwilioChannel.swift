@@ -51,7 +51,13 @@ public struct TwilioChannel: DeliveryChannel {
             reader.report(FieldProblem(field: "config.from", code: "missing", problem: "give from (a phone number) or messaging_service_sid"))
         }
         if let base = reader.string("base_url"), let problem = ProfileFields.baseURLProblem(base) { reader.report(problem) }
-        return reader.problems + ProfileFields.unknown(in: config, known: ["account_sid", "auth_token", "from", "messaging_service_sid", "base_url"])
+        if let senders = config["senders"], !(ProfileRate.number(senders).map { $0 >= 1 && $0 == $0.rounded() } ?? false) {
+            reader.report(FieldProblem(field: "config.senders", code: "invalid_count", problem: "must be the number of senders in the messaging service (1 or more)"))
+        }
+        return reader.problems + ProfileRate.problems(in: config) + ProfileFields.unknown(
+            in: config,
+            known: ["account_sid", "auth_token", "from", "messaging_service_sid", "base_url", "senders"].reduce(into: ProfileRate.settings) { $0.insert($1) }
+        )
     }
 
     public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
@@ -81,7 +87,7 @@ public struct TwilioChannel: DeliveryChannel {
         request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: ProviderHTTP.formEncoded(form(for: delivery))))
-        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout, classify: classify)
+        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout) { self.classify($0, profile: profile) }
     }
 
     /// `GET {base}/2010-04-01/Accounts/{sid}.json`: Twilio answers the account when the credentials are right.
@@ -98,7 +104,23 @@ public struct TwilioChannel: DeliveryChannel {
         )
     }
 
-    func classify(_ answer: ProviderAnswer) -> DeliveryOutcome {
+    /// The profile's own bucket, counted in SMS segments: one segment a second per long code
+    /// (`from`), or for a messaging service the sum of its senders' (`senders`, default 1) —
+    /// unless the profile sets `rate`; and the account's API request limit (error 20429), shared
+    /// by every profile of the account, unlimited until Twilio throttles.
+    public func rateLimits(for request: DeliveryRequest) -> RateLimitPlan {
+        guard let profile = request.profile else { return .none }
+        let senders = profile.setting("from") == nil ? ProfileRate.number(profile.config["senders"]) ?? 1 : 1
+        let segments = Double(SMSSegments.count(request.message.content ?? ""))
+        guard let bucket = ProfileRate.bucket(for: request, defaultRate: configuration.segmentRate * senders, cost: segments) else { return .none }
+        var buckets = [bucket]
+        if let account = Self.accountKey(profile) { buckets.append(.shared(account)) }
+        return RateLimitPlan(buckets: buckets)
+    }
+
+    static func accountKey(_ profile: SenderProfile) -> String? { profile.setting("account_sid").map { "twilio-account:\($0)" } }
+
+    func classify(_ answer: ProviderAnswer, profile: SenderProfile? = nil) -> DeliveryOutcome {
         if (200..<300).contains(answer.status) {
             guard let sid = answer.json?["sid"]?.stringValue else {
                 return .failed(reason: "Twilio answered \(answer.status) without a sid")
@@ -108,7 +130,8 @@ public struct TwilioChannel: DeliveryChannel {
         let code = answer.json?["code"]?.integerValue
         let reason = Self.errorReason(answer)
         let retryAfter = answer.retryAfter.flatMap { RetryAfter.parse($0, now: clock.now()) }
-        if answer.status == 429 || code == 20429 { return .throttled(reason: reason, after: retryAfter) }
+        if code == 20429 { return .throttled(reason: reason, after: retryAfter, limit: profile.flatMap(Self.accountKey)) }
+        if answer.status == 429 { return .throttled(reason: reason, after: retryAfter) }
         if let code, Self.permanentCodes.contains(code) { return .failed(reason: reason) }
         if answer.status >= 500 { return .retry(reason: reason, after: retryAfter) }
         return .failed(reason: reason)

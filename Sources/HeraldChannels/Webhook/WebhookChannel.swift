@@ -93,6 +93,14 @@ public struct WebhookChannel: DeliveryChannel {
         return draft
     }
 
+    /// The destination host's rate when `webhook.rate_limits` names the host; none otherwise.
+    public func rateLimits(for request: DeliveryRequest) -> RateLimitPlan {
+        guard !configuration.rateLimits.isEmpty, let key = request.message.throttleKey, key.hasPrefix("host:"),
+              let rate = configuration.rateLimits[String(key.dropFirst(5))]
+        else { return .none }
+        return RateLimitPlan(buckets: [RateLimit(key: key, rate: rate.rate, burst: rate.burst)])
+    }
+
     public func rehearse(_ request: DeliveryRequest) -> Rehearsal {
         let message = request.message
         let body = String(decoding: WebhookBody.make(for: message), as: UTF8.self)

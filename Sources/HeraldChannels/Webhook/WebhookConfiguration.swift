@@ -15,6 +15,8 @@ public struct WebhookConfiguration: Sendable {
     /// When set, the only hosts messages may be sent to (exact names or addresses, compared
     /// without case); any other URL is refused at ingest. `nil` allows every host.
     public var allowedHosts: Set<String>?
+    /// Sending rates by destination host (lower-case); hosts not listed have none.
+    public var rateLimits: [String: HostRate]
 
     public init(
         defaultURL: String? = nil,
@@ -22,8 +24,10 @@ public struct WebhookConfiguration: Sendable {
         endpoints: [WebhookEndpoint] = [],
         timeout: Duration = .seconds(10),
         responseExcerptLimit: Int = 256,
-        allowedHosts: Set<String>? = nil
+        allowedHosts: Set<String>? = nil,
+        rateLimits: [String: HostRate] = [:]
     ) {
+        self.rateLimits = Dictionary(rateLimits.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.allowedHosts = allowedHosts.map { Set($0.map { $0.lowercased() }) }
         self.defaultURL = defaultURL
         self.defaults = defaults
@@ -38,6 +42,17 @@ public struct WebhookConfiguration: Sendable {
             .filter { url.hasPrefix($0.urlPrefix) }
             .max { $0.urlPrefix.count < $1.urlPrefix.count }?
             .settings ?? defaults
+    }
+}
+
+/// How fast requests may go to one host: `rate` a second, up to `burst` at once.
+public struct HostRate: Sendable, Hashable {
+    public var rate: Double
+    public var burst: Double
+
+    public init(rate: Double, burst: Double? = nil) {
+        self.rate = rate
+        self.burst = burst ?? max(1, rate)
     }
 }
 

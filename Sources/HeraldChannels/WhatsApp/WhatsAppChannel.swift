@@ -42,11 +42,20 @@ public struct WhatsAppChannel: DeliveryChannel {
             reader.report(ProfileFields.missing("access_token", "a system user or app access token"))
         }
         _ = reader.string("app_secret")
+        for shared in ["app_id", "business_account_id"] {
+            if let id = reader.identifier(shared), id.isEmpty || !id.allSatisfy(\.isNumber) {
+                reader.report(FieldProblem(field: "config.\(shared)", code: "invalid_id", problem: "must be the numeric id Meta shows"))
+            }
+        }
         if let version = reader.string("api_version"), !Self.isVersion(version) {
             reader.report(FieldProblem(field: "config.api_version", code: "invalid_version", problem: "must look like v26.0"))
         }
         if let base = reader.string("base_url"), let problem = ProfileFields.baseURLProblem(base) { reader.report(problem) }
-        return reader.problems + ProfileFields.unknown(in: config, known: ["phone_number_id", "access_token", "app_secret", "api_version", "base_url"])
+        return reader.problems + ProfileRate.problems(in: config) + ProfileFields.unknown(
+            in: config,
+            known: ["phone_number_id", "access_token", "app_secret", "api_version", "base_url", "app_id", "business_account_id"]
+                .reduce(into: ProfileRate.settings) { $0.insert($1) }
+        )
     }
 
     public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
@@ -79,7 +88,30 @@ public struct WhatsAppChannel: DeliveryChannel {
         request.headers.add(name: "authorization", value: "Bearer \(token)")
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: WhatsAppRequestBody.make(for: delivery.message)))
-        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout, classify: classify)
+        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout) { self.classify($0, profile: profile) }
+    }
+
+    /// The profile's own bucket (80 messages a second by default: the Cloud API's default
+    /// throughput), the buckets Meta shares between numbers (error 4 per app with `app_id`,
+    /// 80007 per business account with `business_account_id`; no limit until Meta throttles),
+    /// and one message per 6 s to a user from one number, bursts of 45 (Meta's pair rate limit,
+    /// error 131056).
+    public func rateLimits(for request: DeliveryRequest) -> RateLimitPlan {
+        guard let profile = request.profile, let bucket = ProfileRate.bucket(for: request, defaultRate: configuration.rate) else { return .none }
+        var buckets = [bucket]
+        if let app = Self.appKey(profile) { buckets.append(.shared(app)) }
+        if let account = Self.businessAccountKey(profile) { buckets.append(.shared(account)) }
+        let number = profile.setting("phone_number_id") ?? profile.id.rawValue
+        let pacing = request.message.recipient.map {
+            RecipientPacing(key: "whatsapp:\(number)|\($0)", interval: configuration.pairInterval, burst: configuration.pairBurst)
+        }
+        return RateLimitPlan(buckets: buckets, pacing: pacing)
+    }
+
+    static func appKey(_ profile: SenderProfile) -> String? { profile.setting("app_id").map { "whatsapp-app:\($0)" } }
+
+    static func businessAccountKey(_ profile: SenderProfile) -> String? {
+        profile.setting("business_account_id").map { "whatsapp-waba:\($0)" }
     }
 
     /// `GET {base}/{version}/{phone_number_id}`: Meta answers the number's name and quality when the token may use it.
@@ -98,7 +130,7 @@ public struct WhatsAppChannel: DeliveryChannel {
         )
     }
 
-    func classify(_ answer: ProviderAnswer) -> DeliveryOutcome {
+    func classify(_ answer: ProviderAnswer, profile: SenderProfile? = nil) -> DeliveryOutcome {
         let json = answer.json
         if (200..<300).contains(answer.status) {
             guard case .array(let messages)? = json?["messages"], let id = messages.first?.objectValue?["id"]?.stringValue else {
@@ -107,7 +139,17 @@ public struct WhatsAppChannel: DeliveryChannel {
             return .sent(providerMessageID: id)
         }
         let retryAfter = answer.retryAfter.flatMap { RetryAfter.parse($0, now: clock.now()) }
-        return configuration.errorTable.outcome(status: answer.status, error: GraphError(json), retryAfter: retryAfter)
+        let error = GraphError(json)
+        let outcome = configuration.errorTable.outcome(status: answer.status, error: error, retryAfter: retryAfter)
+        // A limit Meta shares between numbers slows every number that shares it.
+        if case .throttled(let reason, let after, nil) = outcome, let profile {
+            switch error?.code {
+            case 4?: if let app = Self.appKey(profile) { return .throttled(reason: reason, after: after, limit: app) }
+            case 80007?: if let account = Self.businessAccountKey(profile) { return .throttled(reason: reason, after: after, limit: account) }
+            default: break
+            }
+        }
+        return outcome
     }
 
     private func endpoint(_ profile: SenderProfile?) -> String {

@@ -14,6 +14,16 @@ public struct WhatsAppConfiguration: Sendable {
     /// How long one attempt may take, connection included.
     public var timeout: Duration
     public var errorTable: WhatsAppErrorTable
+    /// A profile's messages a second unless it sets `rate` (the Cloud API's default throughput).
+    public var rate: Double
+    /// Meta's pair rate limit: one message to a user from one number per `pairInterval`…
+    public var pairInterval: Duration
+    /// …after a burst of up to `pairBurst`.
+    public var pairBurst: Int
+
+    public static let defaultRate = 80.0
+    public static let defaultPairInterval = Duration.seconds(6)
+    public static let defaultPairBurst = 45
 
     public init(
         baseURL: String = defaultBaseURL,
@@ -21,8 +31,14 @@ public struct WhatsAppConfiguration: Sendable {
         appSecret: String? = nil,
         verifyToken: String? = nil,
         timeout: Duration = .seconds(10),
-        errorTable: WhatsAppErrorTable = .standard
+        errorTable: WhatsAppErrorTable = .standard,
+        rate: Double = defaultRate,
+        pairInterval: Duration = defaultPairInterval,
+        pairBurst: Int = defaultPairBurst
     ) {
+        self.rate = rate
+        self.pairInterval = pairInterval
+        self.pairBurst = pairBurst
         self.baseURL = baseURL
         self.apiVersion = apiVersion
         self.appSecret = appSecret

@@ -165,5 +165,42 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX messages_tenant_outlet ON messages (tenant_id, outlet_id, id DESC) WHERE outlet_id IS NOT NULL",
         ]),
+        // Rate limits and receipts: see the SQLite migration 006 for what each part is for.
+        PostgresMigration(version: 5, name: "throttling", statements: [
+            """
+            ALTER TABLE messages
+                ADD COLUMN throttle_key TEXT COLLATE "C",
+                ADD COLUMN not_before BIGINT,
+                ADD COLUMN receipts TEXT
+            """,
+            """
+            UPDATE messages SET throttle_key = 'profile:' || profile_id
+                WHERE profile_id IS NOT NULL AND status IN ('scheduled', 'queued', 'sending')
+            """,
+            """
+            CREATE INDEX messages_throttle_key ON messages (throttle_key, next_attempt_at)
+                WHERE throttle_key IS NOT NULL AND status IN ('scheduled', 'queued')
+            """,
+            """
+            CREATE TABLE recipient_pacing (
+                pair TEXT COLLATE "C" PRIMARY KEY,
+                tat BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX recipient_pacing_tat ON recipient_pacing (tat)",
+            """
+            CREATE TABLE pending_receipts (
+                id BIGSERIAL PRIMARY KEY,
+                channel TEXT NOT NULL,
+                provider_message_id TEXT COLLATE "C" NOT NULL,
+                status TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                error_code TEXT,
+                error_message TEXT,
+                received_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX pending_receipts_provider_id ON pending_receipts (channel, provider_message_id)",
+        ]),
     ]
 }

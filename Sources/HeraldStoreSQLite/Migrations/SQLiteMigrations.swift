@@ -9,6 +9,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("003_index_recent_messages", migrate: Migration003IndexRecentMessages.migrate)
         migrator.registerMigration("004_create_tenants", migrate: Migration004CreateTenants.migrate)
         migrator.registerMigration("005_create_profiles", migrate: Migration005CreateProfiles.migrate)
+        migrator.registerMigration("006_throttling", migrate: Migration006Throttling.migrate)
         return migrator
     }
 }
