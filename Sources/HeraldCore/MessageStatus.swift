@@ -5,7 +5,7 @@
 ///                    ^                 ├──dry run──> dry_run      │                              │
 ///                    └──retryable──────┤                          └──> undelivered / failed <────┘ (late failure)
 ///                                      └──permanent or exhausted──> failed ──retry──> queued
-/// scheduled / queued ──cancel──> cancelled      sent ──provider canceled──> cancelled
+/// scheduled / queued ──cancel──> cancelled
 /// ```
 /// After `sent`, moves come from provider receipts and only go forward: a late `delivered` after
 /// `read` is kept in the message's receipt history but does not move it back.
@@ -37,6 +37,9 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
         allCases.filter { $0.canTransition(to: target) }
     }
 
+    /// Whether the message ended without reaching its recipient (`failed`, `undelivered`).
+    public var isFailure: Bool { self == .failed || self == .undelivered }
+
     /// Whether the dispatcher may still pick the message up.
     public var isPending: Bool { self == .scheduled || self == .queued }
 
@@ -47,7 +50,7 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
         .sending: [.sending, .queued, .sent, .failed, .dryRun],
         // From here on, provider receipts: a provider may report failure after accepting (an
         // undeliverable number), even after it reported delivery (a late failure).
-        .sent: [.partiallyDelivered, .delivered, .read, .failed, .undelivered, .cancelled],
+        .sent: [.partiallyDelivered, .delivered, .read, .failed, .undelivered],
         .partiallyDelivered: [.delivered, .read, .failed, .undelivered],
         .delivered: [.read, .failed, .undelivered],
         .read: [],

@@ -20,7 +20,9 @@ public struct Receipt: Sendable, Hashable {
             case .read: .read
             case .failed: .failed
             case .undelivered: .undelivered
-            case .canceled: .cancelled
+            // Only Twilio's own scheduling cancels after acceptance; for Herald the message
+            // will not arrive, so it failed (reason `canceled`). `cancelled` stays Herald's own.
+            case .canceled: .failed
             case .partiallyDelivered: .partiallyDelivered
             }
         }
@@ -49,7 +51,7 @@ public struct Receipt: Sendable, Hashable {
 
     /// The failure reason kept on the message: `<code>: <message>`.
     public var failureReason: String? {
-        guard status == .failed || status == .undelivered || errorCode != nil else { return nil }
+        guard status == .failed || status == .undelivered || status == .canceled || errorCode != nil else { return nil }
         let parts = [errorCode, errorMessage].compactMap { $0 }.filter { !$0.isEmpty }
         return parts.isEmpty ? status.rawValue : parts.joined(separator: ": ")
     }
@@ -123,11 +125,9 @@ extension Message {
             // A read message was delivered, whether or not that receipt came.
             message.deliveredAt = message.deliveredAt ?? receipt.at
             message.readAt = receipt.at
-        case .failed, .undelivered:
+        case .failed, .undelivered, .canceled:
             message.failedAt = receipt.at
             message.lastError = receipt.failureReason
-        case .canceled:
-            message.cancelledAt = receipt.at
         }
         return (message, .moved(from: status, to: target))
     }

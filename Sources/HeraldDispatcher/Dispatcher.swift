@@ -5,12 +5,17 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// Claims due messages in batches, sends them with bounded concurrency, and records outcomes.
+/// Claims due messages in batches, sends them with bounded concurrency, and records outcomes —
+/// the ``Service`` that runs the parts with one job each: the claimer, the admission (expiry,
+/// profiles, rate limits), the send pool, the completer, and the rate-limiter registry.
 ///
-/// It wakes as soon as the store signals new work; ``DispatcherConfiguration/pollInterval`` is
-/// only the fallback for scheduled and retried messages. On graceful shutdown it stops
-/// claiming, lets in-flight sends finish within ``DispatcherConfiguration/shutdownGrace``,
-/// cancels the rest, and returns their leases so another run sends them.
+/// It wakes as soon as the store signals new work, and otherwise only when work it knows of
+/// comes back (a retry, a message put back for a rate limit, a bucket opening);
+/// ``DispatcherConfiguration/pollInterval`` is the fallback for the rest. A message whose
+/// bucket is empty is put back holding its turn — no attempt counted, no slot or lease held
+/// while it waits — and the claims leave its key's new messages out, so other senders' messages
+/// keep flowing. On graceful shutdown it stops claiming, lets in-flight sends finish within
+/// ``DispatcherConfiguration/shutdownGrace``, cancels the rest, and returns their leases.
 ///
 /// ```swift
 /// let dispatcher = Dispatcher(store: store, channels: channels, configuration: try .init(), logger: logger)
@@ -21,47 +26,56 @@ public final class Dispatcher: Service {
     private struct State {
         var paused: Bool
         var stopping = false
-        var inFlight = 0
-        /// The earliest retry this dispatcher scheduled, to wake for it before the poll interval.
-        var earliestRetry: Date?
-        var sent = RateWindow()
-        var retried = RateWindow()
-        var failed = RateWindow()
+        var wakeUps = 0
         var lastCycle: DispatchCycle?
     }
 
     /// This process's lease owner id.
     public let owner: String
+    /// The process's token buckets.
+    public let limiter: RateLimiterRegistry
     private let store: any MessageStore
-    private let profiles: ProfileCache?
-    private let channels: ChannelRegistry
     private let configuration: DispatcherConfiguration
     private let clock: any WallClock
     private let logger: Logger
     private let state: Mutex<State>
+    private let pool: SendPool
+    private let claimer: Claimer
+    private let admission: Admission
+    private let completer: Completer
+    private let wakeSchedule = WakeSchedule()
     private var signal: WorkSignal { store.workSignal }
-    /// The fewest free slots worth a claim while sends are in flight.
-    private var minimumClaim: Int { max(1, min(configuration.batchSize, configuration.concurrency) / 4) }
 
-    /// - Parameter profiles: where the sender profiles messages name are read; `nil` when no
-    ///   message has one (a message naming a profile then fails).
+    /// - Parameters:
+    ///   - profiles: where the sender profiles messages name are read; `nil` when no message
+    ///     has one (a message naming a profile then fails).
+    ///   - limiter: the token buckets; give one shared by the process's limits (on PostgreSQL,
+    ///     one that divides them by the live processes).
     public init(
         store: any MessageStore,
         profiles: ProfileCache? = nil,
         channels: ChannelRegistry,
         configuration: DispatcherConfiguration,
+        limiter: RateLimiterRegistry = RateLimiterRegistry(),
         clock: any WallClock = SystemWallClock(),
         owner: String = Dispatcher.makeOwnerID(),
         logger: Logger
     ) {
         self.store = store
-        self.profiles = profiles
-        self.channels = channels
         self.configuration = configuration
+        self.limiter = limiter
         self.clock = clock
         self.owner = owner
         self.logger = logger
         self.state = Mutex(State(paused: configuration.startPaused))
+        pool = SendPool(
+            capacity: configuration.concurrency,
+            minimumClaim: max(1, min(configuration.batchSize, configuration.concurrency) / 4),
+            signal: store.workSignal
+        )
+        claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration)
+        admission = Admission(channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, logger: logger)
+        completer = Completer(store: store, owner: owner, limiter: limiter, wakeSchedule: wakeSchedule, logger: logger)
     }
 
     /// A lease owner id unique to this process: host, pid and a random suffix.
@@ -75,7 +89,10 @@ public final class Dispatcher: Service {
     public var isPaused: Bool { state.withLock { $0.paused } }
 
     /// Sends in flight now.
-    public var inFlight: Int { state.withLock { $0.inFlight } }
+    public var inFlight: Int { pool.inFlight }
+
+    /// How many times the idle dispatcher woke up (signalled, timed out, or a bucket opened).
+    public var wakeUps: Int { state.withLock { $0.wakeUps } }
 
     /// Stops claiming new messages; in-flight sends finish.
     /// - Returns: `false` when it was already paused.
@@ -102,11 +119,11 @@ public final class Dispatcher: Service {
     /// Paused or not, what is in flight, and what happened in the last minute.
     public var status: DispatcherStatus {
         let now = clock.now()
+        let (sent, retried, failed) = completer.lastMinute(at: now)
         return state.withLock { state in
             DispatcherStatus(
-                paused: state.paused, inFlight: state.inFlight, concurrency: configuration.concurrency,
-                sentLastMinute: state.sent.total(at: now), retriedLastMinute: state.retried.total(at: now),
-                failedLastMinute: state.failed.total(at: now), lastCycle: state.lastCycle
+                paused: state.paused, inFlight: pool.inFlight, concurrency: configuration.concurrency,
+                sentLastMinute: sent, retriedLastMinute: retried, failedLastMinute: failed, lastCycle: state.lastCycle
             )
         }
     }
@@ -119,53 +136,38 @@ public final class Dispatcher: Service {
     public func runCycle() async throws -> DispatchCycle {
         let started = clock.now()
         // Reserve the free slots before claiming, so the loop cannot take them meanwhile.
-        let slots = state.withLock { state in
-            let free = max(0, configuration.concurrency - state.inFlight)
-            state.inFlight += free
-            return free
-        }
+        let slots = pool.reserve(upTo: configuration.concurrency)
         let claimed: [Message]
         do {
-            claimed = slots == 0 ? [] : try await store.claim(ClaimParams(
-                owner: owner, limit: configuration.batchSize, now: started, leaseDuration: configuration.leaseDuration
-            ))
+            claimed = slots == 0 ? [] : try await claimer.claim(limit: configuration.batchSize, now: started)
         } catch {
-            releaseSlots(slots)
+            pool.release(slots)
             throw error
         }
-        let used = min(slots, claimed.count)
-        releaseSlots(slots - used)
         var cycle = DispatchCycle(startedAt: started, finishedAt: started, claimed: claimed.count)
+        let (finished, sends) = await dispatch(claimed)
+        for resolution in finished { cycle.count(resolution) }
+        let used = min(slots, sends.count)
+        // The background loop may have been waiting for the slots this cycle does not need.
+        pool.release(slots - used)
         await withTaskGroup(of: Completion.Resolution?.self) { group in
-            var waiting = claimed.makeIterator()
+            var waiting = sends.makeIterator()
             // Each reserved slot sends one message after another, then is given back.
             for _ in 0..<used {
-                guard let message = waiting.next() else { break }
-                group.addTask { await self.deliver(message) }
+                if let send = waiting.next() { group.addTask(operation: send) }
             }
             for await resolution in group {
-                switch resolution {
-                case .sent?, .dryRun?: cycle.sent += 1
-                case .retry?, .throttled?: cycle.retried += 1
-                case .failed?: cycle.failed += 1
-                case nil: break
-                }
-                if let message = waiting.next() {
-                    group.addTask { await self.deliver(message) }
+                cycle.count(resolution)
+                if let send = waiting.next() {
+                    group.addTask(operation: send)
                 } else {
-                    releaseSlots(1)
+                    pool.release(1)
                 }
             }
         }
         cycle.finishedAt = clock.now()
         state.withLock { $0.lastCycle = cycle }
         return cycle
-    }
-
-    private func releaseSlots(_ count: Int) {
-        guard count > 0 else { return }
-        state.withLock { $0.inFlight -= count }
-        signal.signal()
     }
 
     public func run() async throws {
@@ -192,160 +194,141 @@ public final class Dispatcher: Service {
         await withDiscardingTaskGroup { group in
             var storeFailures = 0
             while !state.withLock({ $0.stopping }) && !Task.isCancelled {
-                let (paused, inFlight) = state.withLock { ($0.paused, $0.inFlight) }
-                let free = configuration.concurrency - inFlight
+                let paused = state.withLock { $0.paused }
                 // Refill in batches: claiming one message per freed slot would cost a write
                 // transaction per message. With nothing in flight, any work is claimed at once.
-                if paused || free == 0 || (free < minimumClaim && inFlight > 0) {
-                    await signal.wait(timeout: configuration.pollInterval, clock: clock)
+                if paused || !pool.canClaim {
+                    await idle(paused ? configuration.pollInterval : nil)
                     continue
                 }
-                let limit = min(free, configuration.batchSize)
+                let slots = pool.reserve(upTo: configuration.batchSize)
                 let claimed: [Message]
                 do {
-                    claimed = try await store.claim(ClaimParams(
-                        owner: owner, limit: limit, now: clock.now(), leaseDuration: configuration.leaseDuration
-                    ))
+                    claimed = try await claimer.claim(limit: slots, now: clock.now())
                     storeFailures = 0
                 } catch {
+                    pool.returnUnused(slots)
                     storeFailures += 1
                     let wait = min(configuration.pollInterval * (1 << min(storeFailures, 5)), .seconds(30))
                     logger.error("claim failed; backing off", metadata: ["error": "\(error)", "wait": "\(wait)"])
                     await signal.wait(timeout: wait, clock: clock)
                     continue
                 }
-                state.withLock { $0.inFlight += claimed.count }
-                for message in claimed {
+                pool.returnUnused(slots - claimed.count)
+                let (finished, sends) = await dispatch(claimed)
+                pool.release(finished.count)
+                for send in sends {
                     group.addTask {
-                        _ = await self.deliver(message)
-                        self.releaseSlots(1)
+                        _ = await send()
+                        self.pool.release(1)
                     }
                 }
-                if claimed.count < limit {
-                    await signal.wait(timeout: nextWait(), clock: clock)
-                }
+                if claimed.count < slots { await idle(nil) }
             }
             await drain(cancelling: &group)
         }
     }
 
-    /// Waits for in-flight sends up to the grace period, then cancels what is left.
-    private func drain(cancelling group: inout DiscardingTaskGroup) async {
-        let deadline = clock.now().adding(configuration.shutdownGrace)
-        while inFlight > 0 {
-            let left = deadline.timeIntervalSince(clock.now())
-            guard left > 0 else {
-                logger.warning("shutdown grace over; abandoning in-flight sends", metadata: ["count": "\(inFlight)"])
-                group.cancelAll()
-                return
-            }
-            await signal.wait(timeout: .milliseconds(Int64(left * 1000)), clock: clock)
-        }
+    /// Waits for new work, for work it knows comes back, or for the poll interval.
+    private func idle(_ timeout: Duration?) async {
+        await signal.wait(timeout: timeout ?? nextWait(), clock: clock)
+        state.withLock { $0.wakeUps += 1 }
     }
 
-    /// How long to sleep when nothing is due: the poll interval, or less when a retry this
-    /// dispatcher scheduled comes sooner.
-    private func nextWait() -> Duration {
+    /// Decides for each claimed message; what needs no send is recorded here.
+    /// - Returns: the resolutions recorded without a send (a deferral among them), and the
+    ///   sends to run. The caller gives back the slots.
+    private func dispatch(_ claimed: [Message]) async -> (finished: [Completion.Resolution?], sends: [@Sendable () async -> Completion.Resolution?]) {
+        guard !claimed.isEmpty else { return ([], []) }
         let now = clock.now()
-        let retry = state.withLock { state -> Date? in
-            if let earliest = state.earliestRetry, earliest <= now { state.earliestRetry = nil }
-            return state.earliestRetry
+        var waiting: [(message: Message, until: Date)] = []
+        var finished: [Completion.Resolution?] = []
+        var sends: [@Sendable () async -> Completion.Resolution?] = []
+        for decision in await admission.admit(claimed, now: now) {
+            switch decision {
+            case .wait(let message, let until):
+                waiting.append((message, until))
+            case .finish(let message, let resolution, let report):
+                await completer.record(message, resolution, report: report, startedAt: now, duration: .zero, requestSent: false, now: now)
+                finished.append(resolution)
+            case .send(let request, let channel):
+                sends.append { await self.send(request, through: channel) }
+            case .rehearse(let request, let channel):
+                sends.append { await self.rehearse(request, through: channel) }
+            }
         }
-        guard let retry else { return configuration.pollInterval }
-        return min(configuration.pollInterval, .milliseconds(Int64(max(0, retry.timeIntervalSince(now)) * 1000) + 1))
+        if !waiting.isEmpty {
+            await completer.deferAll(waiting, now: now)
+            finished += waiting.map { .deferred(until: $0.until) }
+        }
+        return (finished, sends)
     }
 
-    /// Sends one claimed message and records the result.
+    /// Sends one message and records the result.
     /// - Returns: what was recorded; `nil` when the send was abandoned (shutdown past the grace).
-    private func deliver(_ message: Message) async -> Completion.Resolution? {
+    private func send(_ request: DeliveryRequest, through channel: any DeliveryChannel) async -> Completion.Resolution? {
         let started = clock.now()
         let startInstant = ContinuousClock.now
-        let (resolution, report) = await attempt(message, startedAt: started)
+        let report = await channel.send(request)
         // Past the shutdown grace: leave the message leased; its lease is returned on the way out.
         if Task.isCancelled { return nil }
-
         let now = clock.now()
-        let attempt = AttemptRecord(
-            id: .generate(at: started),
-            messageID: message.id,
-            number: message.attempts,
-            startedAt: started,
-            duration: ContinuousClock.now - startInstant,
-            httpStatus: report.httpStatus,
-            outcome: resolution.attemptOutcome,
-            error: resolution.error,
-            responseExcerpt: report.responseExcerpt
+        if case .throttled(_, let after, let limit) = report.outcome, let key = limit ?? request.message.throttleKey {
+            limiter.throttled(key, now: now, after: after)
+        }
+        let message = request.message
+        let resolution = RetryDecision.resolve(
+            report.outcome, attempt: message.attempts + 1, throttles: message.throttles, policy: channel.retryPolicy, now: now
         )
-        state.withLock { state in
-            switch resolution {
-            case .sent, .dryRun: state.sent.record(at: now)
-            case .retry(let at, _), .throttled(let at, _):
-                state.retried.record(at: now)
-                state.earliestRetry = min(state.earliestRetry ?? at, at)
-            case .failed: state.failed.record(at: now)
-            }
-        }
-        do {
-            _ = try await store.complete([Completion(
-                messageID: message.id, leaseOwner: owner, resolution: resolution, attempt: attempt, now: now
-            )])
-        } catch {
-            // The message stays leased; when the lease expires it is claimed and sent again.
-            logger.error("could not record an attempt", metadata: ["message": "\(message.id)", "error": "\(error)"])
-        }
+        await completer.record(
+            message, resolution, report: report, startedAt: started, duration: ContinuousClock.now - startInstant, requestSent: true, now: now
+        )
         return resolution
     }
 
-    /// One attempt: nothing for an expired message, a rehearsal for a dry run, else a send
-    /// through the message's channel with its profile as it is now.
-    private func attempt(_ message: Message, startedAt: Date) async -> (Completion.Resolution, DeliveryReport) {
-        if let expiresAt = message.expiresAt, expiresAt <= startedAt {
-            return (.failed(error: "expired"), DeliveryReport(outcome: .failed(reason: "expired")))
-        }
-        guard let channel = channels[message.channel] else {
-            let reason = "unknown channel \(message.channel)"
-            return (.failed(error: reason), DeliveryReport(outcome: .failed(reason: reason)))
-        }
-        var profile: SenderProfile?
-        if let id = message.profileID {
-            do {
-                profile = try await profiles?.profile(id: id)
-            } catch {
-                let reason = "could not read sender profile \(id)"
-                logger.error("could not read a sender profile", metadata: ["profile": "\(id)", "error": "\(error)"])
-                let report = DeliveryReport(outcome: .retry(reason: reason, after: nil))
-                return (RetryDecision.resolve(report.outcome, attempt: message.attempts, policy: channel.retryPolicy, now: clock.now()), report)
+    /// A dry run: logs and records what would have gone out.
+    private func rehearse(_ request: DeliveryRequest, through channel: any DeliveryChannel) async -> Completion.Resolution? {
+        let now = clock.now()
+        let rehearsal = channel.rehearse(request)
+        logger.notice("\(rehearsal.logLine)", metadata: ["message": "\(request.message.id)"])
+        let report = DeliveryReport(outcome: .sent(providerMessageID: nil), responseExcerpt: String(rehearsal.summary.prefix(1024)))
+        await completer.record(request.message, .dryRun, report: report, startedAt: now, duration: .zero, requestSent: true, now: now)
+        return .dryRun
+    }
+
+    /// Waits for in-flight sends up to the grace period, then cancels what is left.
+    private func drain(cancelling group: inout DiscardingTaskGroup) async {
+        let deadline = clock.now().adding(configuration.shutdownGrace)
+        while pool.inFlight > 0 {
+            let left = deadline.timeIntervalSince(clock.now())
+            guard left > 0 else {
+                logger.warning("shutdown grace over; abandoning in-flight sends", metadata: ["count": "\(pool.inFlight)"])
+                group.cancelAll()
+                return
             }
+            // Sends ending do not signal; look again every few milliseconds.
+            await signal.wait(timeout: .milliseconds(min(20, Int64(left * 1000) + 1)), clock: clock)
         }
-        let request = DeliveryRequest(message: message, profile: profile, attempt: message.attempts)
-        if message.dryRun {
-            let rehearsal = channel.rehearse(request)
-            logger.notice("\(rehearsal.logLine)", metadata: ["message": "\(message.id)"])
-            return (.dryRun, DeliveryReport(outcome: .sent(providerMessageID: nil), responseExcerpt: String(rehearsal.summary.prefix(1024))))
-        }
-        let report = await channel.send(request)
-        let resolution = RetryDecision.resolve(
-            report.outcome, attempt: message.attempts, throttles: message.throttles, policy: channel.retryPolicy, now: clock.now()
-        )
-        return (resolution, report)
+    }
+
+    /// How long to sleep when nothing is due: until the next retry or deferral comes back, or a
+    /// bucket opens for the messages claims left out, or the poll interval.
+    private func nextWait() -> Duration {
+        let now = clock.now()
+        let next = [wakeSchedule.next(after: now), limiter.nextOpening(now: now)].compactMap { $0 }.min()
+        guard let next else { return configuration.pollInterval }
+        // Whole milliseconds up (stores keep milliseconds): never wake just before it is due.
+        return min(configuration.pollInterval, .milliseconds(Int64((max(0, next.timeIntervalSince(now)) * 1000).rounded(.up))))
     }
 }
 
-extension Completion.Resolution {
-    var attemptOutcome: AttemptOutcome {
-        switch self {
-        case .sent: .sent
-        case .retry: .retry
-        case .failed: .failed
-        case .throttled: .throttled
-        case .dryRun: .dryRun
-        }
-    }
-
-    var error: String? {
-        switch self {
-        case .sent, .dryRun: nil
-        case .retry(_, let error), .failed(let error), .throttled(_, let error): error
+extension DispatchCycle {
+    mutating func count(_ resolution: Completion.Resolution?) {
+        switch resolution {
+        case .sent?, .dryRun?: sent += 1
+        case .retry?, .throttled?: retried += 1
+        case .failed?: failed += 1
+        case .deferred?, nil: break
         }
     }
 }

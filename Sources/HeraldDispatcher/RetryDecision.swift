@@ -28,7 +28,7 @@ public enum RetryDecision {
                 return .failed(error: "gave up after \(attempt) attempt\(attempt == 1 ? "" : "s"): \(reason)")
             }
             return .retry(at: now.adding(delay), error: reason)
-        case .throttled(let reason, let after):
+        case .throttled(let reason, let after, _):
             guard let delay = policy.throttledDelay(afterThrottles: throttles + 1, retryAfter: after) else {
                 return .failed(error: "throttled for longer than \(DurationText.format(policy.maxThrottledWait)) in all: \(reason)")
             }

@@ -124,7 +124,7 @@ public final class InMemoryStore: HeraldStore {
                 return true
             }
         }
-        if completions.contains(where: { $0.targetStatus == .queued }) {
+        if completions.contains(where: { if case .retry = $0.resolution { true } else { false } }) {
             workSignal.signal()
         }
         return results

@@ -9,8 +9,9 @@ struct MessageStatusTests {
             "scheduled>queued", "scheduled>sending", "scheduled>cancelled",
             "queued>sending", "queued>cancelled",
             "sending>sending", "sending>queued", "sending>sent", "sending>failed", "sending>dry_run",
-            "sent>delivered", "sent>read", "sent>failed",
-            "delivered>read",
+            "sent>partially_delivered", "sent>delivered", "sent>read", "sent>failed", "sent>undelivered",
+            "partially_delivered>delivered", "partially_delivered>read", "partially_delivered>failed", "partially_delivered>undelivered",
+            "delivered>read", "delivered>failed", "delivered>undelivered",
             "failed>queued",
         ]
         return MessageStatus.allCases.flatMap { from in

@@ -11,6 +11,7 @@ final class ScriptedChannel: DeliveryChannel {
     private struct State {
         var script: [DeliveryOutcome]
         var sends: [(MessageID, Int)] = []
+        var sendTimes: [MessageID: [Date]] = [:]
         /// The access token each profile had when a message was sent with it.
         var profiles: [ProfileID: String] = [:]
         var active = 0
@@ -20,11 +21,26 @@ final class ScriptedChannel: DeliveryChannel {
     }
 
     private let state: Mutex<State>
+    private let limits: @Sendable (DeliveryRequest) -> RateLimitPlan
+    private let clock: any WallClock
 
-    init(script: [DeliveryOutcome] = [.sent(providerMessageID: "p-1")], retryPolicy: RetryPolicy, gateOpen: Bool = true) {
+    /// - Parameters:
+    ///   - limits: the rate limits of each send (none by default).
+    ///   - clock: what ``sendTimes`` are read from.
+    init(
+        script: [DeliveryOutcome] = [.sent(providerMessageID: "p-1")], retryPolicy: RetryPolicy, gateOpen: Bool = true,
+        clock: any WallClock = SystemWallClock(), limits: @escaping @Sendable (DeliveryRequest) -> RateLimitPlan = { _ in .none }
+    ) {
         self.retryPolicy = retryPolicy
         self.state = Mutex(State(script: script, gateOpen: gateOpen))
+        self.limits = limits
+        self.clock = clock
     }
+
+    func rateLimits(for request: DeliveryRequest) -> RateLimitPlan { limits(request) }
+
+    /// When each message was sent, by the channel's clock.
+    var sendTimes: [MessageID: [Date]] { state.withLock { $0.sendTimes } }
 
     var sends: [(MessageID, Int)] { state.withLock { $0.sends } }
     var profiles: [ProfileID: String] { state.withLock { $0.profiles } }
@@ -49,8 +65,10 @@ final class ScriptedChannel: DeliveryChannel {
     func send(_ request: DeliveryRequest) async -> DeliveryReport {
         let message = request.message
         let attempt = request.attempt
+        let now = clock.now()
         let outcome = state.withLock { state in
             state.sends.append((message.id, attempt))
+            state.sendTimes[message.id, default: []].append(now)
             if let profile = request.profile { state.profiles[profile.id] = profile.setting("access_token") }
             state.active += 1
             state.maxActive = max(state.maxActive, state.active)

@@ -50,7 +50,7 @@ struct SQLiteStoreTests {
         let path = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
         let store = try Self.open(path)
         let plan = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteClaim.sql, arguments: ["o", 0, 0, 0, 1, 0, 1, 1])
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteClaim.sql, arguments: ["o", 0, 0, 0, "[\"profile:x\"]", 1, 0, 1, 1])
                 .map { $0["detail"] as String }
                 .joined(separator: "\n")
         }

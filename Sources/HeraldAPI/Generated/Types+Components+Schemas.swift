@@ -130,15 +130,23 @@ extension Components {
                 case database
             }
         }
+        /// Where a message is in its life-cycle. After `sent`, provider receipts move it forward only:
+        /// `partially_delivered` (some segments arrived), `delivered`, `read`; `failed` or
+        /// `undelivered` when the provider reports it could not deliver, even after `delivered` (a late
+        /// failure); `cancelled` also when the provider canceled it.
+        ///
+        ///
         /// - Remark: Generated from `#/components/schemas/Status`.
         internal enum Status: String, Codable, Hashable, Sendable, CaseIterable {
             case scheduled = "scheduled"
             case queued = "queued"
             case sending = "sending"
             case sent = "sent"
+            case partiallyDelivered = "partially_delivered"
             case delivered = "delivered"
             case read = "read"
             case failed = "failed"
+            case undelivered = "undelivered"
             case cancelled = "cancelled"
             case dryRun = "dry_run"
         }
@@ -172,6 +180,64 @@ extension Components {
         internal typealias MessageCreate = CreateMessageBody
         /// - Remark: Generated from `#/components/schemas/Message`.
         internal typealias Message = MessageAnswer
+        /// - Remark: Generated from `#/components/schemas/ReceiptEntry`.
+        internal struct ReceiptEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ReceiptEntry/status`.
+            internal enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case delivered = "delivered"
+                case read = "read"
+                case failed = "failed"
+                case undelivered = "undelivered"
+                case canceled = "canceled"
+                case partiallyDelivered = "partially_delivered"
+            }
+            /// - Remark: Generated from `#/components/schemas/ReceiptEntry/status`.
+            internal var status: Components.Schemas.ReceiptEntry.StatusPayload
+            /// When it happened
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReceiptEntry/at`.
+            internal var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ReceiptEntry/received_at`.
+            internal var receivedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/ReceiptEntry/error_code`.
+            internal var errorCode: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/ReceiptEntry/error_message`.
+            internal var errorMessage: Components.Schemas.NullableString?
+            /// - Remark: Generated from `#/components/schemas/ReceiptEntry/applied`.
+            internal var applied: Swift.Bool
+            /// Creates a new `ReceiptEntry`.
+            ///
+            /// - Parameters:
+            ///   - status:
+            ///   - at: When it happened
+            ///   - receivedAt:
+            ///   - errorCode:
+            ///   - errorMessage:
+            ///   - applied:
+            internal init(
+                status: Components.Schemas.ReceiptEntry.StatusPayload,
+                at: Foundation.Date,
+                receivedAt: Foundation.Date,
+                errorCode: Components.Schemas.NullableString? = nil,
+                errorMessage: Components.Schemas.NullableString? = nil,
+                applied: Swift.Bool
+            ) {
+                self.status = status
+                self.at = at
+                self.receivedAt = receivedAt
+                self.errorCode = errorCode
+                self.errorMessage = errorMessage
+                self.applied = applied
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case status
+                case at
+                case receivedAt = "received_at"
+                case errorCode = "error_code"
+                case errorMessage = "error_message"
+                case applied
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ProfileCreate`.
         internal typealias ProfileCreate = ProfileBody
         /// - Remark: Generated from `#/components/schemas/ProfileUpdate`.

@@ -120,7 +120,7 @@ extension Components.Schemas.MessageStatusReport {
             status: .init(message.status),
             attempts: message.attempts,
             providerMessageId: .init(message.providerMessageID),
-            failureReason: .init(message.status == .failed ? message.lastError : nil),
+            failureReason: .init(message.status.isFailure ? message.lastError : nil),
             lastError: .init(message.lastError),
             nextAttemptAt: .init(message.status.isPending ? message.nextAttemptAt : nil),
             sentAt: .init(message.sentAt),
@@ -145,6 +145,8 @@ extension Components.Schemas.Status {
         case .dryRun: .dryRun
         case .failed: .failed
         case .cancelled: .cancelled
+        case .undelivered: .undelivered
+        case .partiallyDelivered: .partiallyDelivered
         }
     }
 }

@@ -34,7 +34,7 @@ struct MessageAnswer: Codable, Hashable, Sendable {
             "next_attempt_at": .timestamp(message.status.isPending ? message.nextAttemptAt : nil),
             "provider_message_id": .optional(message.providerMessageID),
             "last_error": .optional(message.lastError),
-            "failure_reason": .optional(message.status == .failed ? message.lastError : nil),
+            "failure_reason": .optional(message.status.isFailure ? message.lastError : nil),
             "conversation_id": message.metadata["conversation_id"] ?? .null,
             "outlet_id": message.metadata["outlet_id"] ?? message.outletID.map(JSONValue.string) ?? .null,
             "profile_id": .optional(message.profileID?.rawValue),
@@ -50,11 +50,24 @@ struct MessageAnswer: Codable, Hashable, Sendable {
             "read_at": .timestamp(message.readAt),
             "failed_at": .timestamp(message.failedAt),
             "cancelled_at": .timestamp(message.cancelledAt),
+            "receipts": .array(message.receipts.map(Self.receipt)),
         ]
         if let providerIDField {
             fields[providerIDField] = .optional(message.providerMessageID)
         }
         json = .object(fields)
+    }
+
+    /// One entry of the receipt history, with RFC 3339 times.
+    static func receipt(_ entry: ReceiptEntry) -> JSONValue {
+        .object([
+            "status": .string(entry.status.rawValue),
+            "at": .timestamp(entry.at),
+            "received_at": .timestamp(entry.receivedAt),
+            "error_code": .optional(entry.errorCode),
+            "error_message": .optional(entry.errorMessage),
+            "applied": .bool(entry.applied),
+        ])
     }
 
     init(from decoder: any Decoder) throws {

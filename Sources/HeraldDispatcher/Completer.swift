@@ -1,0 +1,117 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import Logging
+import Synchronization
+
+/// Records what became of each claimed message — an attempt's outcome or a deferral — guarded
+/// by "still leased by me" (the store's group commit batches concurrent records into one
+/// transaction), keeps the last minute's counts, and tells the wake schedule when work comes back.
+final class Completer: Sendable {
+    private struct Counts {
+        var sent = RateWindow()
+        var retried = RateWindow()
+        var failed = RateWindow()
+    }
+
+    private let store: any MessageStore
+    private let owner: String
+    private let limiter: RateLimiterRegistry
+    private let wakeSchedule: WakeSchedule
+    private let signal: WorkSignal
+    private let logger: Logger
+    private let counts = Mutex(Counts())
+
+    init(store: any MessageStore, owner: String, limiter: RateLimiterRegistry, wakeSchedule: WakeSchedule, logger: Logger) {
+        self.store = store
+        self.signal = store.workSignal
+        self.owner = owner
+        self.limiter = limiter
+        self.wakeSchedule = wakeSchedule
+        self.logger = logger
+    }
+
+    /// Records one attempt (or, with `requestSent` false, an outcome reached without sending).
+    func record(
+        _ message: Message, _ resolution: Completion.Resolution, report: DeliveryReport,
+        startedAt: Date, duration: Duration, requestSent: Bool, now: Date
+    ) async {
+        let attempt = AttemptRecord(
+            id: .generate(at: startedAt),
+            messageID: message.id,
+            number: message.attempts + 1,
+            startedAt: startedAt,
+            duration: duration,
+            httpStatus: report.httpStatus,
+            outcome: resolution.attemptOutcome,
+            error: resolution.error,
+            responseExcerpt: report.responseExcerpt
+        )
+        counts.withLock { counts in
+            switch resolution {
+            case .sent, .dryRun: counts.sent.record(at: now)
+            case .retry, .throttled: counts.retried.record(at: now)
+            case .failed: counts.failed.record(at: now)
+            case .deferred: break
+            }
+        }
+        let comesBack: Date? = switch resolution {
+        case .retry(let at, _), .throttled(let at, _): at
+        default: nil
+        }
+        defer { if let comesBack { wakeUp(at: comesBack) } }
+        await write([Completion(
+            messageID: message.id, leaseOwner: owner, resolution: resolution, attempt: attempt, requestSent: requestSent, now: now
+        )])
+    }
+
+    /// Puts messages back to wait for a rate limit: no attempt, their turn held.
+    func deferAll(_ waiting: [(message: Message, until: Date)], now: Date) async {
+        guard !waiting.isEmpty else { return }
+        await write(waiting.map {
+            Completion(messageID: $0.message.id, leaseOwner: owner, resolution: .deferred(until: $0.until), attempt: nil, now: now)
+        })
+        if let first = waiting.map(\.until).min() { wakeUp(at: first) }
+        for entry in waiting { wakeSchedule.add(entry.until) }
+    }
+
+    /// Schedules a wake-up at `moment`, waking the dispatcher now if it sleeps past it.
+    private func wakeUp(at moment: Date) {
+        if wakeSchedule.add(moment) { signal.signal() }
+    }
+
+    /// Attempts that ended in the last minute: sent, retried, failed.
+    func lastMinute(at now: Date) -> (sent: Int, retried: Int, failed: Int) {
+        counts.withLock { ($0.sent.total(at: now), $0.retried.total(at: now), $0.failed.total(at: now)) }
+    }
+
+    private func write(_ completions: [Completion]) async {
+        do {
+            _ = try await store.complete(completions)
+        } catch {
+            // The messages stay leased; when the lease expires they are claimed and sent again.
+            logger.error("could not record attempts", metadata: [
+                "messages": "\(completions.map(\.messageID.rawValue).joined(separator: ","))", "error": "\(error)",
+            ])
+        }
+    }
+}
+
+extension Completion.Resolution {
+    var attemptOutcome: AttemptOutcome {
+        switch self {
+        case .sent: .sent
+        case .retry: .retry
+        case .failed: .failed
+        case .throttled, .deferred: .throttled
+        case .dryRun: .dryRun
+        }
+    }
+
+    var error: String? {
+        switch self {
+        case .sent, .dryRun, .deferred: nil
+        case .retry(_, let error), .failed(let error), .throttled(_, let error): error
+        }
+    }
+}
