@@ -132,7 +132,8 @@ struct ThrottlingDispatcherTests {
             let done = try await Self.drive(clock, dispatcher, step: .seconds(1), limit: .seconds(30)) {
                 try await store.message(id: message.id, tenant: nil)?.status == .sent
             }
-            #expect(done)
+            let last = try await store.message(id: message.id, tenant: nil)
+            #expect(done, "at \(clock.now()): \(String(describing: last?.status)) due \(String(describing: last?.nextAttemptAt)), woke \(dispatcher.wakeUps) times")
         }
         let stored = try #require(try await store.message(id: message.id, tenant: nil))
         #expect(stored.attempts == 1)

@@ -26,8 +26,8 @@ struct ProviderChannelsProcessTests {
             let sid = "AC" + String(repeating: "0f", count: 16)
             for profile in [
                 #"{"name": "wa", "channel": "whatsapp", "default": true, "config": {"phone_number_id": "1065", "access_token": "wa-token", "base_url": "\#(base)"}}"#,
-                #"{"name": "sms", "channel": "twilio", "default": true, "config": {"account_sid": "\#(sid)", "auth_token": "tw-token", "from": "+15005550006", "base_url": "\#(base)"}}"#,
-                #"{"name": "bot", "channel": "botserver", "default": true, "config": {"url": "\#(base)/synthetic"}}"#,
+                #"{"name": "sms", "channel": "twilio", "default": true, "config": {"account_sid": "\#(sid)", "auth_token": "tw-token", "from": "+15005550006", "base_url": "\#(base)", "rate": 1000}}"#,
+                #"{"name": "bot", "channel": "botserver", "default": true, "config": {"url": "\#(base)/synthetic", "rate": 1000}}"#,
             ] {
                 let (status, body) = try await Self.call(.POST, "/api/v1/tenants/default/profiles", port: server.port, key: Self.admin, body: profile)
                 #expect(status == .created, "\(body)")
