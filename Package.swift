@@ -91,6 +91,8 @@ let package = Package(
                 "HeraldCore",
                 "HeraldStore",
                 "HeraldDispatcher",
+                // The provider callbacks' signature checks and parsers live with their channels.
+                "HeraldChannels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

@@ -18,6 +18,8 @@ public struct APIDependencies: Sendable {
     public var dryRun: Bool
     public var clock: any WallClock
     public var limits: APILimits
+    /// How provider callbacks are checked and limited.
+    public var callbacks: CallbackSettings
     /// Shown by `/health`.
     public var version: String
     /// Shown by `/health`: `development`, `production`…
@@ -35,6 +37,7 @@ public struct APIDependencies: Sendable {
         dryRun: Bool = false,
         clock: any WallClock = SystemWallClock(),
         limits: APILimits = .init(),
+        callbacks: CallbackSettings = .init(),
         version: String,
         environment: String,
         logger: Logger
@@ -49,6 +52,7 @@ public struct APIDependencies: Sendable {
         self.dryRun = dryRun
         self.clock = clock
         self.limits = limits
+        self.callbacks = callbacks
         self.version = version
         self.environment = environment
         self.logger = logger

@@ -1,13 +1,15 @@
 public import Hummingbird
 import HeraldCore
+import HeraldDispatcher
 import HummingbirdCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
 
 /// Builds the HTTP API's router: the operations of `openapi.yaml` (the generated interface,
 /// implemented by ``APIHandler``; the two ingest routes with a conversion of their own,
-/// ``CreateMessageRoute`` and ``CreateMessagesRoute``), the caller found from the API key, and
-/// one error shape for every failure.
+/// ``CreateMessageRoute`` and ``CreateMessagesRoute``), the provider callbacks
+/// (``CallbackRoutes``, authenticated by signatures, not keys), the caller found from the API
+/// key, and one error shape for every failure.
 ///
 /// ```swift
 /// let router = try buildRouter(dependencies)
@@ -23,6 +25,10 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
     let createMessages = CreateMessagesRoute(handler: handler, limit: dependencies.limits.maxBatchBodyBytes)
     router.post("api/v1/messages", use: createMessage.respond)
     router.post("api/v1/messages/batch", use: createMessages.respond)
+    CallbackRoutes(
+        store: dependencies.store, settings: dependencies.callbacks, limiter: dependencies.dispatcher.limiter,
+        clock: dependencies.clock, logger: dependencies.logger
+    ).register(on: router)
     try handler.registerHandlers(
         on: GeneratedRoutes(
             routes: router.group().add(middleware: ResponseBufferingMiddleware()),

@@ -81,9 +81,10 @@ public struct ReceiptEntry: Sendable, Hashable, Codable {
         self.applied = applied
     }
 
-    /// Whether `receipt` is this entry again (a provider's retry of the same callback).
+    /// Whether `receipt` is this entry again (a provider's retry of the same callback): the
+    /// same status and error. Twilio's callbacks carry no time, so the time is not compared.
     public func isSame(as receipt: Receipt) -> Bool {
-        status == receipt.status && at == receipt.at && errorCode == receipt.errorCode
+        status == receipt.status && errorCode == receipt.errorCode
     }
 }
 

@@ -62,6 +62,21 @@ public final class RateLimiterRegistry: Sendable {
         }
     }
 
+    /// Takes one request from `limit`'s bucket if it allows one now; never reserves (for
+    /// requests that are refused, not put back: the callback routes).
+    /// - Returns: `nil` when taken; else when the bucket next allows one.
+    public func tryAcquire(_ limit: RateLimit, now: Date) -> Date? {
+        state.withLock { state in
+            var bucket = state.buckets[limit.key] ?? TokenBucket(now: now)
+            bucket.configuredRate = limit.rate
+            bucket.burst = limit.burst
+            let slot = bucket.slot(now: now, cost: limit.cost)
+            if slot <= now { bucket.take(at: now, cost: limit.cost, now: now) }
+            state.buckets[limit.key] = bucket
+            return slot > now ? slot : nil
+        }
+    }
+
     /// Remembers that `message` was put back until `until` with its send reserved.
     public func hold(_ message: MessageID, until: Date, pacingReserved: Bool) {
         state.withLock { $0.held[message] = Hold(until: until, pacingReserved: pacingReserved) }

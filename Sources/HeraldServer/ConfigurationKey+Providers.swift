@@ -32,6 +32,24 @@ extension ConfigurationKey {
                 c.whatsapp.errorTable.codes[code] = treatment
             }
         },
+        .init("whatsapp.rate", default: "80", "a WhatsApp profile's messages a second unless it sets rate (the Cloud API's default throughput)") { c, v throws(HeraldError) in
+            c.whatsapp.rate = try rate(v, "whatsapp.rate")
+        },
+        .init("whatsapp.pair_interval", default: "6s", "one message to a user from one number per this long (Meta's pair rate limit)…") { c, v throws(HeraldError) in
+            c.whatsapp.pairInterval = try duration(v, "whatsapp.pair_interval")
+        },
+        .init("whatsapp.pair_burst", default: "45", "…after a burst of up to this many") { c, v throws(HeraldError) in
+            c.whatsapp.pairBurst = try int(v, "whatsapp.pair_burst", 1...10_000)
+        },
+        .init("twilio.segment_rate", default: "1", "SMS segments a second per sender (long code) unless a profile sets rate") { c, v throws(HeraldError) in
+            c.twilio.segmentRate = try rate(v, "twilio.segment_rate")
+        },
+        .init("webhook.rate_limits", default: "(none)", "sending rates by host, such as hooks.example.com=50/100 (rate a second / burst)") { c, v throws(HeraldError) in
+            c.webhook.rateLimits = try hostRates(v)
+        },
+        .init("callbacks.rate_limit", default: "500", "provider callbacks a second each callback route takes; more are answered 429") { c, v throws(HeraldError) in
+            c.callbackRate = try rate(v, "callbacks.rate_limit")
+        },
         .init("twilio.base_url", default: TwilioConfiguration.defaultBaseURL, "Twilio's API address (a profile's base_url wins)") {
             $0.twilio.baseURL = $1
         },
@@ -50,3 +68,22 @@ extension ConfigurationKey {
         }
     }
 }
+
+extension ConfigurationKey {
+    /// `host=rate[/burst],…`.
+    static func hostRates(_ text: String) throws(HeraldError) -> [String: HostRate] {
+        var rates: [String: HostRate] = [:]
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            let numbers = parts.count == 2 ? parts[1].split(separator: "/").map { Double($0) } : []
+            guard parts.count == 2, !parts[0].isEmpty, (1...2).contains(numbers.count), let rate = numbers[0], rate > 0,
+                  numbers.count == 1 || (numbers[1].map { $0 >= 1 } ?? false)
+            else {
+                throw .invalidConfiguration("webhook.rate_limits: '\(entry)' is not host=rate or host=rate/burst, such as hooks.example.com=50/100")
+            }
+            rates[parts[0].lowercased()] = HostRate(rate: rate, burst: numbers.count == 2 ? numbers[1] : nil)
+        }
+        return rates
+    }
+}
+

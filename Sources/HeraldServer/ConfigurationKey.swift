@@ -170,6 +170,13 @@ extension ConfigurationKey {
         return value
     }
 
+    static func rate(_ text: String, _ path: String) throws(HeraldError) -> Double {
+        guard let value = Double(text), value > 0, value <= 1_000_000 else {
+            throw .invalidConfiguration("\(path) must be a number of sends a second above 0, such as 80 or 0.5 (got '\(text)')")
+        }
+        return value
+    }
+
     static func duration(_ text: String, _ path: String) throws(HeraldError) -> Duration {
         guard let value = DurationText.parse(text) else {
             throw .invalidConfiguration("\(path) must be a duration such as 250ms, 5s, 10m or 2h (got '\(text)')")

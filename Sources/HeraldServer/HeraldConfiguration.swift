@@ -91,6 +91,8 @@ public struct HeraldConfiguration: Sendable {
         public var endpoints: [WebhookEndpoint] = []
         /// The only hosts webhooks may go to; `nil` for any.
         public var allowedHosts: Set<String>?
+        /// Sending rates by destination host; none for hosts not listed.
+        public var rateLimits: [String: HostRate] = [:]
     }
 
     public var app = App()
@@ -101,6 +103,8 @@ public struct HeraldConfiguration: Sendable {
     public var whatsapp = WhatsAppConfiguration()
     public var twilio = TwilioConfiguration()
     public var botServerTimeout = Duration.seconds(10)
+    /// Provider callbacks a second each callback route takes (`callbacks.rate_limit`).
+    public var callbackRate = 500.0
 
     public init() {}
 

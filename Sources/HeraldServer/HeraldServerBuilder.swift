@@ -77,7 +77,8 @@ public struct HeraldServerBuilder: Sendable {
             defaults: webhookDefaults,
             endpoints: configuration.webhook.endpoints,
             timeout: configuration.webhook.timeout,
-            allowedHosts: configuration.webhook.allowedHosts
+            allowedHosts: configuration.webhook.allowedHosts,
+            rateLimits: configuration.webhook.rateLimits
         )
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
         let channels: ChannelRegistry
@@ -109,9 +110,11 @@ public struct HeraldServerBuilder: Sendable {
         }
 
         let dispatcher = Dispatcher(
-            store: store, profiles: ProfileCache(store: store), channels: channels, configuration: dispatcherConfiguration, clock: clock,
+            store: store, profiles: ProfileCache(store: store), channels: channels, configuration: dispatcherConfiguration,
+            limiter: RateLimiterRegistry(processCount: opened.processCount), clock: clock,
             owner: processID, logger: logger.with(label: "dispatcher")
         )
+        let receipts = ReceiptReconciler(store: store, clock: clock, logger: logger.with(label: "receipts"))
         let tenants = TenantDirectory(store: store)
         let dependencies = APIDependencies(
             store: store,
@@ -131,6 +134,11 @@ public struct HeraldServerBuilder: Sendable {
                 maxBatchBodyBytes: configuration.app.maxBatchBodyBytes,
                 maxSendWait: configuration.app.maxSendWait
             ),
+            callbacks: CallbackSettings(
+                publicURL: configuration.app.publicURL, whatsAppAppSecret: configuration.whatsapp.appSecret,
+                whatsAppVerifyToken: configuration.whatsapp.verifyToken, maxBodyBytes: configuration.app.maxBodyBytes,
+                rate: configuration.callbackRate
+            ),
             version: HeraldVersion.current,
             environment: configuration.app.environment,
             logger: logger
@@ -140,7 +148,7 @@ public struct HeraldServerBuilder: Sendable {
         return Application(
             router: try buildRouter(dependencies),
             configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
-            services: opened.services + [HTTPClientService(client: client), dispatcher],
+            services: opened.services + [HTTPClientService(client: client), dispatcher, receipts],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )

@@ -12,6 +12,9 @@ public import ServiceLifecycle
 public struct OpenedStore: Sendable {
     public var store: any HeraldStore
     public var services: [any Service]
+    /// How many processes share the database now (the live ones on PostgreSQL, else 1): each
+    /// enforces its share of every rate limit.
+    public var processCount: @Sendable () -> Int = { 1 }
 
     /// Opens the store `configuration` names (`database.url` for PostgreSQL, else the SQLite
     /// `database.path`), migrates it, and runs `body` with it. PostgreSQL's background work is
@@ -38,7 +41,7 @@ public struct OpenedStore: Sendable {
             logger: logger.with(label: "cluster")
         )
         return try await store.withRunning {
-            try await body(OpenedStore(store: store, services: [registry]))
+            try await body(OpenedStore(store: store, services: [registry], processCount: { registry.liveProcessCount }))
         }
     }
 }

@@ -17,6 +17,10 @@ extension InMemoryStore {
         state.withLock { $0.profiles(of: tenant) }
     }
 
+    public func profiles(channel: String) async throws -> [SenderProfile] {
+        state.withLock { $0.profiles.values.filter { $0.channel == channel }.sorted { $0.id < $1.id } }
+    }
+
     public func updateProfile(_ profile: SenderProfile) async throws {
         try state.withLock { state in
             guard state.profiles[profile.id] != nil else { throw StoreError.notFound }

@@ -14,6 +14,9 @@ public protocol ProfileStore: Sendable {
     /// A tenant's profiles, by name.
     func profiles(tenant: TenantID) async throws -> [SenderProfile]
 
+    /// Every tenant's profiles of one channel (provider callbacks find their secrets here).
+    func profiles(channel: String) async throws -> [SenderProfile]
+
     /// Replaces a profile's settings (its id, tenant and creation time stay).
     /// - Throws: ``StoreError/notFound`` or ``StoreError/conflict(_:)`` naming the rule it breaks.
     func updateProfile(_ profile: SenderProfile) async throws

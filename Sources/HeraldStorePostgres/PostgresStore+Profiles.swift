@@ -26,6 +26,11 @@ extension PostgresStore {
         try await query(Self.profilesQuery(tenant)).map(Self.profile)
     }
 
+    public func profiles(channel: String) async throws -> [SenderProfile] {
+        try await query(PostgresQuery(unsafeSQL: "SELECT \(Self.profileColumns) FROM profiles WHERE channel = $1 ORDER BY id", binds: Self.binds(channel)))
+            .map(Self.profile)
+    }
+
     public func updateProfile(_ profile: SenderProfile) async throws {
         try await changeProfiles(of: profile.tenantID) { connection, others, logger in
             guard others.contains(where: { $0.id == profile.id }) else { throw StoreError.notFound }

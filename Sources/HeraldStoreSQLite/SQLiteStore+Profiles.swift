@@ -24,6 +24,13 @@ extension SQLiteStore {
         try await read { db in try Self.profiles(of: tenant, db) }
     }
 
+    public func profiles(channel: String) async throws -> [SenderProfile] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.profileColumns) FROM profiles WHERE channel = ? ORDER BY id"), arguments: [channel])
+                .map(Self.profile)
+        }
+    }
+
     public func updateProfile(_ profile: SenderProfile) async throws {
         try await Self.write(pool) { db in
             if let conflict = ProfileConflict.check(profile, against: try Self.profiles(of: profile.tenantID, db)) { throw conflict }

@@ -1,0 +1,158 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HeraldChannels
+import HeraldCore
+import HeraldDispatcher
+import HeraldStore
+import Logging
+import NIOCore
+
+/// `/api/v1/callbacks/whatsapp` (`GET` verification, `POST` status callbacks) and
+/// `/api/v1/callbacks/twilio`: what providers call to report delivery. No API key: each request
+/// is authenticated by its signature over the raw body, before anything in it is read; a
+/// missing or wrong one is 401 and changes nothing. Receipts for a message not known yet are
+/// kept and applied once it is; a receipt for an id Herald never sent is still answered 200
+/// (and logged), so the provider does not retry it forever.
+struct CallbackRoutes: Sendable {
+    static let whatsAppPath = "/api/v1/callbacks/whatsapp"
+    static let twilioPath = "/api/v1/callbacks/twilio"
+
+    let store: any HeraldStore
+    let settings: CallbackSettings
+    let limiter: RateLimiterRegistry
+    let clock: any WallClock
+    let logger: Logger
+    /// Each channel's profiles, for their callback secrets, read at most every few seconds.
+    let profiles = ReadThroughCache<String, [SenderProfile]>(ttl: .seconds(5))
+
+    func register(on router: Router<HeraldRequestContext>) {
+        router.get("api/v1/callbacks/whatsapp", use: verifyWhatsApp)
+        router.post("api/v1/callbacks/whatsapp", use: receiveWhatsApp)
+        router.post("api/v1/callbacks/twilio", use: receiveTwilio)
+    }
+
+    /// Meta's subscription check: `hub.mode=subscribe` and the configured verify token give back
+    /// `hub.challenge` as plain text.
+    @Sendable func verifyWhatsApp(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let expected = settings.whatsAppVerifyToken, !expected.isEmpty,
+              query.get("hub.mode") == "subscribe",
+              let token = query.get("hub.verify_token"), Self.constantTimeEqual(token, expected),
+              let challenge = query.get("hub.challenge")
+        else {
+            logger.warning("refused a WhatsApp webhook verification: wrong or missing hub.verify_token or hub.mode")
+            throw APIError(.forbidden, code: "verification_failed", message: "hub.mode must be subscribe and hub.verify_token the configured whatsapp.verify_token")
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: challenge))
+        )
+    }
+
+    @Sendable func receiveWhatsApp(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        try admit("whatsapp")
+        let body = try await read(request)
+        var secrets = [settings.whatsAppAppSecret].compactMap { $0 }
+        secrets += try await profiles(of: "whatsapp").compactMap { $0.setting("app_secret") }
+        guard WhatsAppCallback.signatureMatches(body: body, header: request.headers[Self.hubSignature], secrets: Array(Set(secrets)).sorted()) else {
+            throw Self.badSignature("X-Hub-Signature-256 must be sha256= and the HMAC-SHA256 of the body with the app secret")
+        }
+        guard let content = WhatsAppCallback.parse(body) else {
+            throw APIError.invalidJSON("the callback body is not a JSON object")
+        }
+        try await apply(content.receipts, provider: "WhatsApp")
+        for message in content.incoming {
+            logger.info("incoming WhatsApp message acknowledged", metadata: [
+                "to_number": "\(message.businessNumber ?? "?")", "id": "\(message.payload["id"]?.stringValue ?? "?")",
+            ])
+        }
+        return Self.ok
+    }
+
+    @Sendable func receiveTwilio(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        try admit("twilio")
+        let body = try await read(request)
+        let parameters = FormBody.parse(body)
+        let fields = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
+        let url = calledURL(request)
+        let tokens = Set(try await profiles(of: "twilio").filter { $0.setting("account_sid") == fields["AccountSid"] }.compactMap { $0.setting("auth_token") })
+        let signature = request.headers[Self.twilioSignature]
+        guard tokens.sorted().contains(where: { TwilioCallback.signatureMatches(url: url, parameters: parameters, header: signature, authToken: $0) }) else {
+            throw Self.badSignature("X-Twilio-Signature must be Twilio's signature of \(url) with the auth token of the profile whose account_sid is AccountSid")
+        }
+        if let receipt = TwilioCallback.receipt(fields, receivedAt: clock.now()) {
+            try await apply([receipt], provider: "Twilio")
+        }
+        return Self.ok
+    }
+
+    private func apply(_ receipts: [Receipt], provider: String) async throws {
+        guard !receipts.isEmpty else { return }
+        let results = try await store.applyReceipts(receipts, now: clock.now())
+        for (receipt, result) in zip(receipts, results) {
+            switch result {
+            case .applied(let message, .moved(let from, let to)):
+                logger.info("receipt applied", metadata: ["message": "\(message.id)", "from": "\(from.rawValue)", "to": "\(to.rawValue)"])
+            case .applied(let message, .recordedLate):
+                logger.info("late receipt kept in the history", metadata: ["message": "\(message.id)", "status": "\(receipt.status.rawValue)"])
+            case .applied(_, .duplicate):
+                break
+            case .pending:
+                logger.notice("receipt for an unknown message; kept to apply when it is known", metadata: [
+                    "provider": "\(provider)", "provider_message_id": "\(receipt.providerMessageID)", "status": "\(receipt.status.rawValue)",
+                ])
+            }
+        }
+    }
+
+    /// The URL Twilio called: `app.public_url` (or the request's host) with the path and query.
+    private func calledURL(_ request: Request) -> String {
+        let base: String
+        if let publicURL = settings.publicURL {
+            base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        } else {
+            let scheme = request.headers[Self.forwardedProto] ?? "http"
+            base = "\(scheme)://\(request.head.authority ?? "localhost")"
+        }
+        return base + request.uri.description
+    }
+
+    private func profiles(of channel: String) async throws -> [SenderProfile] {
+        try await profiles.value(for: channel) { try await store.profiles(channel: channel) }
+    }
+
+    /// Each route takes ``CallbackSettings/rate`` requests a second (bursts of twice that).
+    private func admit(_ route: String) throws {
+        let limit = RateLimit(key: "callbacks:\(route)", rate: settings.rate, burst: settings.rate * 2)
+        if let retry = limiter.tryAcquire(limit, now: clock.now()) {
+            let seconds = max(1, Int(retry.timeIntervalSince(clock.now()).rounded(.up)))
+            throw APIError(.tooManyRequests, code: "rate_limited", message: "too many callbacks; try again in \(seconds) s", headers: [.retryAfter: "\(seconds)"])
+        }
+    }
+
+    private func read(_ request: Request) async throws -> [UInt8] {
+        do {
+            return Array(try await request.body.collect(upTo: settings.maxBodyBytes).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw APIError.bodyTooLarge(limit: settings.maxBodyBytes)
+        }
+    }
+
+    private static func badSignature(_ message: String) -> APIError {
+        APIError(.unauthorized, code: "invalid_signature", message: message)
+    }
+
+    private static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8)
+        let right = Array(rhs.utf8)
+        var difference = UInt8(left.count == right.count ? 0 : 1)
+        for index in 0..<min(left.count, right.count) { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+
+    private static let ok = JSONResponse.make(status: .ok, json: .object(["received": .bool(true)]))
+    private static let hubSignature = HTTPField.Name("X-Hub-Signature-256")!
+    private static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
+    private static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+}
