@@ -8,6 +8,17 @@ public protocol WallClock: Sendable {
     /// Sleeps for `duration`.
     /// - Throws: `CancellationError` when the task is cancelled.
     func sleep(for duration: Duration) async throws
+    /// Sleeps until `deadline` (at once when it has passed).
+    /// - Throws: `CancellationError` when the task is cancelled.
+    func sleep(until deadline: Date) async throws
+}
+
+extension WallClock {
+    public func sleep(until deadline: Date) async throws {
+        let left = deadline.timeIntervalSince(now())
+        guard left > 0 else { return try Task.checkCancellation() }
+        try await sleep(for: .nanoseconds(Int64(left * 1e9)))
+    }
 }
 
 /// The real clock.

@@ -27,6 +27,8 @@ public final class Dispatcher: Service {
         var paused: Bool
         var stopping = false
         var wakeUps = 0
+        /// While idle: the work signals sent when it began to wait.
+        var idleSince: Int?
         var lastCycle: DispatchCycle?
     }
 
@@ -93,6 +95,13 @@ public final class Dispatcher: Service {
 
     /// How many times the idle dispatcher woke up (signalled, timed out, or a bucket opened).
     public var wakeUps: Int { state.withLock { $0.wakeUps } }
+
+    /// Whether it is waiting with nothing in flight and nothing has signalled it since it began
+    /// to wait: everything it knows of is handled (tests moving a manual clock wait for this).
+    public var isSettled: Bool {
+        let signals = signal.signals
+        return pool.inFlight == 0 && state.withLock { $0.idleSince == signals }
+    }
 
     /// Stops claiming new messages; in-flight sends finish.
     /// - Returns: `false` when it was already paused.
@@ -231,8 +240,14 @@ public final class Dispatcher: Service {
 
     /// Waits for new work, for work it knows comes back, or for the poll interval.
     private func idle(_ timeout: Duration?) async {
-        await signal.wait(timeout: timeout ?? nextWait(), clock: clock)
-        state.withLock { $0.wakeUps += 1 }
+        let seen = signal.signals
+        let until = timeout.map { clock.now().adding($0) } ?? nextWake()
+        state.withLock { $0.idleSince = seen }
+        await signal.wait(until: until, clock: clock)
+        state.withLock { state in
+            state.idleSince = nil
+            state.wakeUps += 1
+        }
     }
 
     /// Decides for each claimed message; what needs no send is recorded here.
@@ -311,14 +326,14 @@ public final class Dispatcher: Service {
         }
     }
 
-    /// How long to sleep when nothing is due: until the next retry or deferral comes back, or a
-    /// bucket opens for the messages claims left out, or the poll interval.
-    private func nextWait() -> Duration {
+    /// When to wake when nothing is due: when the next retry or deferral comes back, or a bucket
+    /// opens for the messages claims left out, or after the poll interval.
+    private func nextWake() -> Date {
         let now = clock.now()
-        let next = [wakeSchedule.next(after: now), limiter.nextOpening(now: now)].compactMap { $0 }.min()
-        guard let next else { return configuration.pollInterval }
-        // Whole milliseconds up (stores keep milliseconds): never wake just before it is due.
-        return min(configuration.pollInterval, .milliseconds(Int64((max(0, next.timeIntervalSince(now)) * 1000).rounded(.up))))
+        let poll = now.adding(configuration.pollInterval)
+        guard let next = [wakeSchedule.next(after: now), limiter.nextOpening(now: now)].compactMap({ $0 }).min() else { return poll }
+        // On a whole millisecond, rounded up (stores keep milliseconds): never just before it is due.
+        return min(poll, Date(timeIntervalSince1970: (next.timeIntervalSince1970 * 1000).rounded(.up) / 1000))
     }
 }
 

@@ -1,3 +1,4 @@
+public import Foundation
 public import HeraldCore
 import Synchronization
 
@@ -7,6 +8,7 @@ import Synchronization
 public final class WorkSignal: Sendable {
     private struct State {
         var pending = false
+        var signals = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextToken = 0
     }
@@ -18,6 +20,7 @@ public final class WorkSignal: Sendable {
     /// Wakes every waiter, or the next one to wait if none is waiting.
     public func signal() {
         let waiters = state.withLock { state in
+            state.signals += 1
             if state.waiters.isEmpty {
                 state.pending = true
                 return [CheckedContinuation<Void, Never>]()
@@ -28,11 +31,21 @@ public final class WorkSignal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// How many signals were sent so far: a waiter that saw this number before it waited knows,
+    /// while it is unchanged, that nothing woke it since.
+    public var signals: Int { state.withLock { $0.signals } }
+
     /// Returns when signalled, when `timeout` has passed on `clock`, or when the task is cancelled.
     public func wait(timeout: Duration, clock: any WallClock = SystemWallClock()) async {
+        await wait(until: clock.now().adding(timeout), clock: clock)
+    }
+
+    /// Returns when signalled, at `deadline` on `clock`, or when the task is cancelled. A
+    /// deadline, not a duration: time that passes before the wait starts is not added to it.
+    public func wait(until deadline: Date, clock: any WallClock = SystemWallClock()) async {
         if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await clock.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(until: deadline) }
             group.addTask { await self.waitForSignal() }
             await group.next()
             group.cancelAll()

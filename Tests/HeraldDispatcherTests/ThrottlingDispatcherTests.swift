@@ -19,14 +19,14 @@ struct ThrottlingDispatcherTests {
     }
 
     /// Moves the clock in `step`s until `done` holds or `limit` has passed, letting the
-    /// dispatcher settle (asleep, nothing in flight) after each step.
+    /// dispatcher settle (asleep on the clock, nothing in flight, nothing signalled) after each step.
     static func drive(_ clock: ManualClock, _ dispatcher: Dispatcher, step: Duration = .milliseconds(100), limit: Duration, until done: () async throws -> Bool) async throws -> Bool {
         let end = clock.now().adding(limit)
-        _ = await eventually(timeout: .seconds(5)) { clock.sleeperCount > 0 && dispatcher.inFlight == 0 }
+        _ = await eventually(timeout: .seconds(5)) { clock.sleeperCount > 0 && dispatcher.isSettled }
         while clock.now() < end {
             if try await done() { return true }
             clock.advance(by: step)
-            _ = await eventually(timeout: .seconds(5)) { clock.sleeperCount > 0 && dispatcher.inFlight == 0 }
+            _ = await eventually(timeout: .seconds(5)) { clock.sleeperCount > 0 && dispatcher.isSettled }
         }
         return try await done()
     }
@@ -57,7 +57,7 @@ struct ThrottlingDispatcherTests {
             let times = channel.sendTimes
             #expect(unlimited.allSatisfy { times[$0.id] == [start] })
 
-            _ = await eventually { clock.sleeperCount > 0 && dispatcher.inFlight == 0 }
+            _ = await eventually { clock.sleeperCount > 0 && dispatcher.isSettled }
             let wakeUpsBefore = dispatcher.wakeUps
             let done = try await Self.drive(clock, dispatcher, limit: .seconds(15)) {
                 try await store.countByStatus(tenant: nil)[.sent] ?? 0 == 1050

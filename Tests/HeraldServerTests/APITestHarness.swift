@@ -24,6 +24,8 @@ struct APITestHarness {
     var defaultWebhookURL: String?
     /// Every message is a dry run (the server-wide setting).
     var dryRun = false
+    /// How provider callbacks are checked.
+    var callbacks = CallbackSettings()
 
     func dependencies() throws -> APIDependencies {
         let webhook = try WebhookChannel(client: .shared, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
@@ -42,7 +44,7 @@ struct APITestHarness {
             store: store, channels: channels, dispatcher: dispatcher,
             authenticator: APIKeyAuthenticator(configuredKey: Self.key, configuredAdminKey: Self.adminKey, store: store, tenants: tenants),
             tenants: tenants, profiles: ProfileDirectory(store: store, ttl: .zero), dryRun: dryRun,
-            clock: clock, limits: limits, version: "9.9.9", environment: "test",
+            clock: clock, limits: limits, callbacks: callbacks, version: "9.9.9", environment: "test",
             logger: Self.quiet
         )
     }

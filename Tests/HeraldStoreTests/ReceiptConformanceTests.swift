@@ -30,19 +30,28 @@ struct ReceiptConformanceTests {
                 Self.receipt("wamid.A", .delivered, at: 10),
                 Self.receipt("wamid.A", .delivered, at: 10),
                 Self.receipt("wamid.A", .read, at: 20),
-                Self.receipt("wamid.A", .delivered, at: 11),
             ], now: now)
-            let effects = results.map { result -> ReceiptEffect? in
-                if case .applied(_, let effect) = result { effect } else { nil }
-            }
-            #expect(effects == [.moved(from: .sent, to: .delivered), .duplicate, .moved(from: .delivered, to: .read), .recordedLate])
+            #expect(results.map(Self.effect) == [.moved(from: .sent, to: .delivered), .duplicate, .moved(from: .delivered, to: .read)])
             let stored = try #require(try await store.message(id: message.id, tenant: nil))
             #expect(stored.status == .read)
             #expect(stored.deliveredAt == Suite.start.addingTimeInterval(10))
             #expect(stored.readAt == Suite.start.addingTimeInterval(20))
-            #expect(stored.receipts.map(\.status) == [.delivered, .read, .delivered])
-            #expect(stored.receipts.map(\.applied) == [true, true, false])
+            #expect(stored.receipts.map(\.status) == [.delivered, .read])
+
+            // Out of order: read arrives first; the late delivered is kept but does not move it back.
+            let other = try await Self.sentMessage(store, providerID: "wamid.B")
+            let late = try await store.applyReceipts([Self.receipt("wamid.B", .read, at: 20), Self.receipt("wamid.B", .delivered, at: 10)], now: now)
+            #expect(late.map(Self.effect) == [.moved(from: .sent, to: .read), .recordedLate])
+            let reordered = try #require(try await store.message(id: other.id, tenant: nil))
+            #expect(reordered.status == .read)
+            #expect(reordered.receipts.map(\.status) == [.read, .delivered])
+            #expect(reordered.receipts.map(\.applied) == [true, false])
+            #expect(try await store.applyReceipts([Self.receipt("wamid.B", .delivered, at: 10)], now: now).map(Self.effect) == [.duplicate])
         }
+    }
+
+    static func effect(_ result: ReceiptResult) -> ReceiptEffect? {
+        if case .applied(_, let effect) = result { effect } else { nil }
     }
 
     @Test(arguments: StoreKind.allCases)

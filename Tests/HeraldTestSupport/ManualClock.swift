@@ -39,6 +39,10 @@ public final class ManualClock: WallClock {
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
     public func sleep(for duration: Duration) async throws {
+        try await sleep(until: now().adding(duration))
+    }
+
+    public func sleep(until deadline: Date) async throws {
         let token = state.withLock { state in
             defer { state.nextToken += 1 }
             return state.nextToken
@@ -47,7 +51,6 @@ public final class ManualClock: WallClock {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
-                    let deadline = state.now.adding(duration)
                     if deadline <= state.now { return true }
                     state.sleepers[token] = Sleeper(deadline: deadline, continuation: continuation)
                     return false
