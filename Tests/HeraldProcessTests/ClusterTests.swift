@@ -90,6 +90,59 @@ struct ClusterTests {
         }
     }
 
+    /// Two processes on one database share a destination's rate: each enforces half of it (the
+    /// rate ÷ the live processes), so together they deliver at the configured rate — not twice
+    /// it, and not half of it.
+    @Test(.timeLimit(.minutes(3)))
+    func twoProcessesTogetherStayWithinARate() async throws {
+        let schema = "rate_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let serverURL = try await PostgresFixture.serverURL()
+        let databaseURL = serverURL + (serverURL.contains("?") ? "&" : "?") + "schema=\(schema)"
+        let total = 200
+        try await withSink(secret: Crash.secret) { sinkURL, ledger in
+            let environment = [
+                "HERALD_DATABASE_URL": databaseURL,
+                "HERALD_DATABASE_HEARTBEAT_INTERVAL": "200ms",
+                "HERALD_API_KEY": Crash.key,
+                "HERALD_ADMIN_KEY": "cluster-admin-key",
+                "HERALD_WEBHOOK_SECRET": Crash.secret,
+                "HERALD_WEBHOOK_URL": sinkURL,
+                // 20 a second to the sink's host, bursts of 2: 10 a second and 1 at once in each process.
+                "HERALD_WEBHOOK_RATE_LIMITS": "127.0.0.1=20/2",
+                "HERALD_DISPATCHER_PAUSED": "true",
+            ]
+            async let a = HeraldProcess(database: nil, environment: environment)
+            async let b = HeraldProcess(database: nil, environment: environment)
+            let processes = try await [a, b]
+            let accepted = try await Self.accept(total, ports: processes.map(\.port))
+            #expect(accepted.count == total)
+            // Both have seen each other's heartbeat before they start.
+            try await Task.sleep(for: .seconds(1))
+            for process in processes { try await Self.startScheduler(port: process.port) }
+
+            let clock = ContinuousClock()
+            let started = clock.now
+            var samples: [(Duration, Int)] = []
+            while ledger.stats.uniqueDelivered < total, clock.now - started < .seconds(60) {
+                samples.append((clock.now - started, ledger.stats.uniqueDelivered))
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let elapsed = clock.now - started
+            #expect(ledger.stats.uniqueDelivered == total)
+            // The most delivered in any one second.
+            var busiest = 0
+            for (index, sample) in samples.enumerated() {
+                let later = samples[index...].last { $0.0 - sample.0 <= .seconds(1) } ?? sample
+                busiest = max(busiest, later.1 - sample.1)
+            }
+            print("rate: \(total) messages at 20/s across 2 processes in \(elapsed); busiest second \(busiest)")
+            #expect(elapsed >= .seconds(8), "faster than 20 a second: each process took the whole rate")
+            #expect(elapsed <= .seconds(16), "much slower than 20 a second: one process did the work, or neither used its share")
+            #expect(busiest <= 24)
+            for process in processes { #expect(await process.terminate() == 0) }
+        }
+    }
+
     /// Resumes one process's dispatcher.
     static func startScheduler(port: Int) async throws {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/scheduler/start")

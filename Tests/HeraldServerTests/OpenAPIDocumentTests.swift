@@ -37,7 +37,11 @@ struct OpenAPIDocumentTests {
             return "\(route.method.rawValue) /\(path)"
         })
         let documented = try await Self.documentOperations()
-        #expect(routed.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
+        // Provider callbacks are called by Meta and Twilio in their own formats, not by clients of
+        // the API; README's "Delivery receipts" describes them.
+        let callbacks: Set<String> = ["GET /api/v1/callbacks/whatsapp", "POST /api/v1/callbacks/whatsapp", "POST /api/v1/callbacks/twilio"]
+        #expect(callbacks.isSubset(of: routed))
+        #expect(routed.subtracting(documented).subtracting(callbacks).sorted() == [], "routes missing from openapi.yaml")
         #expect(documented.subtracting(routed).sorted() == [], "documented operations with no route")
         // The ingest routes are Herald's own conversion of the generated operations, registered once.
         for path in ["/api/v1/messages", "/api/v1/messages/batch"] {
