@@ -16,17 +16,15 @@ final class Completer: Sendable {
 
     private let store: any MessageStore
     private let owner: String
-    private let limiter: RateLimiterRegistry
     private let wakeSchedule: WakeSchedule
     private let signal: WorkSignal
     private let logger: Logger
     private let counts = Mutex(Counts())
 
-    init(store: any MessageStore, owner: String, limiter: RateLimiterRegistry, wakeSchedule: WakeSchedule, logger: Logger) {
+    init(store: any MessageStore, owner: String, wakeSchedule: WakeSchedule, logger: Logger) {
         self.store = store
         self.signal = store.workSignal
         self.owner = owner
-        self.limiter = limiter
         self.wakeSchedule = wakeSchedule
         self.logger = logger
     }

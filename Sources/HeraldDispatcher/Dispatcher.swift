@@ -77,7 +77,7 @@ public final class Dispatcher: Service {
         )
         claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration)
         admission = Admission(channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, logger: logger)
-        completer = Completer(store: store, owner: owner, limiter: limiter, wakeSchedule: wakeSchedule, logger: logger)
+        completer = Completer(store: store, owner: owner, wakeSchedule: wakeSchedule, logger: logger)
     }
 
     /// A lease owner id unique to this process: host, pid and a random suffix.

@@ -77,15 +77,16 @@ package enum PacingSchedule {
 
     /// The requests grouped by pair, in first-seen order, with the positions each fills.
     package static func grouped(_ requests: [RecipientPacing]) -> [(pacing: RecipientPacing, positions: [Int])] {
-        var order: [String] = []
-        var groups: [String: (RecipientPacing, [Int])] = [:]
+        var groups: [(pacing: RecipientPacing, positions: [Int])] = []
+        var slot: [String: Int] = [:]
         for (index, request) in requests.enumerated() {
-            if groups[request.key] == nil {
-                order.append(request.key)
-                groups[request.key] = (request, [])
+            if let existing = slot[request.key] {
+                groups[existing].positions.append(index)
+            } else {
+                slot[request.key] = groups.count
+                groups.append((request, [index]))
             }
-            groups[request.key]?.1.append(index)
         }
-        return order.map { (groups[$0]!.0, groups[$0]!.1) }
+        return groups
     }
 }
