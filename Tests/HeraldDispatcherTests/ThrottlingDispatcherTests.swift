@@ -84,7 +84,6 @@ struct ThrottlingDispatcherTests {
 
     @Test func messagesToOneRecipientAreSpacedAndOthersAreNot() async throws {
         let clock = ManualClock()
-        let start = clock.now()
         let store = InMemoryStore()
         let channel = ScriptedChannel(retryPolicy: .chatDefault, clock: clock) { request in
             RateLimitPlan(pacing: RecipientPacing(key: "scripted|\(request.message.recipient ?? "")", interval: .seconds(6), burst: 2))
