@@ -129,18 +129,23 @@ struct ClusterTests {
             }
             let elapsed = clock.now - started
             #expect(ledger.stats.uniqueDelivered == total)
-            // The most delivered in any one second.
-            var busiest = 0
-            for (index, sample) in samples.enumerated() {
-                let later = samples[index...].last { $0.0 - sample.0 <= .seconds(1) } ?? sample
-                busiest = max(busiest, later.1 - sample.1)
+            // The most delivered in any `window`, as the sink counted them (a loaded machine runs the
+            // in-process sink late, so its counts come in bunches: judged over two seconds).
+            func busiest(_ window: Duration) -> Int {
+                var most = 0
+                for (index, sample) in samples.enumerated() {
+                    let later = samples[index...].last { $0.0 - sample.0 <= window } ?? sample
+                    most = max(most, later.1 - sample.1)
+                }
+                return most
             }
-            print("rate: \(total) messages at 20/s across 2 processes in \(elapsed); busiest second \(busiest)")
+            print("rate: \(total) messages at 20/s across 2 processes in \(elapsed); busiest second \(busiest(.seconds(1))), busiest two seconds \(busiest(.seconds(2)))")
             #expect(elapsed >= .seconds(8), "faster than 20 a second: each process took the whole rate")
             // Ideally 10 s; a process that claims a message the other put back takes it from its
             // own bucket, behind its own waiting messages, which costs some throughput (measured 15 s).
             #expect(elapsed <= .seconds(30), "much slower than 20 a second")
-            #expect(busiest <= 24, "more than 20 in one second")
+            // Each process taking the whole rate would deliver 80 in two seconds.
+            #expect(busiest(.seconds(2)) <= 50, "well over 20 a second")
             for process in processes { #expect(await process.terminate() == 0) }
         }
     }
