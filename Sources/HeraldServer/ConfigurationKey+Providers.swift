@@ -76,8 +76,8 @@ extension ConfigurationKey {
         for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let numbers = parts.count == 2 ? parts[1].split(separator: "/").map { Double($0) } : []
-            guard parts.count == 2, !parts[0].isEmpty, (1...2).contains(numbers.count), let rate = numbers[0], rate > 0,
-                  numbers.count == 1 || (numbers[1].map { $0 >= 1 } ?? false)
+            guard parts.count == 2, !parts[0].isEmpty, (1...2).contains(numbers.count), let rate = numbers[0], rate > 0, rate <= 1_000_000,
+                  numbers.count == 1 || (numbers[1].map { $0 >= 1 && $0 <= 1_000_000 } ?? false)
             else {
                 throw .invalidConfiguration("webhook.rate_limits: '\(entry)' is not host=rate or host=rate/burst, such as hooks.example.com=50/100")
             }

@@ -65,6 +65,17 @@ struct ConfigurationLoaderTests {
         #expect(configuration.webhook.endpoints.first?.settings.bearerToken == "partner-token")
     }
 
+    @Test func webhookRateLimitsAreReadByHostAndBadOnesStopStartUp() throws {
+        let configuration = try ConfigurationLoader(file: nil, environment: ["HERALD_WEBHOOK_RATE_LIMITS": "Hooks.Example.com=50/100, slow.test=0.5"]).load()
+        #expect(configuration.webhook.rateLimits["hooks.example.com"] == HostRate(rate: 50, burst: 100))
+        #expect(configuration.webhook.rateLimits["slow.test"] == HostRate(rate: 0.5, burst: 1))
+        for bad in ["hooks.example.com", "=5", "x=0", "x=inf", "x=5/0", "x=5/2/3", "x=fast"] {
+            #expect(throws: HeraldError.self, "\(bad)") {
+                try ConfigurationLoader(file: nil, environment: ["HERALD_WEBHOOK_RATE_LIMITS": bad]).load()
+            }
+        }
+    }
+
     @Test func canonicalEnvironmentNamesWork() throws {
         let configuration = try ConfigurationLoader(file: nil, environment: [
             "HERALD_APP_PORT": "7000", "HERALD_DATABASE_DURABILITY": "normal", "HERALD_DISPATCHER_BATCH_SIZE": "5",
