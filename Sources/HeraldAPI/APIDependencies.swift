@@ -12,6 +12,9 @@ public struct APIDependencies: Sendable {
     public var authenticator: APIKeyAuthenticator
     public var tenants: TenantDirectory
     public var profiles: ProfileDirectory
+    /// The tenants that take status events: told when an events URL or secret changes, read
+    /// when a callback changes a message's status.
+    public var events: EventDirectory
     /// The channel of a message that names none and whose outlet has no profile.
     public var defaultChannel: String
     /// Every message is a dry run (`herald serve --dry-run`).
@@ -33,6 +36,7 @@ public struct APIDependencies: Sendable {
         authenticator: APIKeyAuthenticator,
         tenants: TenantDirectory,
         profiles: ProfileDirectory,
+        events: EventDirectory,
         defaultChannel: String = "webhook",
         dryRun: Bool = false,
         clock: any WallClock = SystemWallClock(),
@@ -48,6 +52,7 @@ public struct APIDependencies: Sendable {
         self.authenticator = authenticator
         self.tenants = tenants
         self.profiles = profiles
+        self.events = events
         self.defaultChannel = defaultChannel
         self.dryRun = dryRun
         self.clock = clock

@@ -27,7 +27,7 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
     router.post("api/v1/messages/batch", use: createMessages.respond)
     CallbackRoutes(
         store: dependencies.store, settings: dependencies.callbacks, limiter: dependencies.dispatcher.limiter,
-        clock: dependencies.clock, logger: dependencies.logger
+        events: dependencies.events, clock: dependencies.clock, logger: dependencies.logger
     ).register(on: router)
     try handler.registerHandlers(
         on: GeneratedRoutes(

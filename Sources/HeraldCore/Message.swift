@@ -4,6 +4,8 @@ public import Foundation
 public struct Message: Sendable, Hashable, Codable {
     public var id: MessageID
     public var tenantID: TenantID
+    /// A message a client asked for, or a status event Herald raised for the tenant.
+    public var kind: MessageKind = .message
     /// The channel name, such as `webhook`.
     public var channel: String
     /// The recipient as the client gave it (a phone number, a user id); may be empty for webhooks.

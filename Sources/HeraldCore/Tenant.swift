@@ -10,13 +10,24 @@ public struct Tenant: Sendable, Hashable, Codable {
     /// The channel of this tenant's messages that name none and whose outlet has no profile;
     /// `nil` for the server's `app.default_channel`.
     public var defaultChannel: String?
+    /// Where Herald posts the status events of this tenant's messages; `nil` for none.
+    public var eventsURL: String?
+    /// The `whsec_…` secret those events are signed with (Standard Webhooks).
+    public var eventsSecret: String?
+    /// The secret the last rotation replaced: it still signs events until
+    /// ``previousEventsSecretExpiresAt``.
+    public var previousEventsSecret: String?
+    public var previousEventsSecretExpiresAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
-        id: TenantID, name: String, disabled: Bool = false, quota: Quota? = nil, defaultChannel: String? = nil, createdAt: Date, updatedAt: Date
+        id: TenantID, name: String, disabled: Bool = false, quota: Quota? = nil, defaultChannel: String? = nil,
+        eventsURL: String? = nil, eventsSecret: String? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.defaultChannel = defaultChannel
+        self.eventsURL = eventsURL
+        self.eventsSecret = eventsSecret
         self.id = id
         self.name = name
         self.disabled = disabled

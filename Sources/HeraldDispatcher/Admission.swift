@@ -77,7 +77,7 @@ struct Admission: Sendable {
         if let expiresAt = message.expiresAt, expiresAt <= now {
             return .finish(message, .failed(error: "expired"), DeliveryReport(outcome: .failed(reason: "expired")))
         }
-        guard let channel = channels[message.channel] else {
+        guard let channel = channels.delivering(message.channel) else {
             let reason = "unknown channel \(message.channel)"
             return .finish(message, .failed(error: reason), DeliveryReport(outcome: .failed(reason: reason)))
         }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// Records what became of each claimed message — an attempt's outcome or a deferral — guarded
 /// by "still leased by me" (the store's group commit batches concurrent records into one
-/// transaction), keeps the last minute's counts, and tells the wake schedule when work comes back.
+/// transaction), with the status event the outcome raises for its tenant, keeps the last
+/// minute's counts, and tells the wake schedule when work comes back.
 final class Completer: Sendable {
     private struct Counts {
         var sent = RateWindow()
@@ -18,11 +19,13 @@ final class Completer: Sendable {
     private let owner: String
     private let wakeSchedule: WakeSchedule
     private let signal: WorkSignal
+    private let events: EventDirectory?
     private let logger: Logger
     private let counts = Mutex(Counts())
 
-    init(store: any MessageStore, owner: String, wakeSchedule: WakeSchedule, logger: Logger) {
+    init(store: any MessageStore, owner: String, wakeSchedule: WakeSchedule, events: EventDirectory?, logger: Logger) {
         self.store = store
+        self.events = events
         self.signal = store.workSignal
         self.owner = owner
         self.wakeSchedule = wakeSchedule
@@ -58,9 +61,29 @@ final class Completer: Sendable {
         default: nil
         }
         defer { if let comesBack { wakeUp(at: comesBack) } }
-        await write([Completion(
+        var completion = Completion(
             messageID: message.id, leaseOwner: owner, resolution: resolution, attempt: attempt, requestSent: requestSent, now: now
-        )])
+        )
+        completion.event = await event(for: message, after: completion)
+        await write([completion])
+    }
+
+    /// The status event `completion` raises for the message's tenant, if it takes events.
+    private func event(for message: Message, after completion: Completion) async -> Message? {
+        guard let events, message.kind == .message, EventType(reaching: completion.targetStatus) != nil else { return nil }
+        let subscriptions: EventSubscriptions
+        do {
+            subscriptions = try await events.subscriptions()
+        } catch {
+            logger.error("could not read which tenants take events; this outcome raises none", metadata: [
+                "message": "\(message.id)", "error": "\(error)",
+            ])
+            return nil
+        }
+        guard subscriptions.urls[message.tenantID] != nil else { return nil }
+        var updated = message
+        updated.apply(completion)
+        return subscriptions.statusEvent(for: updated, now: completion.now)
     }
 
     /// Puts messages back to wait for a rate limit: no attempt, their turn held.

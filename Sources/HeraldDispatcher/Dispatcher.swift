@@ -53,9 +53,11 @@ public final class Dispatcher: Service {
     ///     has one (a message naming a profile then fails).
     ///   - limiter: the token buckets; give one shared by the process's limits (on PostgreSQL,
     ///     one that divides them by the live processes).
+    ///   - events: the tenants that take status events; `nil` raises none.
     public init(
         store: any MessageStore,
         profiles: ProfileCache? = nil,
+        events: EventDirectory? = nil,
         channels: ChannelRegistry,
         configuration: DispatcherConfiguration,
         limiter: RateLimiterRegistry = RateLimiterRegistry(),
@@ -77,7 +79,7 @@ public final class Dispatcher: Service {
         )
         claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration)
         admission = Admission(channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, logger: logger)
-        completer = Completer(store: store, owner: owner, wakeSchedule: wakeSchedule, logger: logger)
+        completer = Completer(store: store, owner: owner, wakeSchedule: wakeSchedule, events: events, logger: logger)
     }
 
     /// A lease owner id unique to this process: host, pid and a random suffix.

@@ -11,11 +11,17 @@ public struct ReceiptReconciler: Service {
     public let interval: Duration
     public let maxAge: Duration
     private let store: any ReceiptStore
+    private let events: EventDirectory?
     private let clock: any WallClock
     private let logger: Logger
 
-    public init(store: any ReceiptStore, interval: Duration = .seconds(1), maxAge: Duration = .seconds(3600), clock: any WallClock = SystemWallClock(), logger: Logger) {
+    /// - Parameter events: the tenants that take status events; `nil` raises none.
+    public init(
+        store: any ReceiptStore, events: EventDirectory? = nil, interval: Duration = .seconds(1), maxAge: Duration = .seconds(3600),
+        clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
         self.store = store
+        self.events = events
         self.interval = interval
         self.maxAge = maxAge
         self.clock = clock
@@ -34,7 +40,8 @@ public struct ReceiptReconciler: Service {
     /// One pass (``run()`` makes one every ``interval``).
     public func reconcile() async {
         do {
-            let run = try await store.applyPendingReceipts(now: clock.now(), maxAge: maxAge)
+            let subscriptions = try await events?.subscriptions() ?? .none
+            let run = try await store.applyPendingReceipts(now: clock.now(), maxAge: maxAge, events: subscriptions)
             for applied in run.applied {
                 logger.info("kept receipt applied", metadata: ["message": "\(applied.message.id)", "status": "\(applied.receipt.status.rawValue)"])
             }

@@ -41,7 +41,7 @@ struct CredentialBootstrap {
     /// The webhook signing secret: the configured one, or the one generated on first start.
     func webhookSecret(configured: String?) async throws -> String {
         if let configured { return configured }
-        let candidate = WebhookSigner.generateSecret()
+        let candidate = SigningSecret.generate()
         let stored = try await store.insertSettingIfAbsent("webhook_secret", value: candidate)
         if stored == candidate {
             announce("Generated a webhook signing secret (shown once; receivers verify with it):\n  \(stored)")

@@ -81,6 +81,7 @@ public struct HeraldServerBuilder: Sendable {
             rateLimits: configuration.webhook.rateLimits
         )
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
+        let events = EventDirectory(store: store)
         let channels: ChannelRegistry
         do {
             var twilio = configuration.twilio
@@ -98,6 +99,12 @@ public struct HeraldServerBuilder: Sendable {
                     client: client, retryPolicy: try configuration.retryPolicy(channel: "botserver"), timeout: configuration.botServerTimeout,
                     clock: clock, logger: logger.with(label: "botserver")
                 ),
+            ], internalChannels: [
+                // Tenants' status events: signed with each tenant's own secret, retried as webhooks are.
+                EventsChannel(
+                    client: client, endpoint: { tenant, now in try await events.endpoint(for: tenant, at: now) },
+                    timeout: configuration.webhook.timeout, retryPolicy: retryPolicy, clock: clock, userAgent: "Herald/\(HeraldVersion.current)"
+                ),
             ])
             guard channels[configuration.app.defaultChannel] != nil else {
                 throw HeraldError.invalidConfiguration(
@@ -110,11 +117,11 @@ public struct HeraldServerBuilder: Sendable {
         }
 
         let dispatcher = Dispatcher(
-            store: store, profiles: ProfileCache(store: store), channels: channels, configuration: dispatcherConfiguration,
+            store: store, profiles: ProfileCache(store: store), events: events, channels: channels, configuration: dispatcherConfiguration,
             limiter: RateLimiterRegistry(processCount: opened.processCount), clock: clock,
             owner: processID, logger: logger.with(label: "dispatcher")
         )
-        let receipts = ReceiptReconciler(store: store, clock: clock, logger: logger.with(label: "receipts"))
+        let receipts = ReceiptReconciler(store: store, events: events, clock: clock, logger: logger.with(label: "receipts"))
         let tenants = TenantDirectory(store: store)
         let dependencies = APIDependencies(
             store: store,
@@ -125,6 +132,7 @@ public struct HeraldServerBuilder: Sendable {
             ),
             tenants: tenants,
             profiles: ProfileDirectory(store: store),
+            events: events,
             defaultChannel: configuration.app.defaultChannel,
             dryRun: configuration.dispatcher.dryRun,
             clock: clock,

@@ -3,24 +3,26 @@ public import HeraldCore
 import Synchronization
 
 extension InMemoryStore {
-    public func applyReceipts(_ receipts: [Receipt], now: Date) async throws -> [ReceiptResult] {
-        state.withLock { state in
+    public func applyReceipts(_ receipts: [Receipt], now: Date, events: EventSubscriptions) async throws -> [ReceiptResult] {
+        let results: [ReceiptResult] = state.withLock { state in
             receipts.map { receipt in
-                guard let applied = Self.apply(receipt, now: now, &state) else {
+                guard let applied = Self.apply(receipt, now: now, events: events, &state) else {
                     state.pendingReceipts.append((receipt, now))
                     return .pending
                 }
                 return .applied(applied.message, applied.effect)
             }
         }
+        if !events.urls.isEmpty { workSignal.signal() }
+        return results
     }
 
-    public func applyPendingReceipts(now: Date, maxAge: Duration) async throws -> PendingReceiptsRun {
-        state.withLock { state in
+    public func applyPendingReceipts(now: Date, maxAge: Duration, events: EventSubscriptions) async throws -> PendingReceiptsRun {
+        let run: PendingReceiptsRun = state.withLock { state in
             var run = PendingReceiptsRun()
             var kept: [(receipt: Receipt, receivedAt: Date)] = []
             for pending in state.pendingReceipts {
-                if let applied = Self.apply(pending.receipt, now: now, &state) {
+                if let applied = Self.apply(pending.receipt, now: now, events: events, &state) {
                     run.applied.append(applied)
                 } else if pending.receivedAt.adding(maxAge) < now {
                     run.expired += 1
@@ -31,6 +33,8 @@ extension InMemoryStore {
             state.pendingReceipts = kept
             return run
         }
+        if !run.applied.isEmpty, !events.urls.isEmpty { workSignal.signal() }
+        return run
     }
 
     public func reservePacing(_ requests: [RecipientPacing], now: Date) async throws -> [Date] {
@@ -47,12 +51,14 @@ extension InMemoryStore {
         }
     }
 
-    private static func apply(_ receipt: Receipt, now: Date, _ state: inout State) -> AppliedReceipt? {
+    private static func apply(_ receipt: Receipt, now: Date, events: EventSubscriptions, _ state: inout State) -> AppliedReceipt? {
         guard let message = state.messages.values.first(where: {
             $0.channel == receipt.channel && $0.providerMessageID == receipt.providerMessageID
         }) else { return nil }
         let (updated, effect) = message.applying(receipt, receivedAt: now)
         state.messages[message.id] = updated
-        return AppliedReceipt(receipt: receipt, message: updated, effect: effect)
+        let applied = AppliedReceipt(receipt: receipt, message: updated, effect: effect)
+        if let event = events.event(for: applied, now: now) { state.messages[event.id] = event }
+        return applied
     }
 }

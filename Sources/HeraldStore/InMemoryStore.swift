@@ -49,7 +49,8 @@ public final class InMemoryStore: HeraldStore {
                 }
                 if let slot { state.idempotency[slot] = message.id }
                 state.messages[message.id] = message
-                for period in Quota.Period.allCases {
+                // Events use no quota.
+                for period in Quota.Period.allCases where message.kind == .message {
                     let start = Quota(limit: 0, period: period).periodStart(containing: message.createdAt)
                     state.usage[UsageKey(tenant: message.tenantID, period: period, start: start), default: 0] += 1
                 }
@@ -73,10 +74,10 @@ public final class InMemoryStore: HeraldStore {
         }
     }
 
-    public func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int] {
+    public func countByStatus(tenant: TenantID?, kind: MessageKind) async throws -> [MessageStatus: Int] {
         state.withLock { state in
             state.messages.values
-                .filter { tenant == nil || $0.tenantID == tenant }
+                .filter { (tenant == nil || $0.tenantID == tenant) && $0.kind == kind }
                 .reduce(into: [:]) { counts, message in counts[message.status, default: 0] += 1 }
         }
     }
@@ -121,10 +122,13 @@ public final class InMemoryStore: HeraldStore {
                 else { return false }
                 message.apply(completion)
                 state.messages[message.id] = message
+                if let event = completion.event { state.messages[event.id] = event }
                 return true
             }
         }
-        if completions.contains(where: { if case .retry = $0.resolution { true } else { false } }) {
+        if completions.contains(where: { completion in
+            if case .retry = completion.resolution { true } else { completion.event != nil }
+        }) {
             workSignal.signal()
         }
         return results

@@ -4,6 +4,8 @@ public import HeraldCore
 /// Which of a tenant's messages to list, newest first.
 public struct MessageQuery: Sendable, Hashable {
     public var tenant: TenantID
+    /// The clients' messages (the default) or the status events raised for the tenant.
+    public var kind: MessageKind
     /// Empty for every status.
     public var statuses: Set<MessageStatus>
     public var channel: String?
@@ -22,6 +24,7 @@ public struct MessageQuery: Sendable, Hashable {
 
     public init(
         tenant: TenantID,
+        kind: MessageKind = .message,
         statuses: Set<MessageStatus> = [],
         channel: String? = nil,
         recipient: String? = nil,
@@ -35,6 +38,7 @@ public struct MessageQuery: Sendable, Hashable {
         limit: Int = 50
     ) {
         self.tenant = tenant
+        self.kind = kind
         self.statuses = statuses
         self.channel = channel
         self.recipient = recipient
@@ -51,6 +55,7 @@ public struct MessageQuery: Sendable, Hashable {
     /// Whether `message` is one this query asks for (ignoring offset and limit).
     public func matches(_ message: Message) -> Bool {
         message.tenantID == tenant
+            && message.kind == kind
             && (statuses.isEmpty || statuses.contains(message.status))
             && (channel == nil || message.channel == channel)
             && (recipient == nil || message.recipient == recipient)

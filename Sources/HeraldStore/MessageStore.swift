@@ -20,8 +20,8 @@ public protocol MessageStore: Sendable {
     /// A tenant's messages matching `query`, newest first.
     func listMessages(_ query: MessageQuery) async throws -> [Message]
 
-    /// How many messages are in each status, for one tenant or (`nil`) all.
-    func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int]
+    /// How many messages of `kind` are in each status, for one tenant or (`nil`) all.
+    func countByStatus(tenant: TenantID?, kind: MessageKind) async throws -> [MessageStatus: Int]
 
     /// The delivery log of a message, oldest first.
     func attempts(messageID: MessageID) async throws -> [AttemptRecord]
@@ -33,8 +33,9 @@ public protocol MessageStore: Sendable {
     /// already wait their turn (``Message/notBefore``).
     func claim(_ params: ClaimParams) async throws -> [Message]
 
-    /// Records attempt results. Each changes its message only while `leaseOwner` still holds it;
-    /// the attempt record is kept either way.
+    /// Records attempt results. Each changes its message only while `leaseOwner` still holds it
+    /// (and only then stores its ``Completion/event``, in the same transaction); the attempt
+    /// record is kept either way.
     /// - Returns: for each completion, whether the message was still leased and was updated.
     func complete(_ completions: [Completion]) async throws -> [Bool]
 
@@ -63,6 +64,11 @@ extension MessageStore {
     /// Stores new messages without a quota.
     public func enqueue(_ messages: [Message]) async throws -> [EnqueueResult] {
         try await enqueue(messages, quota: nil)
+    }
+
+    /// How many of the clients' messages (not events) are in each status.
+    public func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int] {
+        try await countByStatus(tenant: tenant, kind: .message)
     }
 }
 
@@ -117,14 +123,21 @@ public struct Completion: Sendable, Hashable {
     public var resolution: Resolution
     /// The delivery log entry; `nil` for a deferral.
     public var attempt: AttemptRecord?
+    /// The status event the outcome raises for the message's tenant, stored with it in the same
+    /// transaction, and only if the completion applies.
+    public var event: Message?
     /// Whether a request went out (or, for a dry run, was rehearsed): only then is the attempt
     /// counted against the retry budget. A message that expired, or whose channel or profile is
     /// gone, fails with an entry in its log but no counted attempt.
     public var requestSent: Bool
     public var now: Date
 
-    public init(messageID: MessageID, leaseOwner: String, resolution: Resolution, attempt: AttemptRecord?, requestSent: Bool = true, now: Date) {
+    public init(
+        messageID: MessageID, leaseOwner: String, resolution: Resolution, attempt: AttemptRecord?, requestSent: Bool = true,
+        event: Message? = nil, now: Date
+    ) {
         self.messageID = messageID
+        self.event = event
         self.leaseOwner = leaseOwner
         self.resolution = resolution
         self.attempt = attempt

@@ -7,16 +7,30 @@ public import HeraldCore
 public protocol ReceiptStore: Sendable {
     /// Applies each receipt, in order, to the message with its provider id. A receipt whose
     /// message is not known yet (its send's completion is not written) is kept and applied by
-    /// ``applyPendingReceipts(now:maxAge:)`` once it is.
+    /// ``applyPendingReceipts(now:maxAge:events:)`` once it is. Each move raises the status event
+    /// `events` gives for it, stored in the same transaction.
     /// - Returns: one result per receipt.
-    func applyReceipts(_ receipts: [Receipt], now: Date) async throws -> [ReceiptResult]
+    func applyReceipts(_ receipts: [Receipt], now: Date, events: EventSubscriptions) async throws -> [ReceiptResult]
 
-    /// Applies kept receipts whose message is now known, oldest first, and drops those kept
-    /// longer than `maxAge` (their message never became known).
-    func applyPendingReceipts(now: Date, maxAge: Duration) async throws -> PendingReceiptsRun
+    /// Applies kept receipts whose message is now known, oldest first, raising their events as
+    /// ``applyReceipts(_:now:events:)`` does, and drops those kept longer than `maxAge` (their
+    /// message never became known).
+    func applyPendingReceipts(now: Date, maxAge: Duration, events: EventSubscriptions) async throws -> PendingReceiptsRun
 }
 
-/// What ``ReceiptStore/applyReceipts(_:now:)`` did with one receipt.
+extension ReceiptStore {
+    /// Applies receipts for tenants that take no events.
+    public func applyReceipts(_ receipts: [Receipt], now: Date) async throws -> [ReceiptResult] {
+        try await applyReceipts(receipts, now: now, events: .none)
+    }
+
+    /// Applies kept receipts for tenants that take no events.
+    public func applyPendingReceipts(now: Date, maxAge: Duration) async throws -> PendingReceiptsRun {
+        try await applyPendingReceipts(now: now, maxAge: maxAge, events: .none)
+    }
+}
+
+/// What ``ReceiptStore/applyReceipts(_:now:events:)`` did with one receipt.
 public enum ReceiptResult: Sendable, Hashable {
     /// Applied to the message (shown as it is now), with what that did.
     case applied(Message, ReceiptEffect)

@@ -5,7 +5,8 @@ import PostgresNIO
 
 /// Records a group commit of attempt results in two statements per chunk: one multi-row
 /// `INSERT` of the attempts (kept whatever happens), one `UPDATE … FROM (VALUES …)` that changes
-/// each message only while the recording dispatcher still holds its lease.
+/// each message only while the recording dispatcher still holds its lease; then the status
+/// events of those that applied.
 enum PostgresCompletion {
     /// The most completions one statement carries.
     static let rowsPerStatement = 1000
@@ -20,7 +21,14 @@ enum PostgresCompletion {
             try await insertAttempts(chunk.compactMap(\.attempt), connection, logger)
             applied.formUnion(try await updateMessages(chunk, connection, logger))
         }
-        return completions.map { applied.contains(leaseKey($0.messageID.rawValue, $0.leaseOwner)) }
+        let results = completions.map { applied.contains(leaseKey($0.messageID.rawValue, $0.leaseOwner)) }
+        // The events of the completions that applied, in the same transaction.
+        let events = zip(completions, results).compactMap { $1 ? $0.event : nil }
+        if !events.isEmpty {
+            _ = try await PostgresEnqueue.insert(events, connection, logger)
+            try await connection.query("SELECT pg_notify('\(unescaped: PostgresStore.workChannel)', '')", logger: logger)
+        }
+        return results
     }
 
     private static func insertAttempts(_ chunk: [AttemptRecord], _ connection: LeasedConnection, _ logger: Logger) async throws {

@@ -77,20 +77,23 @@ struct PostgresEnqueue {
             } else {
                 decisions.append(.insert)
                 if let key { firstUse[key] = index }
-                for period in Quota.Period.allCases { usage[Self.usageKey(item.message, period), default: 0] += 1 }
+                // Events use no quota.
+                for period in Quota.Period.allCases where item.message.kind == .message {
+                    usage[Self.usageKey(item.message, period), default: 0] += 1
+                }
             }
         }
 
         let toInsert = decisions.indices.filter { if case .insert = decisions[$0] { true } else { false } }
         let newMessages = toInsert.map { items[$0].message }
-        let inserted = try await insert(newMessages, connection, logger)
+        let inserted = try await Self.insert(newMessages, connection, logger)
         // A key another process stored after we looked: that message is the answer.
         let raced = toInsert.filter { !inserted.contains(items[$0].message.id.rawValue) }
         if !raced.isEmpty {
             let keys = Set(raced.compactMap { Self.idempotencyKey(items[$0]) })
             stored.merge(try await storedMessages(keys: keys, connection, logger)) { $1 }
         }
-        try await addUsage(of: newMessages.filter { inserted.contains($0.id.rawValue) }, connection, logger)
+        try await addUsage(of: newMessages.filter { inserted.contains($0.id.rawValue) && $0.kind == .message }, connection, logger)
         if !inserted.isEmpty {
             try await connection.query("SELECT pg_notify('\(unescaped: PostgresStore.workChannel)', '')", logger: logger)
         }
@@ -180,7 +183,7 @@ struct PostgresEnqueue {
 
     /// Inserts new messages; a tenant's reused idempotency key is skipped, not an error.
     /// - Returns: the ids actually inserted.
-    private func insert(_ messages: [Message], _ connection: LeasedConnection, _ logger: Logger) async throws -> Set<String> {
+    static func insert(_ messages: [Message], _ connection: LeasedConnection, _ logger: Logger) async throws -> Set<String> {
         var inserted = Set<String>()
         var start = 0
         while start < messages.count {

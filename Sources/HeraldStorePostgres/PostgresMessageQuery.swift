@@ -4,7 +4,7 @@ import HeraldStore
 import PostgresNIO
 
 /// Builds the listing statement for a ``MessageQuery``: only the filters it sets, walking
-/// `messages_tenant_recent` newest first.
+/// `messages_tenant_kind_recent` newest first.
 enum PostgresMessageQuery {
     static func statement(for query: MessageQuery) -> PostgresQuery {
         var bindings = PostgresBindings()
@@ -14,6 +14,7 @@ enum PostgresMessageQuery {
             conditions.append(sql.replacingOccurrences(of: "?", with: "$\(bindings.count)"))
         }
         condition("tenant_id = ?", query.tenant.rawValue)
+        condition("kind = ?", query.kind.rawValue)
         if !query.statuses.isEmpty {
             condition("status = ANY(?::text[])", query.statuses.map(\.rawValue).sorted())
         }

@@ -11,7 +11,7 @@ enum PostgresMessageRow {
         "priority", "status", "attempts", "send_at", "next_attempt_at", "lease_owner", "lease_expires_at",
         "provider_message_id", "last_error", "created_at", "updated_at", "sent_at", "delivered_at", "read_at",
         "failed_at", "cancelled_at", "profile_id", "outlet_id", "dry_run", "page", "form", "template", "expires_at", "throttles",
-        "not_before", "receipts",
+        "not_before", "receipts", "kind",
     ]
 
     static let columns = columnNames.joined(separator: ", ")
@@ -62,6 +62,7 @@ enum PostgresMessageRow {
         bindings.append(Int64(message.throttles))
         bindings.append(message.notBefore?.millis)
         bindings.append(ReceiptEntry.storedText(message.receipts))
+        bindings.append(message.kind.rawValue)
     }
 
     /// Reads a row selected as ``columns`` (by position).
@@ -117,6 +118,9 @@ enum PostgresMessageRow {
         message.throttles = Int(try value(33, Int64.self))
         message.notBefore = Date(millis: try value(34, Int64?.self))
         message.receipts = ReceiptEntry.entries(storedText: try value(35, String?.self))
+        let kindText = try value(36, String.self)
+        guard let kind = MessageKind(rawValue: kindText) else { throw StoreError.corrupt("unknown message kind \(kindText)") }
+        message.kind = kind
         return message
     }
 

@@ -5,13 +5,13 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    public func applyReceipts(_ receipts: [Receipt], now: Date) async throws -> [ReceiptResult] {
+    public func applyReceipts(_ receipts: [Receipt], now: Date, events: EventSubscriptions) async throws -> [ReceiptResult] {
         guard !receipts.isEmpty else { return [] }
         let logger = logger
         return try await connections.transaction { connection in
             var results: [ReceiptResult] = []
             for receipt in receipts {
-                if let applied = try await Self.apply(receipt, now: now, connection, logger) {
+                if let applied = try await Self.apply(receipt, now: now, events: events, connection, logger) {
                     results.append(.applied(applied.message, applied.effect))
                     continue
                 }
@@ -28,7 +28,7 @@ extension PostgresStore {
         }
     }
 
-    public func applyPendingReceipts(now: Date, maxAge: Duration) async throws -> PendingReceiptsRun {
+    public func applyPendingReceipts(now: Date, maxAge: Duration, events: EventSubscriptions) async throws -> PendingReceiptsRun {
         let logger = logger
         return try await connections.transaction { connection in
             var run = PendingReceiptsRun()
@@ -48,7 +48,7 @@ extension PostgresStore {
                 done.append(id)
                 guard let status = Receipt.Status(rawValue: statusText) else { continue }
                 let receipt = Receipt(channel: channel, providerMessageID: providerID, status: status, at: Date(millis: at), errorCode: code, errorMessage: text)
-                if let applied = try await Self.apply(receipt, now: now, connection, logger) { run.applied.append(applied) }
+                if let applied = try await Self.apply(receipt, now: now, events: events, connection, logger) { run.applied.append(applied) }
             }
             if !done.isEmpty {
                 try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM pending_receipts WHERE id = ANY($1)", binds: Self.binds(done)), logger: logger)
@@ -105,7 +105,9 @@ extension PostgresStore {
     }
 
     /// Applies one receipt to its message, if the message is known (locked until the transaction ends).
-    private static func apply(_ receipt: Receipt, now: Date, _ connection: LeasedConnection, _ logger: Logger) async throws -> AppliedReceipt? {
+    private static func apply(
+        _ receipt: Receipt, now: Date, events: EventSubscriptions, _ connection: LeasedConnection, _ logger: Logger
+    ) async throws -> AppliedReceipt? {
         let rows = try await connection.query(PostgresQuery(
             unsafeSQL: PostgresMessageRow.select + " WHERE channel = $1 AND provider_message_id = $2 FOR UPDATE",
             binds: binds(receipt.channel, receipt.providerMessageID)
@@ -122,7 +124,12 @@ extension PostgresStore {
                 binds: receiptFieldBindings(updated)
             ), logger: logger)
         }
-        return AppliedReceipt(receipt: receipt, message: updated, effect: effect)
+        let applied = AppliedReceipt(receipt: receipt, message: updated, effect: effect)
+        if let event = events.event(for: applied, now: now) {
+            _ = try await PostgresEnqueue.insert([event], connection, logger)
+            try await connection.query("SELECT pg_notify('\(unescaped: workChannel)', '')", logger: logger)
+        }
+        return applied
     }
 
     private static func receiptBindings(_ receipt: Receipt, receivedAt: Date) -> PostgresBindings {

@@ -8,7 +8,7 @@ extension PostgresStore {
         let rows = try await query(PostgresQuery(
             unsafeSQL: """
                 INSERT INTO tenants (\(Self.tenantColumns))
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id
                 """,
             binds: Self.bindings(tenant)
         ))
@@ -28,10 +28,14 @@ extension PostgresStore {
     public func updateTenant(_ tenant: Tenant) async throws {
         let rows = try await query(PostgresQuery(
             unsafeSQL: """
-                UPDATE tenants SET name = $2, disabled = $3, quota_limit = $4, quota_period = $5, updated_at = $6, default_channel = $7
+                UPDATE tenants SET name = $2, disabled = $3, quota_limit = $4, quota_period = $5, updated_at = $6, default_channel = $7,
+                    events_url = $8, events_secret = $9, events_secret_previous = $10, events_secret_previous_expires_at = $11
                 WHERE id = $1 RETURNING id
                 """,
-            binds: Self.bindings(tenant, columns: [.id, .name, .disabled, .quotaLimit, .quotaPeriod, .updatedAt, .defaultChannel])
+            binds: Self.bindings(tenant, columns: [
+                .id, .name, .disabled, .quotaLimit, .quotaPeriod, .updatedAt, .defaultChannel,
+                .eventsURL, .eventsSecret, .previousEventsSecret, .previousEventsSecretExpiresAt,
+            ])
         ))
         guard !rows.isEmpty else { throw StoreError.notFound }
     }
@@ -44,10 +48,14 @@ extension PostgresStore {
         return Int(try rows.first?.decode(Int64.self) ?? 0)
     }
 
-    private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at, default_channel"
+    private static let tenantColumns = """
+        id, name, disabled, quota_limit, quota_period, created_at, updated_at, default_channel,
+        events_url, events_secret, events_secret_previous, events_secret_previous_expires_at
+        """
 
     private enum Column: CaseIterable {
         case id, name, disabled, quotaLimit, quotaPeriod, createdAt, updatedAt, defaultChannel
+        case eventsURL, eventsSecret, previousEventsSecret, previousEventsSecretExpiresAt
     }
 
     /// A tenant's values for `columns`, in that order ($1, $2, …).
@@ -63,23 +71,29 @@ extension PostgresStore {
             case .createdAt: bindings.append(tenant.createdAt.millis)
             case .updatedAt: bindings.append(tenant.updatedAt.millis)
             case .defaultChannel: bindings.append(tenant.defaultChannel)
+            case .eventsURL: bindings.append(tenant.eventsURL)
+            case .eventsSecret: bindings.append(tenant.eventsSecret)
+            case .previousEventsSecret: bindings.append(tenant.previousEventsSecret)
+            case .previousEventsSecretExpiresAt: bindings.append(tenant.previousEventsSecretExpiresAt?.millis)
             }
         }
         return bindings
     }
 
     private static func tenant(_ row: PostgresRow) throws -> Tenant {
-        let (id, name, disabled, limit, periodText, createdAt, updatedAt, defaultChannel) = try row.decode(
-            (String, String, Bool, Int64?, String?, Int64, Int64, String?).self
-        )
+        let (id, name, disabled, limit, periodText, createdAt, updatedAt, defaultChannel, eventsURL, eventsSecret, previousSecret, previousExpiresAt) =
+            try row.decode((String, String, Bool, Int64?, String?, Int64, Int64, String?, String?, String?, String?, Int64?).self)
         var quota: Quota?
         if let limit, let periodText {
             guard let period = Quota.Period(rawValue: periodText) else { throw StoreError.corrupt("unknown quota period \(periodText)") }
             quota = Quota(limit: Int(limit), period: period)
         }
-        return Tenant(
+        var tenant = Tenant(
             id: TenantID(id), name: name, disabled: disabled, quota: quota, defaultChannel: defaultChannel,
-            createdAt: Date(millis: createdAt), updatedAt: Date(millis: updatedAt)
+            eventsURL: eventsURL, eventsSecret: eventsSecret, createdAt: Date(millis: createdAt), updatedAt: Date(millis: updatedAt)
         )
+        tenant.previousEventsSecret = previousSecret
+        tenant.previousEventsSecretExpiresAt = Date(millis: previousExpiresAt)
+        return tenant
     }
 }

@@ -120,14 +120,14 @@ public final class PostgresStore: HeraldStore {
         try await self.query(PostgresMessageQuery.statement(for: query)).map(PostgresMessageRow.message)
     }
 
-    public func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int] {
+    public func countByStatus(tenant: TenantID?, kind: MessageKind) async throws -> [MessageStatus: Int] {
         let rows = try await query(
             tenant.map {
                 PostgresQuery(
-                    unsafeSQL: "SELECT status, COUNT(*) FROM messages WHERE tenant_id = $1 GROUP BY status",
-                    binds: Self.binds($0.rawValue)
+                    unsafeSQL: "SELECT status, COUNT(*) FROM messages WHERE tenant_id = $1 AND kind = $2 GROUP BY status",
+                    binds: Self.binds($0.rawValue, kind.rawValue)
                 )
-            } ?? "SELECT status, COUNT(*) FROM messages GROUP BY status"
+            } ?? PostgresQuery(unsafeSQL: "SELECT status, COUNT(*) FROM messages WHERE kind = $1 GROUP BY status", binds: Self.binds(kind.rawValue))
         )
         return try rows.reduce(into: [:]) { counts, row in
             let (text, count) = try row.decode((String, Int64).self)

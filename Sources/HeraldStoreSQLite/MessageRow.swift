@@ -10,13 +10,13 @@ enum MessageRow {
         priority, status, attempts, send_at, next_attempt_at, lease_owner, lease_expires_at,
         provider_message_id, last_error, created_at, updated_at, sent_at, delivered_at, read_at,
         failed_at, cancelled_at, profile_id, outlet_id, dry_run, page, form, template, expires_at, throttles,
-        not_before, receipts
+        not_before, receipts, kind
         """
 
     /// Also writes `throttle_key`, which is derived from the message and never read back.
     static let insertSQL = """
         INSERT INTO messages (\(columns), throttle_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """
 
@@ -31,7 +31,7 @@ enum MessageRow {
             message.deliveredAt?.millis, message.readAt?.millis, message.failedAt?.millis,
             message.cancelledAt?.millis, message.profileID?.rawValue, message.outletID, message.dryRun, message.page,
             message.form, message.template?.jsonText, message.expiresAt?.millis, message.throttles,
-            message.notBefore?.millis, ReceiptEntry.storedText(message.receipts), message.throttleKey,
+            message.notBefore?.millis, ReceiptEntry.storedText(message.receipts), message.kind.rawValue, message.throttleKey,
         ]
     }
 
@@ -84,6 +84,9 @@ enum MessageRow {
         message.throttles = row[33]
         message.notBefore = Date(millis: row[34] as Int64?)
         if let receipts: String = row[35] { message.receipts = ReceiptEntry.entries(storedText: receipts) }
+        let kindText: String = row[36]
+        guard let kind = MessageKind(rawValue: kindText) else { throw StoreError.corrupt("unknown message kind \(kindText)") }
+        message.kind = kind
         return message
     }
 

@@ -3,11 +3,11 @@ import HeraldCore
 import HeraldStore
 
 /// Builds the listing statement for a ``MessageQuery``: only the filters it sets, walking
-/// `messages_tenant_recent` newest first.
+/// `messages_tenant_kind_recent` newest first.
 enum SQLiteMessageQuery {
     static func statement(for query: MessageQuery) -> (String, StatementArguments) {
-        var conditions = ["tenant_id = ?"]
-        var arguments: StatementArguments = [query.tenant.rawValue]
+        var conditions = ["tenant_id = ?", "kind = ?"]
+        var arguments: StatementArguments = [query.tenant.rawValue, query.kind.rawValue]
         if !query.statuses.isEmpty {
             let statuses = query.statuses.map(\.rawValue).sorted()
             conditions.append("status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))")

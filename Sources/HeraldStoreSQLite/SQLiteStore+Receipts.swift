@@ -4,11 +4,13 @@ public import HeraldCore
 public import HeraldStore
 
 extension SQLiteStore {
-    public func applyReceipts(_ receipts: [Receipt], now: Date) async throws -> [ReceiptResult] {
+    public func applyReceipts(_ receipts: [Receipt], now: Date, events: EventSubscriptions) async throws -> [ReceiptResult] {
         guard !receipts.isEmpty else { return [] }
+        // Events may have been stored: the dispatcher looks.
+        defer { if !events.urls.isEmpty { workSignal.signal() } }
         return try await Self.write(pool) { db in
             try receipts.map { receipt in
-                if let applied = try Self.apply(receipt, now: now, db) { return .applied(applied.message, applied.effect) }
+                if let applied = try Self.apply(receipt, now: now, events: events, db) { return .applied(applied.message, applied.effect) }
                 try db.execute(
                     sql: """
                         INSERT INTO pending_receipts (channel, provider_message_id, status, at, error_code, error_message, received_at)
@@ -24,8 +26,8 @@ extension SQLiteStore {
         }
     }
 
-    public func applyPendingReceipts(now: Date, maxAge: Duration) async throws -> PendingReceiptsRun {
-        try await Self.write(pool) { db in
+    public func applyPendingReceipts(now: Date, maxAge: Duration, events: EventSubscriptions) async throws -> PendingReceiptsRun {
+        let run = try await Self.write(pool) { db in
             var run = PendingReceiptsRun()
             let known = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT p.id, p.channel, p.provider_message_id, p.status, p.at, p.error_code, p.error_message
@@ -39,13 +41,15 @@ extension SQLiteStore {
                     channel: row[1], providerMessageID: row[2], status: status, at: Date(millis: row[4] as Int64),
                     errorCode: row[5], errorMessage: row[6]
                 )
-                if let applied = try Self.apply(receipt, now: now, db) { run.applied.append(applied) }
+                if let applied = try Self.apply(receipt, now: now, events: events, db) { run.applied.append(applied) }
                 try db.execute(sql: "DELETE FROM pending_receipts WHERE id = ?", arguments: [row[0] as Int64])
             }
             try db.execute(sql: "DELETE FROM pending_receipts WHERE received_at < ?", arguments: [now.adding(.zero - maxAge).millis])
             run.expired = db.changesCount
             return run
         }
+        if !run.applied.isEmpty, !events.urls.isEmpty { workSignal.signal() }
+        return run
     }
 
     public func reservePacing(_ requests: [RecipientPacing], now: Date) async throws -> [Date] {
@@ -70,7 +74,7 @@ extension SQLiteStore {
     }
 
     /// Applies one receipt to its message, if the message is known.
-    private static func apply(_ receipt: Receipt, now: Date, _ db: Database) throws -> AppliedReceipt? {
+    private static func apply(_ receipt: Receipt, now: Date, events: EventSubscriptions, _ db: Database) throws -> AppliedReceipt? {
         guard let message = try Row.fetchOne(
             db.cachedStatement(sql: MessageRow.select + " WHERE channel = ? AND provider_message_id = ?"),
             arguments: [receipt.channel, receipt.providerMessageID]
@@ -90,6 +94,8 @@ extension SQLiteStore {
                 ]
             )
         }
-        return AppliedReceipt(receipt: receipt, message: updated, effect: effect)
+        let applied = AppliedReceipt(receipt: receipt, message: updated, effect: effect)
+        if let event = events.event(for: applied, now: now) { try insertEvent(event, db) }
+        return applied
     }
 }

@@ -8,7 +8,7 @@ extension SQLiteStore {
         try await Self.write(pool) { db in
             try db.execute(sql: """
                 INSERT INTO tenants (\(Self.tenantColumns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
                 """, arguments: StatementArguments(Self.arguments(tenant)))
             guard db.changesCount > 0 else { throw StoreError.conflict("tenant \(tenant.id) exists") }
         }
@@ -31,8 +31,12 @@ extension SQLiteStore {
         try await Self.write(pool) { db in
             let arguments = Self.arguments(tenant)
             try db.execute(
-                sql: "UPDATE tenants SET name = ?, disabled = ?, quota_limit = ?, quota_period = ?, updated_at = ?, default_channel = ? WHERE id = ?",
-                arguments: StatementArguments([arguments[1], arguments[2], arguments[3], arguments[4], arguments[6], arguments[7], arguments[0]])
+                sql: """
+                    UPDATE tenants SET name = ?, disabled = ?, quota_limit = ?, quota_period = ?, updated_at = ?, default_channel = ?,
+                        events_url = ?, events_secret = ?, events_secret_previous = ?, events_secret_previous_expires_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: StatementArguments(Array(arguments[1...4]) + Array(arguments[6...]) + [arguments[0]])
             )
             guard db.changesCount > 0 else { throw StoreError.notFound }
         }
@@ -47,12 +51,16 @@ extension SQLiteStore {
         }
     }
 
-    private static let tenantColumns = "id, name, disabled, quota_limit, quota_period, created_at, updated_at, default_channel"
+    private static let tenantColumns = """
+        id, name, disabled, quota_limit, quota_period, created_at, updated_at, default_channel,
+        events_url, events_secret, events_secret_previous, events_secret_previous_expires_at
+        """
 
     private static func arguments(_ tenant: Tenant) -> [(any DatabaseValueConvertible)?] {
         [
             tenant.id.rawValue, tenant.name, tenant.disabled, tenant.quota?.limit, tenant.quota?.period.rawValue,
             tenant.createdAt.millis, tenant.updatedAt.millis, tenant.defaultChannel,
+            tenant.eventsURL, tenant.eventsSecret, tenant.previousEventsSecret, tenant.previousEventsSecretExpiresAt?.millis,
         ]
     }
 
@@ -62,9 +70,12 @@ extension SQLiteStore {
             guard let period = Quota.Period(rawValue: periodText) else { throw StoreError.corrupt("unknown quota period \(periodText)") }
             quota = Quota(limit: limit, period: period)
         }
-        return Tenant(
+        var tenant = Tenant(
             id: TenantID(row[0]), name: row[1], disabled: row[2], quota: quota, defaultChannel: row[7],
-            createdAt: Date(millis: row[5] as Int64), updatedAt: Date(millis: row[6] as Int64)
+            eventsURL: row[8], eventsSecret: row[9], createdAt: Date(millis: row[5] as Int64), updatedAt: Date(millis: row[6] as Int64)
         )
+        tenant.previousEventsSecret = row[10]
+        tenant.previousEventsSecretExpiresAt = Date(millis: row[11] as Int64?)
+        return tenant
     }
 }

@@ -81,13 +81,16 @@ public final class SQLiteStore: HeraldStore {
         }
     }
 
-    public func countByStatus(tenant: TenantID?) async throws -> [MessageStatus: Int] {
+    public func countByStatus(tenant: TenantID?, kind: MessageKind) async throws -> [MessageStatus: Int] {
         try await read { db in
             let rows: [Row]
             if let tenant {
-                rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM messages WHERE tenant_id = ? GROUP BY status", arguments: [tenant.rawValue])
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT status, COUNT(*) FROM messages WHERE tenant_id = ? AND kind = ? GROUP BY status",
+                    arguments: [tenant.rawValue, kind.rawValue]
+                )
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM messages GROUP BY status")
+                rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM messages WHERE kind = ? GROUP BY status", arguments: [kind.rawValue])
             }
             return try rows.reduce(into: [:]) { counts, row in
                 let text: String = row[0]
@@ -123,7 +126,9 @@ public final class SQLiteStore: HeraldStore {
 
     public func complete(_ completions: [Completion]) async throws -> [Bool] {
         guard !completions.isEmpty else { return [] }
-        return try await completionCommitter.submit(completions)
+        let results = try await completionCommitter.submit(completions)
+        if completions.contains(where: { $0.event != nil }) { workSignal.signal() }
+        return results
     }
 
     public func releaseLeases(owner: String, now: Date) async throws -> Int {
@@ -239,7 +244,8 @@ public final class SQLiteStore: HeraldStore {
             }
             try statement.execute(arguments: MessageRow.arguments(message))
             if db.changesCount > 0 {
-                try usage.count(message, db)
+                // Events use no quota.
+                if message.kind == .message { try usage.count(message, db) }
                 return .created(message)
             }
             // The tenant already used this idempotency key: answer with the original.
@@ -264,7 +270,14 @@ public final class SQLiteStore: HeraldStore {
         return try completions.map { completion in
             if let attempt = completion.attempt { try insertAttempt.execute(arguments: MessageRow.arguments(attempt)) }
             try update.execute(arguments: SQLiteCompletion.arguments(completion))
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            if let event = completion.event { try insertEvent(event, db) }
+            return true
         }
+    }
+
+    /// Stores an event Herald raised (no quota, no idempotency clash: its key is Herald's own).
+    static func insertEvent(_ event: Message, _ db: Database) throws {
+        try db.cachedStatement(sql: MessageRow.insertSQL).execute(arguments: MessageRow.arguments(event))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldChannels
+import HeraldCore
 import Testing
 
 struct WebhookSignerTests {
@@ -24,10 +25,10 @@ struct WebhookSignerTests {
     }
 
     @Test func generatedSecretsAreUsable() throws {
-        let secret = WebhookSigner.generateSecret()
+        let secret = SigningSecret.generate()
         #expect(secret.hasPrefix("whsec_"))
         #expect(WebhookSigner(secret: secret) != nil)
-        #expect(WebhookSigner.generateSecret() != secret)
+        #expect(SigningSecret.generate() != secret)
     }
 
     @Test(arguments: ["whsec_", "whsec_!!!not-base64", ""])

@@ -30,20 +30,24 @@ struct APITestHarness {
     func dependencies() throws -> APIDependencies {
         let webhook = try WebhookChannel(client: .shared, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
         let chat = RetryPolicy.chatDefault
+        let events = EventDirectory(store: store, ttl: .zero)
         let channels = ChannelRegistry([
             webhook,
             WhatsAppChannel(client: .shared, configuration: .init(), retryPolicy: chat, clock: clock),
             TwilioChannel(client: .shared, configuration: .init(), retryPolicy: chat, clock: clock),
             BotServerChannel(client: .shared, retryPolicy: chat, clock: clock, logger: Self.quiet),
+        ], internalChannels: [
+            EventsChannel(client: .shared, endpoint: { try await events.endpoint(for: $0, at: $1) }, retryPolicy: chat, clock: clock),
         ])
         let dispatcher = Dispatcher(
-            store: store, profiles: ProfileCache(store: store, ttl: .zero), channels: channels, configuration: try .init(), clock: clock, logger: Self.quiet
+            store: store, profiles: ProfileCache(store: store, ttl: .zero), events: events, channels: channels, configuration: try .init(),
+            clock: clock, logger: Self.quiet
         )
         let tenants = TenantDirectory(store: store)
         return APIDependencies(
             store: store, channels: channels, dispatcher: dispatcher,
             authenticator: APIKeyAuthenticator(configuredKey: Self.key, configuredAdminKey: Self.adminKey, store: store, tenants: tenants),
-            tenants: tenants, profiles: ProfileDirectory(store: store, ttl: .zero), dryRun: dryRun,
+            tenants: tenants, profiles: ProfileDirectory(store: store, ttl: .zero), events: events, dryRun: dryRun,
             clock: clock, limits: limits, callbacks: callbacks, version: "9.9.9", environment: "test",
             logger: Self.quiet
         )

@@ -13,7 +13,10 @@ import NIOCore
 /// is authenticated by its signature over the raw body, before anything in it is read; a
 /// missing or wrong one is 401 and changes nothing. Receipts for a message not known yet are
 /// kept and applied once it is; a receipt for an id Herald never sent is still answered 200
-/// (and logged), so the provider does not retry it forever.
+/// (and logged), so the provider does not retry it forever. Each status change raises its
+/// tenant's event in the same transaction; a customer's incoming WhatsApp message becomes a
+/// `message.received` event for the tenant whose profile has that business number (stored
+/// before the 200, once per wamid however often Meta repeats the callback).
 struct CallbackRoutes: Sendable {
     static let whatsAppPath = "/api/v1/callbacks/whatsapp"
     static let twilioPath = "/api/v1/callbacks/twilio"
@@ -21,6 +24,7 @@ struct CallbackRoutes: Sendable {
     let store: any HeraldStore
     let settings: CallbackSettings
     let limiter: RateLimiterRegistry
+    let events: EventDirectory
     let clock: any WallClock
     let logger: Logger
     /// Each channel's profiles, for their callback secrets, read at most every few seconds.
@@ -62,12 +66,37 @@ struct CallbackRoutes: Sendable {
             throw APIError.invalidJSON("the callback body is not a JSON object")
         }
         try await apply(content.receipts, provider: "WhatsApp")
-        for message in content.incoming {
-            logger.info("incoming WhatsApp message acknowledged", metadata: [
-                "to_number": "\(message.businessNumber ?? "?")", "id": "\(message.payload["id"]?.stringValue ?? "?")",
-            ])
-        }
+        try await pass(content.incoming)
         return Self.ok
+    }
+
+    /// Stores a `message.received` event for each incoming message, for the tenants whose
+    /// WhatsApp profile has its business number (the `default` tenant when none has).
+    private func pass(_ incoming: [IncomingMessage]) async throws {
+        guard !incoming.isEmpty else { return }
+        let subscriptions = try await events.subscriptions()
+        let profiles = try await profiles(of: "whatsapp")
+        let now = clock.now()
+        var byTenant: [TenantID: [Message]] = [:]
+        for message in incoming {
+            let owners = Set(profiles.filter { $0.setting("phone_number_id") == message.businessNumber }.map(\.tenantID))
+            for tenant in owners.isEmpty ? [TenantID.default] : owners.sorted(by: { $0.rawValue < $1.rawValue }) {
+                guard let url = subscriptions.urls[tenant] else {
+                    logger.info("incoming WhatsApp message acknowledged; its tenant takes no events", metadata: [
+                        "tenant": "\(tenant)", "to_number": "\(message.businessNumber ?? "?")", "id": "\(message.providerMessageID ?? "?")",
+                    ])
+                    continue
+                }
+                byTenant[tenant, default: []].append(MessageEvent.make(
+                    .received, tenant: tenant, url: url, data: message.eventData,
+                    idempotencyKey: message.providerMessageID.map { "whatsapp-received:\($0)" }, now: now
+                ))
+            }
+        }
+        for (tenant, events) in byTenant {
+            _ = try await store.enqueue(events)
+            logger.info("incoming WhatsApp messages passed on as events", metadata: ["tenant": "\(tenant)", "count": "\(events.count)"])
+        }
     }
 
     @Sendable func receiveTwilio(_ request: Request, context: HeraldRequestContext) async throws -> Response {
@@ -89,7 +118,7 @@ struct CallbackRoutes: Sendable {
 
     private func apply(_ receipts: [Receipt], provider: String) async throws {
         guard !receipts.isEmpty else { return }
-        let results = try await store.applyReceipts(receipts, now: clock.now())
+        let results = try await store.applyReceipts(receipts, now: clock.now(), events: try await events.subscriptions())
         for (receipt, result) in zip(receipts, results) {
             switch result {
             case .applied(let message, .moved(let from, let to)):

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// The body of `POST /api/v1/tenants` and `PATCH /api/v1/tenants/{id}`, checked field by field.
@@ -9,6 +10,8 @@ struct TenantRequest: Hashable, Sendable {
     var quota: Quota??
     /// `.some(nil)` when the body clears it with `"default_channel": null` (the server's default applies).
     var defaultChannel: String??
+    /// `.some(nil)` when the body stops events with `"events_url": null`.
+    var eventsURL: String??
 
     init(_ object: [String: JSONValue], creating: Bool) throws {
         var problems: [FieldProblem] = []
@@ -26,6 +29,17 @@ struct TenantRequest: Hashable, Sendable {
         case .null?: defaultChannel = .some(nil)
         case .string(let name)?: defaultChannel = .some(name)
         default: problems.append(FieldProblem(field: "default_channel", code: "wrong_type", problem: "must be a channel name or null"))
+        }
+        switch object["events_url"] {
+        case nil: eventsURL = nil
+        case .null?: eventsURL = .some(nil)
+        case .string(let url)?:
+            if let problem = Self.eventsURLProblem(url) {
+                problems.append(FieldProblem(field: "events_url", code: "invalid_url", problem: problem))
+            } else {
+                eventsURL = .some(url)
+            }
+        default: problems.append(FieldProblem(field: "events_url", code: "wrong_type", problem: "must be an http(s) URL or null"))
         }
         switch object["quota"] {
         case nil: quota = nil
@@ -56,5 +70,14 @@ struct TenantRequest: Hashable, Sendable {
             problems.append(FieldProblem(field: "name", code: "invalid_length", problem: "must be 1 to 200 characters"))
         }
         guard problems.isEmpty else { throw APIError.validation(problems) }
+    }
+
+    /// Why `text` cannot be an events URL, or `nil` when it can.
+    private static func eventsURLProblem(_ text: String) -> String? {
+        guard text.utf8.count <= 2048, let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https"
+        else { return "must be an http:// or https:// URL of at most 2,048 bytes" }
+        guard let host = components.host, !host.isEmpty else { return "the URL has no host" }
+        return nil
     }
 }

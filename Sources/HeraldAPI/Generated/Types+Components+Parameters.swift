@@ -13,6 +13,13 @@ extension Components {
         internal typealias IdempotencyKey = Swift.String
         /// - Remark: Generated from `#/components/parameters/MessageID`.
         internal typealias MessageID = Swift.String
+        /// `message` (the default): the messages clients sent; `event`: the status events Herald raised for the tenant's `events_url`.
+        ///
+        /// - Remark: Generated from `#/components/parameters/Kind`.
+        internal enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
+            case message = "message"
+            case event = "event"
+        }
         /// - Remark: Generated from `#/components/parameters/TenantID`.
         internal typealias TenantID = Swift.String
         /// - Remark: Generated from `#/components/parameters/ProfileName`.

@@ -966,6 +966,14 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Tenant/default_channel`.
             internal var defaultChannel: Components.Schemas.NullableString?
+            /// Where the status events of the tenant's messages are posted; null for none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/events_url`.
+            internal var eventsUrl: Components.Schemas.NullableString?
+            /// The `whsec_…` secret events are signed with: only in the answer that made it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/events_secret`.
+            internal var eventsSecret: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Tenant/created_at`.
             internal var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Tenant/updated_at`.
@@ -979,6 +987,8 @@ extension Components {
             ///   - status:
             ///   - quota:
             ///   - defaultChannel: The channel of the tenant's messages that name none (and whose outlet has no profile); null for the server's `app.default_channel`.
+            ///   - eventsUrl: Where the status events of the tenant's messages are posted; null for none.
+            ///   - eventsSecret: The `whsec_…` secret events are signed with: only in the answer that made it.
             ///   - createdAt:
             ///   - updatedAt:
             internal init(
@@ -988,6 +998,8 @@ extension Components {
                 status: Components.Schemas.Tenant.StatusPayload,
                 quota: Components.Schemas.NullableQuota? = nil,
                 defaultChannel: Components.Schemas.NullableString? = nil,
+                eventsUrl: Components.Schemas.NullableString? = nil,
+                eventsSecret: Swift.String? = nil,
                 createdAt: Foundation.Date,
                 updatedAt: Foundation.Date
             ) {
@@ -997,6 +1009,8 @@ extension Components {
                 self.status = status
                 self.quota = quota
                 self.defaultChannel = defaultChannel
+                self.eventsUrl = eventsUrl
+                self.eventsSecret = eventsSecret
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
             }
@@ -1007,8 +1021,43 @@ extension Components {
                 case status
                 case quota
                 case defaultChannel = "default_channel"
+                case eventsUrl = "events_url"
+                case eventsSecret = "events_secret"
                 case createdAt = "created_at"
                 case updatedAt = "updated_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EventsSecret`.
+        internal struct EventsSecret: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EventsSecret/tenant_id`.
+            internal var tenantId: Swift.String
+            /// The new `whsec_…` secret; events are signed with it from now on.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EventsSecret/events_secret`.
+            internal var eventsSecret: Swift.String
+            /// Until when events also carry a signature with the replaced secret; null when there was none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/EventsSecret/previous_secret_expires_at`.
+            internal var previousSecretExpiresAt: Foundation.Date?
+            /// Creates a new `EventsSecret`.
+            ///
+            /// - Parameters:
+            ///   - tenantId:
+            ///   - eventsSecret: The new `whsec_…` secret; events are signed with it from now on.
+            ///   - previousSecretExpiresAt: Until when events also carry a signature with the replaced secret; null when there was none.
+            internal init(
+                tenantId: Swift.String,
+                eventsSecret: Swift.String,
+                previousSecretExpiresAt: Foundation.Date? = nil
+            ) {
+                self.tenantId = tenantId
+                self.eventsSecret = eventsSecret
+                self.previousSecretExpiresAt = previousSecretExpiresAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case tenantId = "tenant_id"
+                case eventsSecret = "events_secret"
+                case previousSecretExpiresAt = "previous_secret_expires_at"
             }
         }
         /// - Remark: Generated from `#/components/schemas/TenantCreate`.

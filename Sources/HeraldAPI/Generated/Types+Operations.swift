@@ -540,6 +540,15 @@ internal enum Operations {
                 internal var createdAfter: Foundation.Date?
                 /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/created_before`.
                 internal var createdBefore: Foundation.Date?
+                /// - Remark: Generated from `#/components/parameters/Kind`.
+                internal enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
+                    case message = "message"
+                    case event = "event"
+                }
+                /// `message` (the default): the messages clients sent; `event`: the status events Herald raised for the tenant's `events_url`.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/messages/GET/query/kind`.
+                internal var kind: Components.Parameters.Kind?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
@@ -555,6 +564,7 @@ internal enum Operations {
                 ///   - profile: A sender profile's name.
                 ///   - createdAfter:
                 ///   - createdBefore:
+                ///   - kind: `message` (the default): the messages clients sent; `event`: the status events Herald raised for the tenant's `events_url`.
                 internal init(
                     limit: Swift.Int? = nil,
                     offset: Swift.Int? = nil,
@@ -567,7 +577,8 @@ internal enum Operations {
                     outletId: Swift.String? = nil,
                     profile: Swift.String? = nil,
                     createdAfter: Foundation.Date? = nil,
-                    createdBefore: Foundation.Date? = nil
+                    createdBefore: Foundation.Date? = nil,
+                    kind: Components.Parameters.Kind? = nil
                 ) {
                     self.limit = limit
                     self.offset = offset
@@ -581,6 +592,7 @@ internal enum Operations {
                     self.profile = profile
                     self.createdAfter = createdAfter
                     self.createdBefore = createdBefore
+                    self.kind = kind
                 }
             }
             internal var query: Operations.ListMessages.Input.Query
@@ -3003,6 +3015,26 @@ internal enum Operations {
     internal enum MessagingStatus {
         internal static let id: Swift.String = "messagingStatus"
         internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/messaging/status/GET/query`.
+            internal struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/Kind`.
+                internal enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
+                    case message = "message"
+                    case event = "event"
+                }
+                /// `message` (the default): the messages clients sent; `event`: the status events Herald raised for the tenant's `events_url`.
+                ///
+                /// - Remark: Generated from `#/paths/api/v1/messaging/status/GET/query/kind`.
+                internal var kind: Components.Parameters.Kind?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - kind: `message` (the default): the messages clients sent; `event`: the status events Herald raised for the tenant's `events_url`.
+                internal init(kind: Components.Parameters.Kind? = nil) {
+                    self.kind = kind
+                }
+            }
+            internal var query: Operations.MessagingStatus.Input.Query
             /// - Remark: Generated from `#/paths/api/v1/messaging/status/GET/header`.
             internal struct Headers: Sendable, Hashable {
                 internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.MessagingStatus.AcceptableContentType>]
@@ -3018,8 +3050,13 @@ internal enum Operations {
             /// Creates a new `Input`.
             ///
             /// - Parameters:
+            ///   - query:
             ///   - headers:
-            internal init(headers: Operations.MessagingStatus.Input.Headers = .init()) {
+            internal init(
+                query: Operations.MessagingStatus.Input.Query = .init(),
+                headers: Operations.MessagingStatus.Input.Headers = .init()
+            ) {
+                self.query = query
                 self.headers = headers
             }
         }
@@ -4176,7 +4213,9 @@ internal enum Operations {
             }
         }
     }
-    /// Change a tenant's name, status or quota (admin key)
+    /// Change a tenant's name, status, quota or events URL (admin key)
+    ///
+    /// Setting `events_url` for the first time makes the tenant's events secret, shown once in this answer as `events_secret`; rotate it with `POST …/events-secret/rotate`.
     ///
     /// - Remark: HTTP `PATCH /api/v1/tenants/{tenant}`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/patch(updateTenant)`.
@@ -4733,6 +4772,203 @@ internal enum Operations {
             /// An error, in the one shape every error has.
             ///
             /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/enable/post(enableTenant)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            internal var notFound: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        internal enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            internal init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            internal var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            internal static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Make a new events secret (admin key); the old one still signs events for 24 hours
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/events-secret/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)`.
+    internal enum RotateEventsSecret {
+        internal static let id: Swift.String = "rotateEventsSecret"
+        internal struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/v1/tenants/{tenant}/events-secret/rotate/POST/path`.
+            internal struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/tenants/{tenant}/events-secret/rotate/POST/path/tenant`.
+                internal var tenant: Components.Parameters.TenantID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - tenant:
+                internal init(tenant: Components.Parameters.TenantID) {
+                    self.tenant = tenant
+                }
+            }
+            internal var path: Operations.RotateEventsSecret.Input.Path
+            /// - Remark: Generated from `#/paths/api/v1/tenants/{tenant}/events-secret/rotate/POST/header`.
+            internal struct Headers: Sendable, Hashable {
+                internal var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RotateEventsSecret.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                internal init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.RotateEventsSecret.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            internal var headers: Operations.RotateEventsSecret.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            internal init(
+                path: Operations.RotateEventsSecret.Input.Path,
+                headers: Operations.RotateEventsSecret.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        internal enum Output: Sendable, Hashable {
+            internal struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/v1/tenants/{tenant}/events-secret/rotate/POST/responses/200/content`.
+                internal enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/v1/tenants/{tenant}/events-secret/rotate/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.EventsSecret)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    internal var json: Components.Schemas.EventsSecret {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                internal var body: Operations.RotateEventsSecret.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                internal init(body: Operations.RotateEventsSecret.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The new secret, shown this once.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.RotateEventsSecret.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            internal var ok: Operations.RotateEventsSecret.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, in the one shape every error has.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            internal var unauthorized: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, in the one shape every error has.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses._Error)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            internal var forbidden: Components.Responses._Error {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, in the one shape every error has.
+            ///
+            /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)/responses/404`.
             ///
             /// HTTP response code: `404 notFound`.
             case notFound(Components.Responses._Error)

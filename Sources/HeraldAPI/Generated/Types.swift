@@ -121,7 +121,9 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/get(getTenant)`.
     func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output
-    /// Change a tenant's name, status or quota (admin key)
+    /// Change a tenant's name, status, quota or events URL (admin key)
+    ///
+    /// Setting `events_url` for the first time makes the tenant's events secret, shown once in this answer as `events_secret`; rotate it with `POST …/events-secret/rotate`.
     ///
     /// - Remark: HTTP `PATCH /api/v1/tenants/{tenant}`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/patch(updateTenant)`.
@@ -136,6 +138,11 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/enable`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/enable/post(enableTenant)`.
     func enableTenant(_ input: Operations.EnableTenant.Input) async throws -> Operations.EnableTenant.Output
+    /// Make a new events secret (admin key); the old one still signs events for 24 hours
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/events-secret/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)`.
+    func rotateEventsSecret(_ input: Operations.RotateEventsSecret.Input) async throws -> Operations.RotateEventsSecret.Output
     /// A tenant's quota use (admin key or the tenant's own key)
     ///
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/quota`.
@@ -363,8 +370,14 @@ extension APIProtocol {
     ///
     /// - Remark: HTTP `GET /api/v1/messaging/status`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)`.
-    internal func messagingStatus(headers: Operations.MessagingStatus.Input.Headers = .init()) async throws -> Operations.MessagingStatus.Output {
-        try await messagingStatus(Operations.MessagingStatus.Input(headers: headers))
+    internal func messagingStatus(
+        query: Operations.MessagingStatus.Input.Query = .init(),
+        headers: Operations.MessagingStatus.Input.Headers = .init()
+    ) async throws -> Operations.MessagingStatus.Output {
+        try await messagingStatus(Operations.MessagingStatus.Input(
+            query: query,
+            headers: headers
+        ))
     }
     /// Resume dispatching
     ///
@@ -420,7 +433,9 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// Change a tenant's name, status or quota (admin key)
+    /// Change a tenant's name, status, quota or events URL (admin key)
+    ///
+    /// Setting `events_url` for the first time makes the tenant's events secret, shown once in this answer as `events_secret`; rotate it with `POST …/events-secret/rotate`.
     ///
     /// - Remark: HTTP `PATCH /api/v1/tenants/{tenant}`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/patch(updateTenant)`.
@@ -457,6 +472,19 @@ extension APIProtocol {
         headers: Operations.EnableTenant.Input.Headers = .init()
     ) async throws -> Operations.EnableTenant.Output {
         try await enableTenant(Operations.EnableTenant.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Make a new events secret (admin key); the old one still signs events for 24 hours
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/events-secret/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)`.
+    internal func rotateEventsSecret(
+        path: Operations.RotateEventsSecret.Input.Path,
+        headers: Operations.RotateEventsSecret.Input.Headers = .init()
+    ) async throws -> Operations.RotateEventsSecret.Output {
+        try await rotateEventsSecret(Operations.RotateEventsSecret.Input(
             path: path,
             headers: headers
         ))

@@ -17,6 +17,7 @@ extension APIHandler {
             "provider_message_id": given.providerMessageId, "outlet_id": given.outletId,
         ]
         var query = try MessageListRequest({ text[$0] ?? nil }, tenant: tenant, maxPageSize: dependencies.limits.maxPageSize).query
+        query.kind = MessageKind(given.kind)
         var messages: [Message] = []
         if let name = given.profile {
             // A name the tenant has no profile for matches no message.

@@ -8,7 +8,7 @@ import HeraldStore
 extension APIHandler {
     func messagingStatus(_ input: Operations.MessagingStatus.Input) async throws -> Operations.MessagingStatus.Output {
         let tenant = try Caller.requireTenant()
-        let counts = try await dependencies.store.countByStatus(tenant: tenant)
+        let counts = try await dependencies.store.countByStatus(tenant: tenant, kind: MessageKind(input.query.kind))
         let dispatcher = dependencies.dispatcher.status
         var queue: [String: Int] = [:]
         for status in MessageStatus.allCases { queue[status.rawValue] = counts[status, default: 0] }
@@ -29,6 +29,16 @@ extension APIHandler {
         _ = try Caller.requireTenant()
         let cycle = try await dependencies.dispatcher.runCycle()
         return .ok(.init(body: .json(.init(cycle))))
+    }
+}
+
+extension MessageKind {
+    /// The `kind` a list or count asks for; the clients' messages when it names none.
+    init(_ parameter: Components.Parameters.Kind?) {
+        self = switch parameter {
+        case .event?: .event
+        case .message?, nil: .message
+        }
     }
 }
 

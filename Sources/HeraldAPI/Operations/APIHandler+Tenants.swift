@@ -1,8 +1,10 @@
 import HTTPTypes
 import HeraldCore
 import HeraldStore
+import Logging
 
-/// `/api/v1/tenants…` (admin key): create, list, read, update, disable and enable tenants;
+/// `/api/v1/tenants…` (admin key): create, list, read, update, disable and enable tenants,
+/// set where their status events go and rotate the secret those are signed with;
 /// `GET …/quota` is open to the tenant's own keys too.
 extension APIHandler {
     func createTenant(_ input: Operations.CreateTenant.Input) async throws -> Operations.CreateTenant.Output {
@@ -11,17 +13,20 @@ extension APIHandler {
         let now = dependencies.clock.now()
         let id = TenantID(request.id ?? "")
         try checkChannel(request.defaultChannel ?? nil)
-        let tenant = Tenant(
+        var tenant = Tenant(
             id: id, name: request.name ?? id.rawValue, disabled: request.disabled ?? false,
             quota: request.quota ?? nil, defaultChannel: request.defaultChannel ?? nil, createdAt: now, updatedAt: now
         )
+        var newSecret: String?
+        if let url = request.eventsURL { newSecret = tenant.setEventsURL(url) }
         do {
             try await dependencies.store.createTenant(tenant)
         } catch let error as StoreError where error.isConflict {
             throw APIError(.conflict, code: "tenant_exists", message: "a tenant with id \(id) already exists")
         }
         dependencies.tenants.invalidate(id)
-        return .created(.init(body: .json(.init(tenant))))
+        dependencies.events.invalidate()
+        return .created(.init(body: .json(.init(tenant, newEventsSecret: newSecret))))
     }
 
     func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output {
@@ -35,13 +40,27 @@ extension APIHandler {
             try checkChannel(channel)
             tenant.defaultChannel = channel
         }
-        return .ok(.init(body: .json(.init(try await save(tenant)))))
+        var newSecret: String?
+        if let url = request.eventsURL { newSecret = tenant.setEventsURL(url) }
+        return .ok(.init(body: .json(.init(try await save(tenant), newEventsSecret: newSecret))))
+    }
+
+    func rotateEventsSecret(_ input: Operations.RotateEventsSecret.Input) async throws -> Operations.RotateEventsSecret.Output {
+        try Caller.requireAdmin()
+        var tenant = try await dependencies.tenant(id: input.path.tenant)
+        let now = dependencies.clock.now()
+        let secret = tenant.rotateEventsSecret(at: now)
+        tenant = try await save(tenant)
+        dependencies.logger.notice("events secret rotated", metadata: ["tenant": "\(tenant.id)"])
+        return .ok(.init(body: .json(.init(
+            tenantId: tenant.id.rawValue, eventsSecret: secret, previousSecretExpiresAt: tenant.previousEventsSecretExpiresAt
+        ))))
     }
 
     func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
         try Caller.requireAdmin()
         let tenants = try await dependencies.store.listTenants()
-        return .ok(.init(body: .json(.init(tenants: tenants.map(Components.Schemas.Tenant.init)))))
+        return .ok(.init(body: .json(.init(tenants: tenants.map { Components.Schemas.Tenant($0) }))))
     }
 
     func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
@@ -102,12 +121,14 @@ extension APIHandler {
         tenant.updatedAt = dependencies.clock.now()
         try await dependencies.store.updateTenant(tenant)
         dependencies.tenants.invalidate(tenant.id)
+        dependencies.events.invalidate()
         return tenant
     }
 }
 
 extension Components.Schemas.Tenant {
-    init(_ tenant: Tenant) {
+    /// - Parameter newEventsSecret: the events secret this request made, shown this once.
+    init(_ tenant: Tenant, newEventsSecret: String? = nil) {
         self.init(
             id: tenant.id.rawValue,
             name: tenant.name,
@@ -115,6 +136,8 @@ extension Components.Schemas.Tenant {
             status: tenant.disabled ? .disabled : .active,
             quota: .init(tenant.quota.map(QuotaSetting.init)),
             defaultChannel: .init(tenant.defaultChannel),
+            eventsUrl: .init(tenant.eventsURL),
+            eventsSecret: newEventsSecret,
             createdAt: tenant.createdAt,
             updatedAt: tenant.updatedAt
         )

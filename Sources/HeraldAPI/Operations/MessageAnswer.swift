@@ -20,6 +20,7 @@ struct MessageAnswer: Codable, Hashable, Sendable {
             "id": .string(message.id.rawValue),
             "message_id": .string(message.id.rawValue),
             "tenant_id": .string(message.tenantID.rawValue),
+            "kind": .string(message.kind.rawValue),
             "channel": .string(message.channel),
             "to": .optional(message.recipient),
             "url": .optional(message.url),

@@ -2,7 +2,6 @@ public import AsyncHTTPClient
 import Foundation
 public import HeraldCore
 import NIOCore
-import NIOHTTP1
 
 /// Delivers messages as signed HTTP POSTs (Standard Webhooks headers) on one shared client.
 public struct WebhookChannel: DeliveryChannel {
@@ -115,39 +114,15 @@ public struct WebhookChannel: DeliveryChannel {
         guard let url = message.url else {
             return DeliveryReport(outcome: .failed(reason: "no url"))
         }
-        let body = WebhookBody.make(for: message)
         let settings = delivery.profile.map { configuration.settings(for: url).overridden(by: $0) } ?? configuration.settings(for: url)
-        let timestamp = Int(clock.now().timeIntervalSince1970)
-
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "user-agent", value: userAgent)
-        request.headers.add(name: "webhook-id", value: message.id.rawValue)
-        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
-        if let secret = settings.secret, let signer = signers[secret] ?? WebhookSigner(secret: secret) {
-            request.headers.add(name: "webhook-signature", value: signer.sign(id: message.id.rawValue, timestamp: timestamp, body: body))
-        }
-        if let token = settings.bearerToken {
-            request.headers.add(name: "authorization", value: "Bearer \(token)")
-        }
-        for (name, value) in settings.headers.sorted(by: { $0.key < $1.key }) {
-            request.headers.replaceOrAdd(name: name, value: value)
-        }
-        request.body = .bytes(ByteBuffer(bytes: body))
-
-        do {
-            let response = try await client.execute(request, timeout: .init(configuration.timeout))
-            let excerpt = await ResponseExcerpt.read(response.body, limit: configuration.responseExcerptLimit)
-            let outcome = HTTPOutcomeClassifier.classify(
-                status: Int(response.status.code),
-                retryAfter: response.headers.first(name: "retry-after"),
-                now: clock.now()
-            )
-            return DeliveryReport(outcome: outcome, httpStatus: Int(response.status.code), responseExcerpt: excerpt)
-        } catch {
-            return DeliveryReport(outcome: TransportFailure.outcome(for: error))
-        }
+        let signer = settings.secret.flatMap { signers[$0] ?? WebhookSigner(secret: $0) }
+        let post = SignedPost(
+            url: url, id: message.id.rawValue, body: WebhookBody.make(for: message), signers: signer.map { [$0] } ?? [],
+            bearerToken: settings.bearerToken, headers: settings.headers
+        )
+        return await post.send(
+            client: client, timeout: configuration.timeout, excerptLimit: configuration.responseExcerptLimit, userAgent: userAgent, clock: clock
+        )
     }
 
     static func looksLikeURL(_ text: String) -> Bool {

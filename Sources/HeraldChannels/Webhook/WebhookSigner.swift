@@ -35,12 +35,6 @@ public struct WebhookSigner: Sendable {
         return matched
     }
 
-    /// A new random signing secret, `whsec_` + base64 of 24 bytes.
-    public static func generateSecret() -> String {
-        let bytes = SymmetricKey(size: .init(bitCount: 192)).withUnsafeBytes { Data($0) }
-        return "whsec_" + bytes.base64EncodedString()
-    }
-
     private func mac(id: String, timestamp: Int, body: some DataProtocol) -> HashedAuthenticationCode<SHA256> {
         HMAC<SHA256>.authenticationCode(for: Self.signedContent(id, timestamp, body), using: key)
     }

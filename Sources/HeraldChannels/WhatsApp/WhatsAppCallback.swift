@@ -43,13 +43,20 @@ public enum WhatsAppCallback {
         for entry in root["entry"]?.arrayValue ?? [] {
             for change in entry.objectValue?["changes"]?.arrayValue ?? [] {
                 guard let value = change.objectValue?["value"]?.objectValue else { continue }
-                let phoneNumberID = value["metadata"]?.objectValue?["phone_number_id"]?.stringValue
+                let metadata = value["metadata"]?.objectValue
+                let phoneNumberID = metadata?["phone_number_id"]?.stringValue
+                let contacts = value["contacts"]?.arrayValue?.compactMap(\.objectValue) ?? []
                 for status in value["statuses"]?.arrayValue ?? [] {
                     if let receipt = receipt(status.objectValue ?? [:]) { content.receipts.append(receipt) } else { content.ignored += 1 }
                 }
                 for message in value["messages"]?.arrayValue ?? [] {
                     guard let fields = message.objectValue else { continue }
-                    content.incoming.append(IncomingMessage(channel: "whatsapp", businessNumber: phoneNumberID, payload: fields))
+                    let from = fields["from"]?.stringValue
+                    content.incoming.append(IncomingMessage(
+                        channel: "whatsapp", businessNumber: phoneNumberID,
+                        displayPhoneNumber: metadata?["display_phone_number"]?.stringValue,
+                        contact: contacts.first { $0["wa_id"]?.stringValue == from }, payload: fields
+                    ))
                 }
             }
         }
@@ -81,12 +88,36 @@ public struct IncomingMessage: Sendable, Hashable {
     public var channel: String
     /// The business number it was sent to (WhatsApp's `phone_number_id`).
     public var businessNumber: String?
+    /// That number as people dial it (WhatsApp's `display_phone_number`).
+    public var displayPhoneNumber: String?
+    /// The sender's contact entry (WhatsApp's `contacts[]` item: `wa_id`, `profile.name`).
+    public var contact: [String: JSONValue]?
     /// The provider's message object, as it came.
     public var payload: [String: JSONValue]
 
-    public init(channel: String, businessNumber: String?, payload: [String: JSONValue]) {
+    public init(
+        channel: String, businessNumber: String?, displayPhoneNumber: String? = nil, contact: [String: JSONValue]? = nil,
+        payload: [String: JSONValue]
+    ) {
         self.channel = channel
         self.businessNumber = businessNumber
+        self.displayPhoneNumber = displayPhoneNumber
+        self.contact = contact
         self.payload = payload
+    }
+
+    /// The provider's id of the message (a wamid).
+    public var providerMessageID: String? { payload["id"]?.stringValue }
+
+    /// The `data` of its `message.received` event.
+    public var eventData: [String: JSONValue] {
+        [
+            "channel": .string(channel),
+            "phone_number_id": businessNumber.map(JSONValue.string) ?? .null,
+            "display_phone_number": displayPhoneNumber.map(JSONValue.string) ?? .null,
+            "from": payload["from"] ?? .null,
+            "contact": contact.map(JSONValue.object) ?? .null,
+            "message": .object(payload),
+        ]
     }
 }

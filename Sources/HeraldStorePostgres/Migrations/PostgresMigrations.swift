@@ -202,5 +202,18 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX pending_receipts_provider_id ON pending_receipts (channel, provider_message_id)",
         ]),
+        // Status events for tenants: see the SQLite migration 007.
+        PostgresMigration(version: 6, name: "tenant_events", statements: [
+            "ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message'",
+            "DROP INDEX messages_tenant_recent",
+            "CREATE INDEX messages_tenant_kind_recent ON messages (tenant_id, kind, id DESC)",
+            """
+            ALTER TABLE tenants
+                ADD COLUMN events_url TEXT,
+                ADD COLUMN events_secret TEXT,
+                ADD COLUMN events_secret_previous TEXT,
+                ADD COLUMN events_secret_previous_expires_at BIGINT
+            """,
+        ]),
     ]
 }

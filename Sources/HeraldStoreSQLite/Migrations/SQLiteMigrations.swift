@@ -10,6 +10,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("004_create_tenants", migrate: Migration004CreateTenants.migrate)
         migrator.registerMigration("005_create_profiles", migrate: Migration005CreateProfiles.migrate)
         migrator.registerMigration("006_throttling", migrate: Migration006Throttling.migrate)
+        migrator.registerMigration("007_tenant_events", migrate: Migration007TenantEvents.migrate)
         return migrator
     }
 }
