@@ -4,6 +4,9 @@
 #   1. ingest:   POST /api/v1/messages with wrk, dispatcher paused  -> accepted messages/s
 #   2. delivery: the same server restarted unpaused drains that backlog to `herald sink` -> messages/s
 #   3. mixed:    ingest while delivering, until the sink has everything -> accepted/s and delivered/s
+#   4. events:   3 again with the tenant's status events on (one message.sent per message, to a
+#                second sink) -> messages/s end to end, counted when the last event arrived
+#                (EVENTS=0 leaves it out, for builds before status events)
 # Needs wrk, sqlite3, curl and bc (apt-get install wrk sqlite3 curl bc).
 # Usage: [HERALD_BINARY=path] bench/run.sh [seconds per wrk run] [connections]
 set -euo pipefail
@@ -18,8 +21,9 @@ else
     BIN=$PWD/.build/release/herald
 fi
 WORK=$(mktemp -d)
-trap 'pkill -f "serve --port 18090" || true; pkill -f "sink --port 18091" || true; rm -rf "$WORK"' EXIT
+trap 'pkill -f "serve --port 18090" || true; pkill -f "sink --port 1809[12]" || true; rm -rf "$WORK"' EXIT
 export HERALD_API_KEY=bench-key
+export HERALD_ADMIN_KEY=bench-admin
 export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export HERALD_WEBHOOK_URL=http://127.0.0.1:18091/hook
 export HERALD_LOG_LEVEL=warning
@@ -30,8 +34,8 @@ serve() { # $1: database, $2: paused
     echo "herald did not start"; cat "$WORK/serve.log"; exit 1
 }
 stop() { pkill -f "serve --port 18090" || true; while pgrep -f "serve --port 18090" >/dev/null; do sleep 0.05; done; }
-delivered() { curl -s http://127.0.0.1:18091/stats | sed -E 's/.*"unique_delivered":([0-9]+).*/\1/'; }
-wait_delivered() { while [ "$(delivered)" -lt "$1" ]; do sleep 0.05; done; }
+delivered() { curl -s "http://127.0.0.1:${1:-18091}/stats" | sed -E 's/.*"unique_delivered":([0-9]+).*/\1/'; }
+wait_delivered() { while [ "$(delivered "${2:-18091}")" -lt "$1" ]; do sleep 0.05; done; }
 ingest() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/ingest.lua http://127.0.0.1:18090 |
     grep -E "Requests/sec|50%|99%|Non-2xx" | sed 's/^/   /'; }
 
@@ -62,3 +66,21 @@ wait_delivered $((BEFORE + ACCEPTED))
 END=$(date +%s.%N)
 echo "   accepted $ACCEPTED; all delivered $(echo "$END - $START" | bc) s after the first POST: $(echo "$ACCEPTED / ($END - $START)" | bc) messages/s end to end"
 echo "   sink: $(curl -s http://127.0.0.1:18091/stats)"
+
+[[ "${EVENTS:-1}" == 1 ]] || exit 0
+stop
+echo "4. ingest while delivering, with status events ($CONNECTIONS connections, ${DURATION}s)"
+"$BIN" sink --port 18092 --log-level warning >"$WORK/events-sink.log" 2>&1 &
+BEFORE=$(delivered)
+serve "$WORK/c.sqlite" false
+curl -sf -X PATCH http://127.0.0.1:18090/api/v1/tenants/default -H "Authorization: Bearer $HERALD_ADMIN_KEY" \
+    -H 'Content-Type: application/json' -d '{"events_url": "http://127.0.0.1:18092/events"}' >/dev/null
+for _ in $(seq 1 200); do curl -sf http://127.0.0.1:18092/stats >/dev/null && break; sleep 0.05; done
+START=$(date +%s.%N)
+ingest
+ACCEPTED=$(sqlite3 "$WORK/c.sqlite" "SELECT COUNT(*) FROM messages WHERE kind = 'message'")
+wait_delivered $((BEFORE + ACCEPTED))
+wait_delivered "$ACCEPTED" 18092
+END=$(date +%s.%N)
+echo "   accepted $ACCEPTED; all delivered and their $ACCEPTED events received $(echo "$END - $START" | bc) s after the first POST: $(echo "$ACCEPTED / ($END - $START)" | bc) messages/s end to end"
+echo "   events sink: $(curl -s http://127.0.0.1:18092/stats)"

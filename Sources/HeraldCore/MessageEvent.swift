@@ -55,7 +55,8 @@ public enum MessageEvent {
             "read_at": time(message.readAt),
             "failed_at": time(message.failedAt),
         ]
-        if let receipt = message.receipts.last(where: \.applied), EventType(reaching: message.status) != .sent {
+        // Only receipts move a message past `sent`, so a send's own outcome carries none.
+        if let receipt = message.receipts.last(where: \.applied) {
             data["receipt"] = .object([
                 "status": .string(receipt.status.rawValue),
                 "at": time(receipt.at),
