@@ -1,3 +1,4 @@
+import Foundation
 public import HTTPTypes
 public import Hummingbird
 public import HeraldCore
@@ -66,10 +67,13 @@ public struct APIError: HTTPResponseError, Sendable {
         .forbidden, code: "admin_key_required", message: "managing tenants and keys needs the admin key"
     )
 
-    static func quotaExceeded(_ quota: Quota) -> APIError {
-        APIError(
+    /// With `Retry-After`: the seconds until the quota's period resets.
+    static func quotaExceeded(_ quota: Quota, now: Date) -> APIError {
+        let seconds = max(1, Int(quota.nextPeriodStart(after: now).timeIntervalSince(now).rounded(.up)))
+        return APIError(
             .tooManyRequests, code: "quota_exceeded",
-            message: "the tenant's quota of \(quota.limit) messages per \(quota.period.rawValue) is used up; nothing was stored",
+            message: "the tenant's quota of \(quota.limit) messages per \(quota.period.rawValue) is used up until \(Timestamp.format(quota.nextPeriodStart(after: now))); nothing was stored",
+            headers: [.retryAfter: "\(seconds)"],
             compatibilityCode: "QUOTA_EXCEEDED"
         )
     }

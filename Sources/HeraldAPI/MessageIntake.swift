@@ -65,7 +65,7 @@ struct MessageIntake: Sendable {
                     : .rejected(.idempotencyConflict)
             case .quotaExceeded:
                 // A quota is always given when the store reports it exceeded.
-                outcomes[index] = .rejected(.quotaExceeded(quota ?? Quota(limit: 0, period: .day)))
+                outcomes[index] = .rejected(.quotaExceeded(quota ?? Quota(limit: 0, period: .day), now: message.createdAt))
             }
         }
         // Every index was given an outcome above: rejected while validating, or by the store's answer.

@@ -37,7 +37,7 @@ struct TenantEventsProcessTests {
                 #expect(accepted == .accepted, "\(message)")
                 let id = try #require(message["id"]?.stringValue)
 
-                let sent = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) { receiver.requests.count >= 2 }
+                let sent = await eventually(timeout: .seconds(30), every: .milliseconds(100)) { receiver.requests.count >= 2 }
                 #expect(sent, "\(server.log.suffix(2000))")
                 let (_, stored) = try await ProviderChannelsProcessTests.call(.GET, "/api/v1/messages/\(id)", port: server.port, key: Self.key)
                 let wamid = try #require(stored["provider_message_id"]?.stringValue)
@@ -49,7 +49,7 @@ struct TenantEventsProcessTests {
                 request.body = .bytes(ByteBuffer(string: callback))
                 #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status == .ok)
 
-                let delivered = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) { receiver.requests.count >= 3 }
+                let delivered = await eventually(timeout: .seconds(30), every: .milliseconds(100)) { receiver.requests.count >= 3 }
                 #expect(delivered, "\(server.log.suffix(2000))")
                 let deliveries = receiver.requests
                 let types = deliveries.compactMap { JSONValue.decode($0.body)?["type"]?.stringValue }

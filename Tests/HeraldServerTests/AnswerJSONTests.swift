@@ -22,7 +22,7 @@ struct AnswerJSONTests {
                 .init(index: 2, status: .rejected, error: .init(APIError.validation([
                     FieldProblem(field: "messages[2].priority", code: "out_of_range", problem: "must be between -100 and 100"),
                 ]))),
-                .init(index: 3, status: .rejected, error: .init(APIError.quotaExceeded(Quota(limit: 5, period: .day)))),
+                .init(index: 3, status: .rejected, error: .init(APIError.quotaExceeded(Quota(limit: 5, period: .day), now: Date(timeIntervalSince1970: 1_800_000_000)))),
             ]
         )
         #expect(batch.json == (try Self.generated(batch)))
@@ -32,7 +32,7 @@ struct AnswerJSONTests {
     @Test(arguments: [
         APIError.invalidJSON("the body is not valid JSON"),
         APIError.validation([FieldProblem(field: "messages", code: "missing", problem: "must be an array of messages")]),
-        APIError.quotaExceeded(Quota(limit: 1, period: .month)),
+        APIError.quotaExceeded(Quota(limit: 1, period: .month), now: Date(timeIntervalSince1970: 1_800_000_000)),
     ])
     func errorAnswers(_ error: APIError) throws {
         let answer = Components.Schemas._Error(error)

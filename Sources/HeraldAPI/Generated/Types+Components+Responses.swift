@@ -35,6 +35,55 @@ extension Components {
                 self.body = body
             }
         }
+        internal struct RetryableError: Sendable, Hashable {
+            /// - Remark: Generated from `#/components/responses/RetryableError/headers`.
+            internal struct Headers: Sendable, Hashable {
+                /// Seconds to wait before trying again.
+                ///
+                /// - Remark: Generated from `#/components/responses/RetryableError/headers/Retry-After`.
+                internal var retryAfter: Swift.Int?
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - retryAfter: Seconds to wait before trying again.
+                internal init(retryAfter: Swift.Int? = nil) {
+                    self.retryAfter = retryAfter
+                }
+            }
+            /// Received HTTP response headers
+            internal var headers: Components.Responses.RetryableError.Headers
+            /// - Remark: Generated from `#/components/responses/RetryableError/content`.
+            internal enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/responses/RetryableError/content/application\/json`.
+                case json(Components.Schemas._Error)
+                /// The associated value of the enum case if `self` is `.json`.
+                ///
+                /// - Throws: An error if `self` is not `.json`.
+                /// - SeeAlso: `.json`.
+                internal var json: Components.Schemas._Error {
+                    get throws {
+                        switch self {
+                        case let .json(body):
+                            return body
+                        }
+                    }
+                }
+            }
+            /// Received HTTP response body
+            internal var body: Components.Responses.RetryableError.Body
+            /// Creates a new `RetryableError`.
+            ///
+            /// - Parameters:
+            ///   - headers: Received HTTP response headers
+            ///   - body: Received HTTP response body
+            internal init(
+                headers: Components.Responses.RetryableError.Headers = .init(),
+                body: Components.Responses.RetryableError.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
         internal struct Message: Sendable, Hashable {
             /// - Remark: Generated from `#/components/responses/Message/content`.
             internal enum Body: Sendable, Hashable {

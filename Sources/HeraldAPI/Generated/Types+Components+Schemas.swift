@@ -1038,7 +1038,7 @@ extension Components {
             /// Until when events also carry a signature with the replaced secret; null when there was none.
             ///
             /// - Remark: Generated from `#/components/schemas/EventsSecret/previous_secret_expires_at`.
-            internal var previousSecretExpiresAt: Foundation.Date?
+            internal var previousSecretExpiresAt: Components.Schemas.NullableTime?
             /// Creates a new `EventsSecret`.
             ///
             /// - Parameters:
@@ -1048,7 +1048,7 @@ extension Components {
             internal init(
                 tenantId: Swift.String,
                 eventsSecret: Swift.String,
-                previousSecretExpiresAt: Foundation.Date? = nil
+                previousSecretExpiresAt: Components.Schemas.NullableTime? = nil
             ) {
                 self.tenantId = tenantId
                 self.eventsSecret = eventsSecret

@@ -1033,17 +1033,17 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses._Error)
+            case tooManyRequests(Components.Responses.RetryableError)
             /// The associated value of the enum case if `self` is `.tooManyRequests`.
             ///
             /// - Throws: An error if `self` is not `.tooManyRequests`.
             /// - SeeAlso: `.tooManyRequests`.
-            internal var tooManyRequests: Components.Responses._Error {
+            internal var tooManyRequests: Components.Responses.RetryableError {
                 get throws {
                     switch self {
                     case let .tooManyRequests(response):
@@ -1056,17 +1056,17 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/post(createMessage)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
-            case serviceUnavailable(Components.Responses._Error)
+            case serviceUnavailable(Components.Responses.RetryableError)
             /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
             /// - Throws: An error if `self` is not `.serviceUnavailable`.
             /// - SeeAlso: `.serviceUnavailable`.
-            internal var serviceUnavailable: Components.Responses._Error {
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
                     case let .serviceUnavailable(response):
@@ -1436,17 +1436,17 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/batch/post(createMessages)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
-            case serviceUnavailable(Components.Responses._Error)
+            case serviceUnavailable(Components.Responses.RetryableError)
             /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
             /// - Throws: An error if `self` is not `.serviceUnavailable`.
             /// - SeeAlso: `.serviceUnavailable`.
-            internal var serviceUnavailable: Components.Responses._Error {
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
                     case let .serviceUnavailable(response):
@@ -1805,17 +1805,17 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/send/post(sendMessage)/responses/429`.
             ///
             /// HTTP response code: `429 tooManyRequests`.
-            case tooManyRequests(Components.Responses._Error)
+            case tooManyRequests(Components.Responses.RetryableError)
             /// The associated value of the enum case if `self` is `.tooManyRequests`.
             ///
             /// - Throws: An error if `self` is not `.tooManyRequests`.
             /// - SeeAlso: `.tooManyRequests`.
-            internal var tooManyRequests: Components.Responses._Error {
+            internal var tooManyRequests: Components.Responses.RetryableError {
                 get throws {
                     switch self {
                     case let .tooManyRequests(response):
@@ -1828,17 +1828,17 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
             /// - Remark: Generated from `#/paths//api/v1/messages/send/post(sendMessage)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
-            case serviceUnavailable(Components.Responses._Error)
+            case serviceUnavailable(Components.Responses.RetryableError)
             /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
             /// - Throws: An error if `self` is not `.serviceUnavailable`.
             /// - SeeAlso: `.serviceUnavailable`.
-            internal var serviceUnavailable: Components.Responses._Error {
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
                     case let .serviceUnavailable(response):
@@ -2954,17 +2954,17 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
             /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)/responses/503`.
             ///
             /// HTTP response code: `503 serviceUnavailable`.
-            case serviceUnavailable(Components.Responses._Error)
+            case serviceUnavailable(Components.Responses.RetryableError)
             /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
             /// - Throws: An error if `self` is not `.serviceUnavailable`.
             /// - SeeAlso: `.serviceUnavailable`.
-            internal var serviceUnavailable: Components.Responses._Error {
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
                     case let .serviceUnavailable(response):

@@ -53,7 +53,7 @@ extension APIHandler {
         tenant = try await save(tenant)
         dependencies.logger.notice("events secret rotated", metadata: ["tenant": "\(tenant.id)"])
         return .ok(.init(body: .json(.init(
-            tenantId: tenant.id.rawValue, eventsSecret: secret, previousSecretExpiresAt: tenant.previousEventsSecretExpiresAt
+            tenantId: tenant.id.rawValue, eventsSecret: secret, previousSecretExpiresAt: .init(tenant.previousEventsSecretExpiresAt)
         ))))
     }
 
