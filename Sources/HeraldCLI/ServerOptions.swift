@@ -7,7 +7,7 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "The YAML configuration file (default: ./herald.yaml if present, or HERALD_CONFIG).")
     var config: String?
 
-    @Option(name: .long, help: "The SQLite file (overrides database.path / HERALD_DATABASE).")
+    @Option(name: .long, help: "The SQLite file, or a postgres:// URL (overrides database.path / HERALD_DATABASE).")
     var database: String?
 
     /// Loads the configuration with these flags on top.

@@ -36,6 +36,14 @@ public struct Tenant: Sendable, Hashable, Codable {
         self.updatedAt = updatedAt
     }
 
+    /// A new tenant id, for a tenant created without one: `tenant_` and 16 random characters of
+    /// `a-z0-9` (a valid id, unlikely to clash).
+    public static func generateID() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return "tenant_" + String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
     /// Whether `text` may be a tenant id: 1–64 of `a-z`, `0-9`, `-`, `_`, starting with a letter or digit.
     public static func isValidID(_ text: String) -> Bool {
         guard (1...64).contains(text.utf8.count), let first = text.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: "_") else {

@@ -1,6 +1,7 @@
 public import Foundation
 import HeraldChannels
 public import HeraldCore
+import HeraldStorePostgres
 import Yams
 
 /// Builds a ``HeraldConfiguration`` from defaults, then a YAML file, then the environment, then
@@ -36,7 +37,24 @@ public struct ConfigurationLoader: Sendable {
             guard let key = keys[path] else { throw .invalidConfiguration("unknown setting \(path)") }
             try key.apply(&configuration, value)
         }
+        try Self.takeDatabaseURLFromPath(&configuration)
         return configuration
+    }
+
+    /// A `postgres://` URL given where a SQLite file is expected (`--database`,
+    /// `HERALD_DATABASE`, `database.path`) means PostgreSQL; one that disagrees with
+    /// `database.url` stops start-up, naming both.
+    static func takeDatabaseURLFromPath(_ configuration: inout HeraldConfiguration) throws(HeraldError) {
+        let path = configuration.database.path
+        guard PostgresConfiguration.isPostgresURL(path) else { return }
+        if let url = configuration.database.url, !url.isEmpty, url != path {
+            throw .invalidConfiguration(
+                "two databases are named: --database / HERALD_DATABASE / database.path says \(PostgresConfiguration.redacted(path)) "
+                    + "but database.url / HERALD_DATABASE_URL says \(PostgresConfiguration.redacted(url)); give one"
+            )
+        }
+        configuration.database.url = path
+        configuration.database.path = HeraldConfiguration.Database().path
     }
 
     private func applyYAML(at path: String, to configuration: inout HeraldConfiguration, keys: [String: ConfigurationKey]) throws(HeraldError) {

@@ -33,6 +33,8 @@ public struct HeraldConfiguration: Sendable {
     public struct Database: Sendable {
         /// A `postgres://` URL to share one PostgreSQL database among processes; unset for SQLite.
         public var url: String?
+        /// The SQLite file — or, given as `database.path`, `--database` or `HERALD_DATABASE`, a
+        /// `postgres://` URL, which ``ConfigurationLoader`` moves to ``url``.
         public var path = "herald.sqlite"
         public var durability = SQLiteConfiguration.Durability.full
         public var groupCommitWindow = Duration.microseconds(500)

@@ -63,6 +63,13 @@ public struct PostgresConfiguration: Sendable {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
+    /// The URL with its password replaced by `***`, fit for a log line or an error message.
+    public static func redacted(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "***"
+        return components.string ?? "postgres://…"
+    }
+
     /// Reads a `postgres://user:password@host:port/database?sslmode=…&schema=…` URL.
     /// - Throws: ``HeraldError/invalidConfiguration(_:)`` naming what is wrong.
     public init(url text: String) throws(HeraldError) {

@@ -153,4 +153,23 @@ struct ConfigurationLoaderTests {
             try ConfigurationLoader(file: nil, environment: ["HERALD_WHATSAPP_ERROR_CODES": "131000=maybe"]).load()
         }
     }
+
+    @Test func aPostgresURLWhereASQLiteFileIsExpectedMeansPostgres() throws {
+        let url = "postgres://herald:s3cret@db.internal:5432/herald"
+        let fromEnvironment = try ConfigurationLoader(file: nil, environment: ["HERALD_DATABASE": url]).load()
+        #expect(fromEnvironment.database.url == url)
+        #expect(fromEnvironment.database.path == "herald.sqlite")
+        let fromFlag = try ConfigurationLoader(file: nil, environment: [:], overrides: [("database.path", url)]).load()
+        #expect(fromFlag.database.url == url)
+        // The same database named twice is fine; two different ones stop start-up, naming both.
+        #expect(try ConfigurationLoader(file: nil, environment: ["HERALD_DATABASE": url, "HERALD_DATABASE_URL": url]).load().database.url == url)
+        do {
+            _ = try ConfigurationLoader(file: nil, environment: ["HERALD_DATABASE_URL": "postgres://other@db2/herald"], overrides: [("database.path", url)]).load()
+            Issue.record("two different databases should be refused")
+        } catch {
+            #expect(error.message.contains("postgres://herald:***@db.internal:5432/herald"))
+            #expect(error.message.contains("postgres://other@db2/herald"))
+            #expect(!error.message.contains("s3cret"))
+        }
+    }
 }

@@ -94,8 +94,8 @@ struct TenantsAPITests {
     }
 
     @Test(arguments: [
-        (#"{"name": "x"}"#, "id"),
         (#"{"id": "Bad Id!"}"#, "id"),
+        (#"{"id": 7}"#, "id"),
         (#"{"id": "ok", "quota": {"limit": -1, "period": "day"}}"#, "quota.limit"),
         (#"{"id": "ok", "quota": {"limit": 5, "period": "week"}}"#, "quota.period"),
         (#"{"id": "ok", "disabled": "no"}"#, "disabled"),
@@ -142,5 +142,18 @@ struct TenantsAPITests {
             #expect(try await client.call(.get, "/api/v1/tenants/default/quota", key: Self.admin).status == .ok)
         }
         #expect(try await harness.store.countByStatus(tenant: .default) == [.queued: 3])
+    }
+
+    @Test func aTenantCreatedWithoutAnIDGetsOne() async throws {
+        try await APITestHarness().test { client in
+            let (status, tenant, _) = try await client.call(.post, "/api/v1/tenants", json: #"{"name": "Unnamed Shop"}"#, key: Self.admin)
+            #expect(status == .created)
+            let id = try #require(tenant["id"]?.stringValue)
+            #expect(id.hasPrefix("tenant_") && id.count == 23 && Tenant.isValidID(id))
+            #expect(tenant["name"] == .string("Unnamed Shop"))
+            let (_, other, _) = try await client.call(.post, "/api/v1/tenants", json: "{}", key: Self.admin)
+            #expect(other["id"] != tenant["id"])
+            #expect(try await client.call(.get, "/api/v1/tenants/\(id)", key: Self.admin).status == .ok)
+        }
     }
 }

@@ -61,7 +61,7 @@ struct TenantRequest: Hashable, Sendable {
             if let id, !Tenant.isValidID(id) {
                 problems.append(FieldProblem(field: "id", code: "invalid", problem: "must be 1–64 of a-z, 0-9, - and _, starting with a letter or digit"))
             } else if id == nil {
-                problems.append(FieldProblem(field: "id", code: "missing", problem: "is required"))
+                id = Tenant.generateID()
             }
         } else if id != nil {
             problems.append(FieldProblem(field: "id", code: "read_only", problem: "a tenant's id cannot change"))

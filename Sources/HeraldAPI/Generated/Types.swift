@@ -101,6 +101,21 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/scheduler/stop`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)`.
     func stopScheduler(_ input: Operations.StopScheduler.Input) async throws -> Operations.StopScheduler.Output
+    /// The caller's messages, newest first, as go-sender listed them
+    ///
+    /// - Remark: HTTP `GET /message`.
+    /// - Remark: Generated from `#/paths//message/get(legacyListMessages)`.
+    func legacyListMessages(_ input: Operations.LegacyListMessages.Input) async throws -> Operations.LegacyListMessages.Output
+    /// Resume dispatching, as go-sender's start did
+    ///
+    /// - Remark: HTTP `POST /start`.
+    /// - Remark: Generated from `#/paths//start/post(legacyStartSender)`.
+    func legacyStartSender(_ input: Operations.LegacyStartSender.Input) async throws -> Operations.LegacyStartSender.Output
+    /// Pause dispatching, as go-sender's stop did
+    ///
+    /// - Remark: HTTP `POST /stop`.
+    /// - Remark: Generated from `#/paths//stop/post(legacyStopSender)`.
+    func legacyStopSender(_ input: Operations.LegacyStopSender.Input) async throws -> Operations.LegacyStopSender.Output
     /// Whether dispatching runs
     ///
     /// - Remark: HTTP `GET /api/v1/scheduler/status`.
@@ -392,6 +407,33 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)`.
     internal func stopScheduler(headers: Operations.StopScheduler.Input.Headers = .init()) async throws -> Operations.StopScheduler.Output {
         try await stopScheduler(Operations.StopScheduler.Input(headers: headers))
+    }
+    /// The caller's messages, newest first, as go-sender listed them
+    ///
+    /// - Remark: HTTP `GET /message`.
+    /// - Remark: Generated from `#/paths//message/get(legacyListMessages)`.
+    internal func legacyListMessages(
+        query: Operations.LegacyListMessages.Input.Query = .init(),
+        headers: Operations.LegacyListMessages.Input.Headers = .init()
+    ) async throws -> Operations.LegacyListMessages.Output {
+        try await legacyListMessages(Operations.LegacyListMessages.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Resume dispatching, as go-sender's start did
+    ///
+    /// - Remark: HTTP `POST /start`.
+    /// - Remark: Generated from `#/paths//start/post(legacyStartSender)`.
+    internal func legacyStartSender(headers: Operations.LegacyStartSender.Input.Headers = .init()) async throws -> Operations.LegacyStartSender.Output {
+        try await legacyStartSender(Operations.LegacyStartSender.Input(headers: headers))
+    }
+    /// Pause dispatching, as go-sender's stop did
+    ///
+    /// - Remark: HTTP `POST /stop`.
+    /// - Remark: Generated from `#/paths//stop/post(legacyStopSender)`.
+    internal func legacyStopSender(headers: Operations.LegacyStopSender.Input.Headers = .init()) async throws -> Operations.LegacyStopSender.Output {
+        try await legacyStopSender(Operations.LegacyStopSender.Input(headers: headers))
     }
     /// Whether dispatching runs
     ///

@@ -24,7 +24,7 @@ extension APIHandler {
         return .ok(.init(body: .json(schedulerStatus())))
     }
 
-    private func schedulerStatus() -> Components.Schemas.SchedulerStatus {
+    func schedulerStatus() -> Components.Schemas.SchedulerStatus {
         let status = dependencies.dispatcher.status
         return .init(status: status.paused ? .stopped : .running, running: !status.paused, inFlight: status.inFlight)
     }

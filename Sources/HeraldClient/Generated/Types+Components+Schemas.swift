@@ -1240,8 +1240,10 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/TenantCreate`.
         internal struct TenantCreate: Codable, Hashable, Sendable {
+            /// Generated (`tenant_` and 16 characters) when absent.
+            ///
             /// - Remark: Generated from `#/components/schemas/TenantCreate/id`.
-            internal var id: Swift.String
+            internal var id: Swift.String?
             /// - Remark: Generated from `#/components/schemas/TenantCreate/name`.
             internal var name: Swift.String?
             /// - Remark: Generated from `#/components/schemas/TenantCreate/disabled`.
@@ -1293,14 +1295,14 @@ extension Components {
             /// Creates a new `TenantCreate`.
             ///
             /// - Parameters:
-            ///   - id:
+            ///   - id: Generated (`tenant_` and 16 characters) when absent.
             ///   - name:
             ///   - disabled:
             ///   - defaultChannel:
             ///   - eventsUrl: Where status events go; null stops them.
             ///   - quota:
             internal init(
-                id: Swift.String,
+                id: Swift.String? = nil,
                 name: Swift.String? = nil,
                 disabled: Swift.Bool? = nil,
                 defaultChannel: Components.Schemas.TenantCreate.DefaultChannelPayload? = nil,
