@@ -138,6 +138,7 @@ let package = Package(
             name: "HeraldCLI",
             dependencies: [
                 "HeraldServer",
+                "HeraldClient",
                 "HeraldStoreSQLite",
                 "HeraldSink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -7,7 +7,9 @@ public struct HeraldCommand: AsyncParsableCommand {
         commandName: "herald",
         abstract: "A reliable outbound message dispatcher.",
         version: HeraldVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, SinkCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, SinkCommand.self, SendCommand.self, BailCommand.self, MessagesCommand.self, StatusCommand.self,
+        ],
         defaultSubcommand: nil
     )
 

@@ -67,9 +67,10 @@ public struct BailoutSender: Sendable {
 
     /// Moves each user in turn, waiting ``delay`` between sends, and keeps going past failures.
     /// Stops early, between sends, when its task is cancelled (Ctrl-C in `herald bail`).
+    /// - Parameter progress: told after each send how many have been tried.
     /// - Returns: how many went through (all of them in a dry run), and the last failure.
     public func sendBailouts(
-        _ targets: [BailoutTarget], form: String, metadata: [String: JSONValue]? = nil
+        _ targets: [BailoutTarget], form: String, metadata: [String: JSONValue]? = nil, progress: (@Sendable (Int) -> Void)? = nil
     ) async -> (succeeded: Int, lastError: (any Error)?) {
         var succeeded = 0
         var lastError: (any Error)?
@@ -84,6 +85,7 @@ public struct BailoutSender: Sendable {
             } catch {
                 lastError = error
             }
+            progress?(index + 1)
         }
         return (succeeded, lastError)
     }
