@@ -19,7 +19,7 @@ public struct OutgoingMessageList: Sendable, Hashable {
 
     public init(parsing text: String) {
         let decoder = JSONDecoder()
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingWhitespace()
             guard !line.isEmpty else { continue }
             guard JSONValue.decode(line.utf8)?.objectValue != nil else {

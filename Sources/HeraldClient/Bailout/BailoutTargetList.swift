@@ -16,7 +16,7 @@ public struct BailoutTargetList: Sendable, Hashable {
     public var problems: [Problem] = []
 
     public init(parsing text: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let firstContent = lines.first { !$0.allSatisfy(\.isWhitespace) }?.drop { $0.isWhitespace }
         let jsonLines = firstContent?.first == "{"
         for (index, raw) in lines.enumerated() {
