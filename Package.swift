@@ -174,6 +174,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Emits 10,000 messages through the BatchEmitter: `swift run EmitterExample`.
+        .executableTarget(
+            name: "EmitterExample",
+            dependencies: ["HeraldClient", "HeraldCore"],
+            path: "Examples/EmitterExample",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HeraldTestSupport",
             dependencies: [

@@ -8,7 +8,7 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "Herald's address (default: HERALD_URL, else http://localhost:8080).")
     var server: String?
 
-    @Option(name: .long, help: "The API key (default: HERALD_API_KEY).")
+    @Option(name: .long, help: "The API key (default: HERALD_API_KEY; for tenants, keys and profiles HERALD_ADMIN_KEY).")
     var key: String?
 
     @Flag(name: .long, help: "Print JSON instead of text.")
@@ -18,6 +18,14 @@ struct ClientOptions: ParsableArguments {
     /// - Throws: `ValidationError` naming what is missing.
     func herald() throws -> Herald {
         Herald(serverURL: try serverURL(), apiKey: try apiKey())
+    }
+
+    /// An admin client: `--key`, else `HERALD_ADMIN_KEY`.
+    func admin() throws -> HeraldAdmin {
+        guard let key = key ?? ProcessInfo.processInfo.environment["HERALD_ADMIN_KEY"], !key.isEmpty else {
+            throw ValidationError("give the admin key with --key or HERALD_ADMIN_KEY")
+        }
+        return HeraldAdmin(serverURL: try serverURL(), adminKey: key)
     }
 
     func serverURL() throws -> URL {

@@ -105,4 +105,40 @@ struct CommandLineProcessTests {
             #expect(bots.requests.count < 2 + 10)
         }
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func theAdminCommandsManageTenantsKeysAndProfiles() async throws {
+        let admin = "cli-process-admin"
+        let server = try await HeraldProcess(database: try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path, environment: [
+            "HERALD_API_KEY": Self.key, "HERALD_ADMIN_KEY": admin, "HERALD_WEBHOOK_URL": "http://127.0.0.1:9/unused",
+        ])
+        func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+            try await Self.herald(arguments + ["--key", admin], port: server.port)
+        }
+        let created = try await run(["tenants", "create", "--name", "Shop One", "--quota", "500/day", "--json"])
+        #expect(created.status == 0, "\(created.err)")
+        let tenant = try #require(JSONValue.decode(created.out.utf8))
+        let id = try #require(tenant["id"]?.stringValue)
+        #expect(id.hasPrefix("tenant_") && tenant["quota"]?["limit"] == .integer(500))
+        #expect(try await run(["tenants"]).out.contains("Shop One"))
+        #expect(try await run(["tenants", "create", "--quota", "lots"]).status != 0)
+
+        let key = try await run(["keys", "create", id, "--name", "checkout", "--json"])
+        let secret = try #require(JSONValue.decode(key.out.utf8)?["key"]?.stringValue)
+        #expect(try await run(["keys", "list", id]).out.contains("checkout"))
+
+        let profile = try await run(["profiles", "create", id, "--name", "hooks", "--channel", "webhook", "--default", "--config", #"{"url": "https://example.test/hook", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}"#])
+        #expect(profile.status == 0, "\(profile.err)")
+        let listed = try await run(["profiles", "list", id])
+        #expect(listed.out.contains("hooks") && listed.out.contains("webhook"))
+        #expect(!(try await run(["profiles", "show", id, "hooks"]).out.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")), "credentials stay masked")
+        #expect(try await run(["profiles", "delete", id, "hooks"]).status == 0)
+
+        // The new key works for the tenant's own commands until the tenant is disabled.
+        #expect(try await Self.herald(["status", "--key", secret], port: server.port).status == 0)
+        #expect(try await run(["tenants", "disable", id]).status == 0)
+        #expect(try await Self.herald(["status", "--key", secret], port: server.port).status == 1)
+        #expect(try await run(["tenants", "show", "nobody"]).err.contains("Error:"))
+        #expect(await server.terminate() == 0)
+    }
 }
