@@ -214,4 +214,28 @@ struct BatchEmitterTests {
         #expect(EmitterRetryPolicy.retryForever.allows(retry: 1_000_000))
         #expect(!EmitterRetryPolicy.noRetry.allows(retry: 1))
     }
+
+    @Test func cancellingTheRunningTaskStopsWithoutLosingAnything() async throws {
+        let transport = ScriptedTransport([.networkError])
+        let clock = ManualClock()
+        let emitter = try Harness.builder(transport, clock: clock).retryPolicy(.retryForever).build()
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await emitter.run() }
+            for index in 0..<5 { await emitter.add(Harness.message(index)) }
+            #expect(await eventually { transport.requests.count >= 1 && clock.sleeperCount >= 1 })
+            group.cancelAll()
+        }
+        #expect(emitter.counters.buffered == 5 && emitter.counters.sent == 0 && emitter.counters.failed == 0)
+        // Nothing was sent: closing hands every message back.
+        #expect(await emitter.close(deadline: .zero).compactMap(\.content) == ["m0", "m1", "m2", "m3", "m4"])
+    }
+
+    @Test func nothingAddedIsNothingToFlush() async throws {
+        let transport = ScriptedTransport([.results { _ in .accepted }])
+        let emitter = try Harness.builder(transport, clock: ManualClock()).build()
+        try await emitter.withRunning { emitter in await emitter.flush() }
+        #expect(transport.requests.isEmpty)
+        #expect(emitter.counters == EmitterCounters())
+        #expect(await emitter.close(deadline: .zero).isEmpty)
+    }
 }

@@ -1,8 +1,6 @@
 public import AsyncHTTPClient
 public import Foundation
 public import HeraldCore
-import NIOCore
-import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 
 /// The admin key's tasks — tenants, their keys, their sender profiles — over the same generated

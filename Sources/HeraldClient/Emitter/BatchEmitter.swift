@@ -207,11 +207,8 @@ public final class BatchEmitter: Emitter, Service {
     }
 
     public func close(deadline: Duration) async -> [OutgoingMessage] {
-        let running: Bool = state.withLock { state in
-            state.closingUntil = state.closingUntil ?? clock.now().addingTimeInterval(Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18)
-            return state.running && !state.stopped
-        }
-        wakeEveryone()
+        beginClose(within: deadline)
+        let running = state.withLock { $0.running && !$0.stopped }
         if running {
             await withCheckedContinuation { continuation in
                 let stopped: Bool = state.withLock { state in
@@ -280,8 +277,10 @@ public final class BatchEmitter: Emitter, Service {
         wake.yield()
     }
 
+    /// Refuses new messages and gives the loop until `deadline` from now to send what is left
+    /// (the first close sets the deadline).
     private func beginClose(within deadline: Duration) {
-        let until = clock.now().addingTimeInterval(Double(deadline.components.seconds) + Double(deadline.components.attoseconds) / 1e18)
+        let until = clock.now().adding(deadline)
         state.withLock { $0.closingUntil = $0.closingUntil ?? until }
         wakeEveryone()
     }
