@@ -1,5 +1,4 @@
 import HeraldCore
-import HeraldDispatcher
 import HeraldStore
 
 /// The replaced go-sender service's routes, for its existing clients: `GET /message` (a bare
@@ -22,18 +21,10 @@ extension APIHandler {
     }
 
     func legacyStartSender(_ input: Operations.LegacyStartSender.Input) async throws -> Operations.LegacyStartSender.Output {
-        _ = try Caller.requireTenant()
-        guard dependencies.dispatcher.resume() else {
-            throw APIError.schedulerState("sender is already running", code: "SENDER_ALREADY_RUNNING")
-        }
-        return .ok(.init(body: .json(schedulerStatus())))
+        .ok(.init(body: .json(try resumeDispatching(ifRunning: "sender is already running", code: "SENDER_ALREADY_RUNNING"))))
     }
 
     func legacyStopSender(_ input: Operations.LegacyStopSender.Input) async throws -> Operations.LegacyStopSender.Output {
-        _ = try Caller.requireTenant()
-        guard dependencies.dispatcher.pause() else {
-            throw APIError.schedulerState("sender is not running", code: "SENDER_NOT_RUNNING")
-        }
-        return .ok(.init(body: .json(schedulerStatus())))
+        .ok(.init(body: .json(try pauseDispatching(ifStopped: "sender is not running", code: "SENDER_NOT_RUNNING"))))
     }
 }
