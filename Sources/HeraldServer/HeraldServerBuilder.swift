@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import HeraldChannels
 public import HeraldCore
 import HeraldDispatcher
@@ -20,7 +21,10 @@ public struct HeraldServerBuilder: Sendable {
     public var configuration: HeraldConfiguration
     public var logger: Logger
     public var clock: any WallClock
-    /// Where one-time secrets are shown; standard output by default, never the log.
+    /// Where one-time secrets are shown: standard output by default (written at once, not left in
+    /// a buffer — under a service manager or `> herald.log` stdout is block-buffered, and a secret
+    /// still in the buffer when the process is killed would be lost with only its hash kept);
+    /// never the log.
     public var announce: @Sendable (String) -> Void
     /// Called with the bound port once the server listens.
     public var onServerRunning: @Sendable (Int) async -> Void
@@ -29,7 +33,7 @@ public struct HeraldServerBuilder: Sendable {
         configuration: HeraldConfiguration,
         logger: Logger,
         clock: any WallClock = SystemWallClock(),
-        announce: @escaping @Sendable (String) -> Void = { print($0) },
+        announce: @escaping @Sendable (String) -> Void = HeraldServerBuilder.writeAtOnce,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.configuration = configuration
@@ -37,6 +41,11 @@ public struct HeraldServerBuilder: Sendable {
         self.clock = clock
         self.announce = announce
         self.onServerRunning = onServerRunning
+    }
+
+    /// Writes a line to standard output straight away (one `write`, no buffer).
+    public static func writeAtOnce(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     /// Serves until SIGTERM or SIGINT, then stops gracefully.
