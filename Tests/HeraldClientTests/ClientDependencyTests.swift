@@ -6,26 +6,8 @@ import Testing
 struct ClientDependencyTests {
     @Test(.timeLimit(.minutes(2)))
     func theClientLibraryNeedsNoDatabaseDriverAndNoHTTPServer() throws {
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // A scratch folder of its own: the running `swift test` holds the lock on `.build`
-        // (describing the root package reads no dependency, so the folder stays empty).
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("herald-describe-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        process.arguments = ["swift", "package", "--package-path", package.path, "--scratch-path", scratch.path, "describe", "--type", "json"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let description = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let targets = try #require(description["targets"] as? [[String: Any]])
-        let byName = Dictionary(uniqueKeysWithValues: targets.compactMap { target in
-            (target["name"] as? String).map { ($0, target) }
-        })
+        let description = try PackageDescribe.load()
+        let byName = PackageDescribe.targets(description)
         let product = try #require((description["products"] as? [[String: Any]])?.first { $0["name"] as? String == "HeraldClient" })
         var seenTargets = Set<String>()
         var products = Set<String>()
