@@ -1,5 +1,6 @@
 import ArgumentParser
 import HeraldCore
+import HeraldServer
 import HeraldSink
 import Hummingbird
 
@@ -59,7 +60,8 @@ struct SinkCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let app = sink.application(host: host, port: port) { port in
-            print("herald sink listening on http://\(host):\(port)")
+            // At once, not left in stdout's buffer: scripts and tests wait for this line on a pipe.
+            HeraldServerBuilder.writeAtOnce("herald sink listening on http://\(host):\(port)")
         }
         try await app.runService()
     }
