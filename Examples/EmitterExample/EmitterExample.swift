@@ -30,7 +30,7 @@ struct EmitterExample {
                 await emitter.flush()
             }
             let counters = emitter.counters
-            let seconds = Double((ContinuousClock.now - started).components.seconds) + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            let seconds = (ContinuousClock.now - started).seconds
             print("added \(counters.added), sent \(counters.sent), failed \(counters.failed), retried \(counters.retried), dropped \(counters.dropped) in \(String(format: "%.2f", seconds)) s")
             exit(counters.failed == 0 && counters.dropped == 0 ? 0 : 1)
         } catch {

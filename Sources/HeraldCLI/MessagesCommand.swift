@@ -81,7 +81,7 @@ struct MessagesCommand: AsyncParsableCommand {
                 Terminal.printJSON(JSONValue.array(attempts.map { attempt in
                     .object([
                         "number": .integer(Int64(attempt.number)), "started_at": .string(Timestamp.format(attempt.startedAt)),
-                        "duration_ms": .integer(attempt.duration.components.seconds * 1000 + attempt.duration.components.attoseconds / 1_000_000_000_000_000),
+                        "duration_ms": .integer(Int64((attempt.duration.seconds * 1000).rounded())),
                         "http_status": attempt.httpStatus.map { .integer(Int64($0)) } ?? .null, "outcome": .string(attempt.outcome),
                         "error": attempt.error.map(JSONValue.string) ?? .null,
                     ])

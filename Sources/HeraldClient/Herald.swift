@@ -72,7 +72,7 @@ public struct Herald: Sendable {
     public func sendAndWait(_ message: OutgoingMessage, timeout: Duration = .seconds(10)) async throws(HeraldClientError) -> MessageInfo {
         try await call {
             let input = Operations.SendMessage.Input(
-                query: .init(timeout: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18),
+                query: .init(timeout: timeout.seconds),
                 body: .json(.init(value1: message, value2: .init()))
             )
             switch try await client.sendMessage(input) {

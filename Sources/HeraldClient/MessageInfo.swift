@@ -56,13 +56,7 @@ public struct MessageInfo: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func time(_ key: CodingKeys) throws -> Date? {
-            guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an RFC 3339 time: \(text)")
-            }
-            return date
-        }
+        func time(_ key: CodingKeys) throws -> Date? { try container.decodeTimestampIfPresent(forKey: key) }
         func required(_ key: CodingKeys) throws -> Date {
             guard let date = try time(key) else { throw DecodingError.valueNotFound(Date.self, .init(codingPath: [key], debugDescription: "missing")) }
             return date

@@ -96,13 +96,7 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func time(_ key: CodingKeys) throws -> Date? {
-            guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an RFC 3339 time: \(text)")
-            }
-            return date
-        }
+        func time(_ key: CodingKeys) throws -> Date? { try container.decodeTimestampIfPresent(forKey: key) }
         channel = try container.decodeIfPresent(String.self, forKey: .channel)
         to = try container.decodeIfPresent(String.self, forKey: .to)
         url = try container.decodeIfPresent(String.self, forKey: .url)

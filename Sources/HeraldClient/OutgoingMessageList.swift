@@ -4,18 +4,10 @@ import HeraldCore
 /// Reads messages from JSON lines: one `POST /api/v1/messages` body per line. A bad line is
 /// reported with its number and skipped; the rest are read.
 public struct OutgoingMessageList: Sendable, Hashable {
-    /// One line that could not be read.
-    public struct Problem: Sendable, Hashable, CustomStringConvertible {
-        /// 1 for the first line.
-        public var line: Int
-        public var reason: String
-        public var description: String { "line \(line): \(reason)" }
-    }
-
     public var messages: [OutgoingMessage] = []
     /// The line each message came from, in the same order.
     public var lines: [Int] = []
-    public var problems: [Problem] = []
+    public var problems: [LineProblem] = []
 
     public init(parsing text: String) {
         let decoder = JSONDecoder()
@@ -23,14 +15,14 @@ public struct OutgoingMessageList: Sendable, Hashable {
             let line = raw.trimmingWhitespace()
             guard !line.isEmpty else { continue }
             guard JSONValue.decode(line.utf8)?.objectValue != nil else {
-                problems.append(Problem(line: index + 1, reason: "not a JSON object"))
+                problems.append(LineProblem(line: index + 1, reason: "not a JSON object"))
                 continue
             }
             do {
                 messages.append(try decoder.decode(OutgoingMessage.self, from: Data(line.utf8)))
                 lines.append(index + 1)
             } catch {
-                problems.append(Problem(line: index + 1, reason: "a field has the wrong type (\(error))"))
+                problems.append(LineProblem(line: index + 1, reason: "a field has the wrong type (\(error))"))
             }
         }
     }

@@ -21,10 +21,22 @@ final class HeraldProcess: Sendable {
     /// Starts `herald serve` on port 0 and waits until it reports the port it listens on.
     /// - Parameter database: the SQLite file, or `nil` when the environment names a `HERALD_DATABASE_URL`.
     init(database: String?, environment: [String: String]) async throws {
+        (process, output, port) = try await Self.launch(
+            ["serve", "--port", "0"] + (database.map { ["--database", $0] } ?? []),
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            port: Self.listeningPort(in:)
+        )
+    }
+
+    /// Starts the `herald` binary with `arguments`, collecting everything it writes, and waits
+    /// (up to 60 s) until `port` finds in its output the port it listens on.
+    static func launch(
+        _ arguments: [String], environment: [String: String]? = nil, port: @escaping (String) -> Int?
+    ) async throws -> (Process, OutputBuffer, Int) {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--port", "0"] + (database.map { ["--database", $0] } ?? [])
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.executableURL = binary
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -34,20 +46,17 @@ final class HeraldProcess: Sendable {
             output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
-        self.process = process
-        self.output = output
-
         let deadline = ContinuousClock.now + .seconds(60)
         var found: Int?
         while found == nil, ContinuousClock.now < deadline, process.isRunning {
-            found = output.text.withLock { Self.listeningPort(in: $0) }
+            found = output.text.withLock { port($0) }
             if found == nil { try await Task.sleep(for: .milliseconds(20)) }
         }
         guard let found else {
             process.terminate()
-            throw ProcessFailure(message: "herald did not start:\n" + output.text.withLock { $0 })
+            throw ProcessFailure(message: "herald \(arguments.first ?? "") did not start:\n" + output.text.withLock { $0 })
         }
-        self.port = found
+        return (process, output, found)
     }
 
     var log: String { output.text.withLock { $0 } }

@@ -4,16 +4,8 @@ import HeraldCore
 /// JSON lines (`{"user": "…", "page": "…"}`), the format told by the first line. A bad line is
 /// reported with its number and skipped; the rest are read.
 public struct BailoutTargetList: Sendable, Hashable {
-    /// One line that could not be read.
-    public struct Problem: Sendable, Hashable, CustomStringConvertible {
-        /// 1 for the first line.
-        public var line: Int
-        public var reason: String
-        public var description: String { "line \(line): \(reason)" }
-    }
-
     public var targets: [BailoutTarget] = []
-    public var problems: [Problem] = []
+    public var problems: [LineProblem] = []
 
     public init(parsing text: String) {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
@@ -25,11 +17,11 @@ public struct BailoutTargetList: Sendable, Hashable {
             let number = index + 1
             if jsonLines {
                 guard let object = JSONValue.decode(line.utf8)?.objectValue else {
-                    problems.append(Problem(line: number, reason: "not a JSON object"))
+                    problems.append(LineProblem(line: number, reason: "not a JSON object"))
                     continue
                 }
                 guard let user = object["user"]?.stringValue, !user.isEmpty, let page = object["page"]?.stringValue, !page.isEmpty else {
-                    problems.append(Problem(line: number, reason: #"needs "user" and "page" as text"#))
+                    problems.append(LineProblem(line: number, reason: #"needs "user" and "page" as text"#))
                     continue
                 }
                 targets.append(BailoutTarget(user: user, page: page))
@@ -37,7 +29,7 @@ public struct BailoutTargetList: Sendable, Hashable {
                 let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
                 if targets.isEmpty, problems.isEmpty, fields.map({ $0.lowercased() }) == ["user", "page"] { continue }
                 guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
-                    problems.append(Problem(line: number, reason: "expected user,page (got \(fields.count) field\(fields.count == 1 ? "" : "s"))"))
+                    problems.append(LineProblem(line: number, reason: "expected user,page (got \(fields.count) field\(fields.count == 1 ? "" : "s"))"))
                     continue
                 }
                 targets.append(BailoutTarget(user: fields[0], page: fields[1]))

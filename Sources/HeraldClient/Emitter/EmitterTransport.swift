@@ -43,7 +43,7 @@ public struct HTTPClientEmitterTransport: EmitterTransport {
         request.method = .POST
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        let response = try await client.execute(request, timeout: .init(timeout))
         let answer = try await response.body.collect(upTo: answerLimit)
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
