@@ -50,7 +50,11 @@ public struct Message: Sendable, Hashable, Codable {
     public var notBefore: Date?
     /// The provider's receipts for the message, oldest first, at most ``ReceiptEntry/historyLimit``.
     public var receipts: [ReceiptEntry] = []
+    /// The dispatcher holding the message while it is `sending`.
     public var lease: Lease?
+    /// How many times the message was claimed: each claim's lease carries the new count as its
+    /// version, which fences off a late result of an earlier claim.
+    public var leaseVersion: Int64 = 0
     public var providerMessageID: String?
     public var lastError: String?
     public var createdAt: Date
@@ -103,17 +107,5 @@ public struct Message: Sendable, Hashable, Codable {
         }
         status = next
         updatedAt = now
-    }
-}
-
-/// A claim on a message by one dispatcher process until a moment.
-public struct Lease: Sendable, Hashable, Codable {
-    /// The dispatcher that holds the message.
-    public var owner: String
-    public var expiresAt: Date
-
-    public init(owner: String, expiresAt: Date) {
-        self.owner = owner
-        self.expiresAt = expiresAt
     }
 }

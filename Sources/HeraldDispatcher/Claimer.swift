@@ -3,17 +3,21 @@ import HeraldCore
 import HeraldStore
 
 /// Takes due messages under this process's lease, leaving out the new messages of throttle
-/// keys whose bucket is empty (they stay queued, untouched, until it opens).
+/// keys whose bucket is empty (they stay queued, untouched, until it opens), and notes the
+/// leases taken.
 struct Claimer: Sendable {
     let store: any MessageStore
     let limiter: RateLimiterRegistry
     let owner: String
     let leaseDuration: Duration
+    let held: HeldLeases
 
     func claim(limit: Int, now: Date) async throws -> [Message] {
         guard limit > 0 else { return [] }
-        return try await store.claim(ClaimParams(
+        let claimed = try await store.claim(ClaimParams(
             owner: owner, limit: limit, now: now, leaseDuration: leaseDuration, excludedKeys: limiter.excludedKeys(now: now)
         ))
+        held.hold(claimed)
+        return claimed
     }
 }

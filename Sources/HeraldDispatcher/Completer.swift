@@ -5,9 +5,10 @@ import Logging
 import Synchronization
 
 /// Records what became of each claimed message — an attempt's outcome or a deferral — guarded
-/// by "still leased by me" (the store's group commit batches concurrent records into one
-/// transaction), with the status event the outcome raises for its tenant, keeps the last
-/// minute's counts, and tells the wake schedule when work comes back.
+/// by "still under the lease it was claimed with" (the store's group commit batches concurrent
+/// records into one transaction), with the status event the outcome raises for its tenant,
+/// keeps the last minute's counts, and tells the wake schedule when work comes back. A result
+/// the store refuses (the lease expired and the message was claimed again) is logged.
 final class Completer: Sendable {
     private struct Counts {
         var sent = RateWindow()
@@ -16,18 +17,18 @@ final class Completer: Sendable {
     }
 
     private let store: any MessageStore
-    private let owner: String
+    private let held: HeldLeases
     private let wakeSchedule: WakeSchedule
     private let signal: WorkSignal
     private let events: EventDirectory?
     private let logger: Logger
     private let counts = Mutex(Counts())
 
-    init(store: any MessageStore, owner: String, wakeSchedule: WakeSchedule, events: EventDirectory?, logger: Logger) {
+    init(store: any MessageStore, held: HeldLeases, wakeSchedule: WakeSchedule, events: EventDirectory?, logger: Logger) {
         self.store = store
         self.events = events
         self.signal = store.workSignal
-        self.owner = owner
+        self.held = held
         self.wakeSchedule = wakeSchedule
         self.logger = logger
     }
@@ -62,7 +63,8 @@ final class Completer: Sendable {
         }
         defer { if let comesBack { wakeUp(at: comesBack) } }
         var completion = Completion(
-            messageID: message.id, leaseOwner: owner, resolution: resolution, attempt: attempt, requestSent: requestSent, now: now
+            messageID: message.id, lease: Self.lease(of: message), resolution: resolution, attempt: attempt, requestSent: requestSent,
+            now: now
         )
         completion.event = await event(for: message, after: completion)
         await write([completion])
@@ -90,7 +92,7 @@ final class Completer: Sendable {
     func deferAll(_ waiting: [(message: Message, until: Date)], now: Date) async {
         guard !waiting.isEmpty else { return }
         await write(waiting.map {
-            Completion(messageID: $0.message.id, leaseOwner: owner, resolution: .deferred(until: $0.until), attempt: nil, now: now)
+            Completion(messageID: $0.message.id, lease: Self.lease(of: $0.message), resolution: .deferred(until: $0.until), attempt: nil, now: now)
         })
         if let first = waiting.map(\.until).min() { wakeUp(at: first) }
         for entry in waiting { wakeSchedule.add(entry.until) }
@@ -106,9 +108,24 @@ final class Completer: Sendable {
         counts.withLock { ($0.sent.total(at: now), $0.retried.total(at: now), $0.failed.total(at: now)) }
     }
 
+    /// The lease a claimed message carries (a claim always gives one; an unleased message —
+    /// version 0, never claimed — can match nothing).
+    private static func lease(of message: Message) -> LeaseToken {
+        message.lease?.token ?? LeaseToken(owner: "", version: 0)
+    }
+
     private func write(_ completions: [Completion]) async {
         do {
-            _ = try await store.complete(completions)
+            let applied = try await store.complete(completions)
+            for (completion, applied) in zip(completions, applied) {
+                held.forget(completion.messageID, completion.lease)
+                if !applied {
+                    logger.warning("stale result refused: the message was claimed again after this lease expired", metadata: [
+                        "message": "\(completion.messageID)", "lease": "\(completion.lease)",
+                        "outcome": "\(completion.targetStatus.rawValue)",
+                    ])
+                }
+            }
         } catch {
             // The messages stay leased; when the lease expires they are claimed and sent again.
             logger.error("could not record attempts", metadata: [

@@ -46,6 +46,7 @@ public final class Dispatcher: Service {
     private let admission: Admission
     private let completer: Completer
     private let wakeSchedule = WakeSchedule()
+    private let held = HeldLeases()
     private var signal: WorkSignal { store.workSignal }
 
     /// - Parameters:
@@ -77,9 +78,9 @@ public final class Dispatcher: Service {
             minimumClaim: max(1, min(configuration.batchSize, configuration.concurrency) / 4),
             signal: store.workSignal
         )
-        claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration)
+        claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration, held: held)
         admission = Admission(channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, logger: logger)
-        completer = Completer(store: store, owner: owner, wakeSchedule: wakeSchedule, events: events, logger: logger)
+        completer = Completer(store: store, held: held, wakeSchedule: wakeSchedule, events: events, logger: logger)
     }
 
     /// A lease owner id unique to this process: host, pid and a random suffix.
@@ -190,7 +191,7 @@ public final class Dispatcher: Service {
             self.signal.signal()
         }
         do {
-            let returned = try await store.releaseLeases(owner: owner, now: clock.now())
+            let returned = try await store.releaseLeases(held.all, now: clock.now())
             if returned > 0 {
                 logger.notice("returned unfinished messages to the queue", metadata: ["count": "\(returned)"])
             }

@@ -100,12 +100,13 @@ public final class InMemoryStore: HeraldStore {
                 }
             }
             let chosen = due.sorted(by: Self.claimOrder).prefix(params.limit)
-            let lease = Lease(owner: params.owner, expiresAt: params.now.adding(params.leaseDuration))
+            let expiry = params.now.adding(params.leaseDuration)
             return chosen.map { candidate in
                 var message = candidate
                 // Statuses were filtered above, so the move is always legal.
                 try? message.transition(to: .sending, at: params.now)
-                message.lease = lease
+                message.leaseVersion += 1
+                message.lease = Lease(owner: params.owner, expiresAt: expiry, version: message.leaseVersion)
                 state.messages[message.id] = message
                 return message
             }
@@ -118,7 +119,7 @@ public final class InMemoryStore: HeraldStore {
                 if let attempt = completion.attempt { state.attempts[completion.messageID, default: []].append(attempt) }
                 guard var message = state.messages[completion.messageID],
                       message.status == .sending,
-                      message.lease?.owner == completion.leaseOwner
+                      message.lease?.token == completion.lease
                 else { return false }
                 message.apply(completion)
                 state.messages[message.id] = message
@@ -134,10 +135,11 @@ public final class InMemoryStore: HeraldStore {
         return results
     }
 
-    public func releaseLeases(owner: String, now: Date) async throws -> Int {
+    public func releaseLeases(_ leases: [MessageID: LeaseToken], now: Date) async throws -> Int {
         let count = state.withLock { state in
             var count = 0
-            for (id, message) in state.messages where message.status == .sending && message.lease?.owner == owner {
+            for (id, token) in leases {
+                guard let message = state.messages[id], message.status == .sending, message.lease?.token == token else { continue }
                 state.messages[id] = message.releasingLease(now: now)
                 count += 1
             }

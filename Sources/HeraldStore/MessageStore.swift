@@ -28,21 +28,24 @@ public protocol MessageStore: Sendable {
 
     /// Takes up to `limit` due messages under a lease: pending ones whose time has come and
     /// sending ones whose lease expired. Ordered by priority (highest first), then due time.
+    /// Each claim gives the message a fresh ``Lease`` (its next ``Lease/version``).
     /// A claim counts no attempt (a completion does, when a request went out). Pending messages
     /// whose ``Message/throttleKey`` is in ``ClaimParams/excludedKeys`` are left out, unless they
     /// already wait their turn (``Message/notBefore``).
     func claim(_ params: ClaimParams) async throws -> [Message]
 
-    /// Records attempt results. Each changes its message only while `leaseOwner` still holds it
-    /// (and only then stores its ``Completion/event``, in the same transaction); the attempt
-    /// record is kept either way.
+    /// Records attempt results. Each changes its message only while it is still `sending` under
+    /// exactly ``Completion/lease`` — not under a later claim, even by the same owner — and only
+    /// then stores its ``Completion/event``, in the same transaction; the attempt record is kept
+    /// either way.
     /// - Returns: for each completion, whether the message was still leased and was updated.
     func complete(_ completions: [Completion]) async throws -> [Bool]
 
-    /// Puts messages leased by `owner` and still sending back in the queue, due at `now`.
-    /// Used on shutdown for sends that did not finish.
+    /// Puts messages still sending under the given leases back in the queue, due at `now`; a
+    /// message claimed again since (its lease expired) is left to its new holder. Used on
+    /// shutdown for sends that did not finish.
     /// - Returns: how many were returned.
-    func releaseLeases(owner: String, now: Date) async throws -> Int
+    func releaseLeases(_ leases: [MessageID: LeaseToken], now: Date) async throws -> Int
 
     /// Cancels a scheduled or queued message.
     /// - Throws: ``StoreError/notFound`` or ``StoreError/illegalTransition(_:)``.
@@ -119,7 +122,8 @@ public struct Completion: Sendable, Hashable {
     }
 
     public var messageID: MessageID
-    public var leaseOwner: String
+    /// The lease the result was reached under: it applies only while the message still has it.
+    public var lease: LeaseToken
     public var resolution: Resolution
     /// The delivery log entry; `nil` for a deferral.
     public var attempt: AttemptRecord?
@@ -133,12 +137,12 @@ public struct Completion: Sendable, Hashable {
     public var now: Date
 
     public init(
-        messageID: MessageID, leaseOwner: String, resolution: Resolution, attempt: AttemptRecord?, requestSent: Bool = true,
+        messageID: MessageID, lease: LeaseToken, resolution: Resolution, attempt: AttemptRecord?, requestSent: Bool = true,
         event: Message? = nil, now: Date
     ) {
         self.messageID = messageID
         self.event = event
-        self.leaseOwner = leaseOwner
+        self.lease = lease
         self.resolution = resolution
         self.attempt = attempt
         self.requestSent = requestSent

@@ -5,7 +5,8 @@ import PostgresNIO
 
 /// Records a group commit of attempt results in two statements per chunk: one multi-row
 /// `INSERT` of the attempts (kept whatever happens), one `UPDATE … FROM (VALUES …)` that changes
-/// each message only while the recording dispatcher still holds its lease; then the status
+/// each message only while it is still sending under the lease (owner and version) the result
+/// was reached under; then the status
 /// events of those that applied.
 enum PostgresCompletion {
     /// The most completions one statement carries.
@@ -21,7 +22,7 @@ enum PostgresCompletion {
             try await insertAttempts(chunk.compactMap(\.attempt), connection, logger)
             applied.formUnion(try await updateMessages(chunk, connection, logger))
         }
-        let results = completions.map { applied.contains(leaseKey($0.messageID.rawValue, $0.leaseOwner)) }
+        let results = completions.map { applied.contains(leaseKey($0.messageID.rawValue, $0.lease)) }
         // The events of the completions that applied, in the same transaction.
         let events = zip(completions, results).compactMap { $1 ? $0.event : nil }
         if !events.isEmpty {
@@ -44,9 +45,9 @@ enum PostgresCompletion {
         ), logger: logger)
     }
 
-    private static let updateColumns = 12
+    private static let updateColumns = 13
 
-    /// - Returns: the (message, owner) pairs that were applied.
+    /// - Returns: the (message, lease) pairs that were applied.
     private static func updateMessages(_ chunk: ArraySlice<Completion>, _ connection: LeasedConnection, _ logger: Logger) async throws -> Set<String> {
         var bindings = PostgresBindings(capacity: chunk.count * updateColumns)
         var rows: [String] = []
@@ -55,9 +56,9 @@ enum PostgresCompletion {
             bind(completion, to: &bindings)
             let first = index * updateColumns
             rows.append(
-                "($\(first + 1)::text, $\(first + 2)::text, $\(first + 3)::text, $\(first + 4)::int8, $\(first + 5)::int8, "
-                    + "$\(first + 6)::text, $\(first + 7)::int8, $\(first + 8)::int8, $\(first + 9)::text, $\(first + 10)::int8, "
-                    + "$\(first + 11)::int8, $\(first + 12)::int8)"
+                "($\(first + 1)::text, $\(first + 2)::text, $\(first + 3)::int8, $\(first + 4)::text, $\(first + 5)::int8, "
+                    + "$\(first + 6)::int8, $\(first + 7)::text, $\(first + 8)::int8, $\(first + 9)::int8, $\(first + 10)::text, "
+                    + "$\(first + 11)::int8, $\(first + 12)::int8, $\(first + 13)::int8)"
             )
         }
         let result = try await connection.query(PostgresQuery(
@@ -73,26 +74,27 @@ enum PostgresCompletion {
                     throttles = CASE c.throttle WHEN 0 THEN 0 WHEN 1 THEN m.throttles + 1 ELSE m.throttles END,
                     not_before = c.not_before
                 FROM (VALUES \(rows.joined(separator: ", ")))
-                    AS c(id, owner, status, now, sent_at, provider_id, next_attempt, failed_at, error, throttle, not_before, increment)
-                WHERE m.id = c.id AND m.status = 'sending' AND m.lease_owner = c.owner
-                RETURNING m.id, c.owner
+                    AS c(id, owner, version, status, now, sent_at, provider_id, next_attempt, failed_at, error, throttle, not_before, increment)
+                WHERE m.id = c.id AND m.status = 'sending' AND m.lease_owner = c.owner AND m.lease_version = c.version
+                RETURNING m.id, c.owner, c.version
                 """,
             binds: bindings
         ), logger: logger).collect()
         return Set(try result.map { row in
-            let (id, owner) = try row.decode((String, String).self)
-            return leaseKey(id, owner)
+            let (id, owner, version) = try row.decode((String, String, Int64).self)
+            return leaseKey(id, LeaseToken(owner: owner, version: version))
         })
     }
 
-    private static func leaseKey(_ id: String, _ owner: String) -> String {
-        id + "\u{0}" + owner
+    private static func leaseKey(_ id: String, _ lease: LeaseToken) -> String {
+        "\(id)\u{0}\(lease.owner)\u{0}\(lease.version)"
     }
 
     private static func bind(_ completion: Completion, to bindings: inout PostgresBindings) {
         let fields = completion.recordedFields
         bindings.append(completion.messageID.rawValue)
-        bindings.append(completion.leaseOwner)
+        bindings.append(completion.lease.owner)
+        bindings.append(completion.lease.version)
         bindings.append(completion.targetStatus.rawValue)
         bindings.append(completion.now.millis)
         bindings.append(fields.sentAt?.millis)

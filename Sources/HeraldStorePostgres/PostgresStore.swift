@@ -154,18 +154,21 @@ public final class PostgresStore: HeraldStore {
         return try await completionCommitter.submit(completions)
     }
 
-    public func releaseLeases(owner: String, now: Date) async throws -> Int {
+    public func releaseLeases(_ leases: [MessageID: LeaseToken], now: Date) async throws -> Int {
+        guard !leases.isEmpty else { return 0 }
+        let held = Array(leases)
         let rows = try await query(PostgresQuery(
             unsafeSQL: """
                 WITH released AS (
-                    UPDATE messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
+                    UPDATE messages AS m SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
                         next_attempt_at = $1, updated_at = $1
-                    WHERE status = 'sending' AND lease_owner = $2
+                    FROM unnest($2::text[], $3::text[], $4::int8[]) AS l(id, owner, version)
+                    WHERE m.id = l.id AND m.status = 'sending' AND m.lease_owner = l.owner AND m.lease_version = l.version
                     RETURNING 1
                 )
                 SELECT COUNT(*) FROM released
                 """,
-            binds: Self.binds(now.millis, owner)
+            binds: Self.binds(now.millis, held.map(\.key.rawValue), held.map(\.value.owner), held.map(\.value.version))
         ))
         let count = try rows.first.map { Int(try $0.decode(Int64.self)) } ?? 0
         if count > 0 {

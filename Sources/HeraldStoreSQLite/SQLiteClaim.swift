@@ -2,7 +2,7 @@ import Foundation
 import HeraldCore
 
 /// The claim statement: due pending messages and expired leases, best first, leased in one
-/// `UPDATE … RETURNING`. Each inner query walks its partial index in claim order and stops at
+/// `UPDATE … RETURNING` that gives each its next lease version. Each inner query walks its partial index in claim order and stops at
 /// the limit, so a claim costs the same with ten queued messages as with ten million.
 enum SQLiteClaim {
     /// The statuses a claim takes when due, from the core's transition table.
@@ -16,7 +16,7 @@ enum SQLiteClaim {
     /// (`not_before`); the index walk skips it without reading past the limit of those taken.
     static let sql = """
         UPDATE messages
-        SET status = 'sending', lease_owner = ?, lease_expires_at = ?, updated_at = ?
+        SET status = 'sending', lease_owner = ?, lease_expires_at = ?, updated_at = ?, lease_version = lease_version + 1
         WHERE id IN (
             SELECT id FROM (
                 SELECT * FROM (

@@ -2,8 +2,8 @@ import GRDB
 import HeraldCore
 import HeraldStore
 
-/// The guarded update that records one attempt result: it changes the message only while the
-/// recording dispatcher still holds its lease.
+/// The guarded update that records one attempt result: it changes the message only while it is
+/// still sending under the lease (owner and version) the result was reached under.
 enum SQLiteCompletion {
     static let sql = """
         UPDATE messages
@@ -16,7 +16,7 @@ enum SQLiteCompletion {
             attempts = attempts + ?,
             throttles = CASE ? WHEN 0 THEN 0 WHEN 1 THEN throttles + 1 ELSE throttles END,
             not_before = ?
-        WHERE id = ? AND status = 'sending' AND lease_owner = ?
+        WHERE id = ? AND status = 'sending' AND lease_owner = ? AND lease_version = ?
         """
 
     static func arguments(_ completion: Completion) -> StatementArguments {
@@ -25,7 +25,7 @@ enum SQLiteCompletion {
             completion.targetStatus.rawValue, completion.now.millis, fields.sentAt?.millis, fields.providerMessageID,
             fields.nextAttemptAt?.millis, fields.failedAt?.millis, fields.throttle == .keep, fields.error,
             completion.attemptIncrement, fields.throttle.rawValue, fields.notBefore?.millis,
-            completion.messageID.rawValue, completion.leaseOwner,
+            completion.messageID.rawValue, completion.lease.owner, completion.lease.version,
         ]
     }
 }

@@ -131,17 +131,20 @@ public final class SQLiteStore: HeraldStore {
         return results
     }
 
-    public func releaseLeases(owner: String, now: Date) async throws -> Int {
+    public func releaseLeases(_ leases: [MessageID: LeaseToken], now: Date) async throws -> Int {
+        guard !leases.isEmpty else { return 0 }
         let count = try await Self.write(pool) { db in
-            try db.execute(
-                sql: """
-                    UPDATE messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
-                        next_attempt_at = ?, updated_at = ?
-                    WHERE status = 'sending' AND lease_owner = ?
-                    """,
-                arguments: [now.millis, now.millis, owner]
-            )
-            return db.changesCount
+            let statement = try db.cachedStatement(sql: """
+                UPDATE messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
+                    next_attempt_at = ?, updated_at = ?
+                WHERE id = ? AND status = 'sending' AND lease_owner = ? AND lease_version = ?
+                """)
+            var count = 0
+            for (id, token) in leases {
+                try statement.execute(arguments: [now.millis, now.millis, id.rawValue, token.owner, token.version])
+                count += db.changesCount
+            }
+            return count
         }
         if count > 0 { workSignal.signal() }
         return count

@@ -234,6 +234,43 @@ struct DispatcherTests {
         #expect(stored.lease == nil)
     }
 
+    /// A send outlives its lease; the same dispatcher (the same owner) claims the message again
+    /// and sends it anew. Whichever result comes back first, the first claim's is refused and
+    /// logged, and the message ends as the second claim's send left it.
+    @Test func aSendThatOutlivesItsLeaseCannotOverwriteTheNextClaimsResult() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let capture = LogCapture()
+        let channel = ScriptedChannel(
+            script: [.failed(reason: "HTTP 410"), .sent(providerMessageID: "p-2")], retryPolicy: .chatDefault,
+            gateOpen: false
+        )
+        let dispatcher = Dispatcher(
+            store: store, channels: ChannelRegistry([channel]),
+            configuration: try .init(leaseDuration: .seconds(5), pollInterval: .seconds(1)), clock: clock, logger: capture.logger
+        )
+        let message = Self.message(clock)
+        _ = try await store.enqueue([message])
+        try await Self.running(dispatcher) {
+            let firstSent = await eventually { channel.active == 1 }
+            #expect(firstSent)
+            clock.advance(by: .seconds(6))
+            let secondSent = await eventually { channel.active == 2 }
+            #expect(secondSent, "the expired lease should be claimed again")
+            channel.openGate()
+            let settled = try await eventually {
+                try await Self.status(store, message.id) == .sent && capture.lines.contains { $0.hasPrefix("stale result refused") }
+            }
+            #expect(settled)
+        }
+        let stored = try #require(try await store.message(id: message.id, tenant: nil))
+        #expect(stored.status == .sent)
+        #expect(stored.providerMessageID == "p-2")
+        #expect(stored.lease == nil)
+        #expect(try await store.attempts(messageID: message.id).count == 2)
+        #expect(capture.lines.contains("  outcome=failed"))
+    }
+
     @Test func runCycleSendsOneBatchEvenWhilePausedAndReportsIt() async throws {
         let clock = ManualClock()
         let store = InMemoryStore()

@@ -30,7 +30,7 @@ struct CallbacksAPITests {
         let claimed = try await harness.store.claim(ClaimParams(owner: "t", limit: 100, now: harness.clock.now(), leaseDuration: .seconds(30)))
         let mine = try #require(claimed.first { $0.id == message.id })
         _ = try await harness.store.complete([Completion(
-            messageID: mine.id, leaseOwner: "t", resolution: .sent(providerMessageID: providerID), attempt: nil, now: harness.clock.now()
+            messageID: mine.id, lease: try #require(mine.lease?.token), resolution: .sent(providerMessageID: providerID), attempt: nil, now: harness.clock.now()
         )])
         return message.id
     }

@@ -105,7 +105,7 @@ struct MessageLifecycleAPITests {
             id: .generate(), messageID: id, number: 1, startedAt: harness.clock.now(), duration: .zero,
             httpStatus: 410, outcome: .failed, error: "HTTP 410", responseExcerpt: nil
         )
-        _ = try await harness.store.complete([Completion(messageID: claimed.id, leaseOwner: "o", resolution: .failed(error: "HTTP 410"), attempt: attempt, now: harness.clock.now())])
+        _ = try await harness.store.complete([Completion(messageID: claimed.id, lease: try #require(claimed.lease?.token), resolution: .failed(error: "HTTP 410"), attempt: attempt, now: harness.clock.now())])
         try await harness.test { client in
             let (_, before, _) = try await client.call(.get, "/api/v1/messages/\(id)/status")
             #expect(before["failure_reason"] == .string("HTTP 410"))

@@ -58,7 +58,7 @@ struct MessagesAPITests {
             httpStatus: 503, outcome: .retry, error: "HTTP 503", responseExcerpt: "busy"
         )
         _ = try await harness.store.complete([Completion(
-            messageID: claimed.id, leaseOwner: "o", resolution: .retry(at: harness.clock.now().addingTimeInterval(5), error: "HTTP 503"),
+            messageID: claimed.id, lease: try #require(claimed.lease?.token), resolution: .retry(at: harness.clock.now().addingTimeInterval(5), error: "HTTP 503"),
             attempt: attempt, now: harness.clock.now()
         )])
         try await harness.test { client in

@@ -23,15 +23,16 @@ struct EventConformanceTests {
             let message = Suite.message()
             _ = try await store.enqueue([message])
             var claimed = try #require(try await Suite.claim(store).first)
-            claimed.apply(Completion(messageID: message.id, leaseOwner: "a", resolution: .sent(providerMessageID: "p-1"), attempt: nil, now: Suite.start))
+            let lease = try #require(claimed.lease?.token)
+            claimed.apply(Completion(messageID: message.id, lease: lease, resolution: .sent(providerMessageID: "p-1"), attempt: nil, now: Suite.start))
             let event = try #require(Self.subscribed.statusEvent(for: claimed, now: Suite.start))
 
             // Another owner's completion does not apply: neither does its event.
-            let stale = Completion(messageID: message.id, leaseOwner: "b", resolution: .sent(providerMessageID: nil), attempt: nil, event: event, now: Suite.start)
+            let stale = Completion(messageID: message.id, lease: LeaseToken(owner: "b", version: lease.version), resolution: .sent(providerMessageID: nil), attempt: nil, event: event, now: Suite.start)
             #expect(try await store.complete([stale]) == [false])
             #expect(try await store.listMessages(MessageQuery(tenant: .default, kind: .event)).isEmpty)
 
-            let owned = Completion(messageID: message.id, leaseOwner: "a", resolution: .sent(providerMessageID: "p-1"), attempt: nil, event: event, now: Suite.start)
+            let owned = Completion(messageID: message.id, lease: lease, resolution: .sent(providerMessageID: "p-1"), attempt: nil, event: event, now: Suite.start)
             #expect(try await store.complete([owned]) == [true])
             let stored = try #require(try await store.message(id: event.id, tenant: .default))
             #expect(stored == event)

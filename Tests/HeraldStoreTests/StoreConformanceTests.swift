@@ -43,7 +43,7 @@ struct StoreConformanceTests {
     static func complete(
         _ store: any HeraldStore,
         _ message: Message,
-        owner: String = "a",
+        lease: LeaseToken? = nil,
         _ resolution: Completion.Resolution,
         at now: Date = start
     ) async throws -> Bool {
@@ -56,7 +56,7 @@ struct StoreConformanceTests {
         }
         let deferred = if case .deferred = resolution { true } else { false }
         return try await store.complete([Completion(
-            messageID: message.id, leaseOwner: owner, resolution: resolution,
+            messageID: message.id, lease: lease ?? message.lease?.token ?? LeaseToken(owner: "a", version: 1), resolution: resolution,
             attempt: deferred ? nil : attempt(for: message, outcome: outcome, at: now), now: now
         )])[0]
     }
@@ -157,20 +157,54 @@ struct StoreConformanceTests {
         try await kind.withStore { store in
             let message = Self.message()
             _ = try await store.enqueue([message])
-            _ = try await Self.claim(store, owner: "dead")
+            let first = try await Self.claim(store, owner: "dead")
+            #expect(first.first?.lease?.version == 1)
             #expect(try await Self.claim(store, owner: "alive", at: Self.start.addingTimeInterval(29)).isEmpty)
 
             let rescued = try await Self.claim(store, owner: "alive", at: Self.start.addingTimeInterval(30))
             #expect(rescued.map(\.id) == [message.id])
             #expect(rescued.first?.attempts == 0)
             #expect(rescued.first?.lease?.owner == "alive")
+            #expect(rescued.first?.lease?.version == 2)
 
             // The dead owner's late result no longer changes the message, but its attempt is logged.
-            #expect(try await Self.complete(store, rescued[0], owner: "dead", .sent(providerMessageID: nil)) == false)
+            #expect(try await Self.complete(store, first[0], .sent(providerMessageID: nil)) == false)
             #expect(try await store.message(id: message.id, tenant: nil)?.status == .sending)
             #expect(try await store.attempts(messageID: message.id).count == 1)
-            #expect(try await Self.complete(store, rescued[0], owner: "alive", .sent(providerMessageID: "p-1")) == true)
+            #expect(try await Self.complete(store, rescued[0], .sent(providerMessageID: "p-1")) == true)
             #expect(try await store.message(id: message.id, tenant: nil)?.status == .sent)
+        }
+    }
+
+    /// On SQLite every claim has the same owner: the version alone tells the first attempt's
+    /// late result from the second's.
+    @Test(arguments: StoreKind.allCases)
+    func aLateResultOfTheSameOwnersEarlierClaimIsRefused(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let message = Self.message()
+            _ = try await store.enqueue([message])
+            let first = try #require(try await Self.claim(store, owner: "same").first)
+            let second = try #require(try await Self.claim(store, owner: "same", at: Self.start.addingTimeInterval(30)).first)
+            #expect(first.lease?.owner == second.lease?.owner)
+            #expect(second.lease?.version == (first.lease?.version ?? 0) + 1)
+
+            // The first attempt timed out and comes back late with a failure: refused, logged only.
+            #expect(try await Self.complete(store, first, .failed(error: "HTTP 410")) == false)
+            var stored = try #require(try await store.message(id: message.id, tenant: nil))
+            #expect(stored.status == .sending)
+            #expect(stored.lease?.version == second.lease?.version)
+            // Nor may it defer or release the message the second claim holds.
+            #expect(try await Self.complete(store, first, .deferred(until: Self.start.addingTimeInterval(99))) == false)
+            #expect(try await store.releaseLeases([message.id: try #require(first.lease?.token)], now: Self.start) == 0)
+
+            // The second attempt's result stands.
+            #expect(try await Self.complete(store, second, .sent(providerMessageID: "p-2")) == true)
+            stored = try #require(try await store.message(id: message.id, tenant: nil))
+            #expect(stored.status == .sent)
+            #expect(stored.providerMessageID == "p-2")
+            #expect(stored.attempts == 1)
+            #expect(stored.lastError == nil)
+            #expect(try await store.attempts(messageID: message.id).map(\.outcome) == [.failed, .sent])
         }
     }
 
@@ -247,9 +281,9 @@ struct StoreConformanceTests {
             _ = try await store.enqueue((0..<3).map { _ in Self.message() })
             let claimed = try await Self.claim(store)
             let results = try await store.complete([
-                Completion(messageID: claimed[0].id, leaseOwner: "a", resolution: .sent(providerMessageID: nil), attempt: Self.attempt(for: claimed[0], outcome: .sent, at: Self.start), now: Self.start),
-                Completion(messageID: claimed[1].id, leaseOwner: "b", resolution: .sent(providerMessageID: nil), attempt: Self.attempt(for: claimed[1], outcome: .sent, at: Self.start), now: Self.start),
-                Completion(messageID: claimed[2].id, leaseOwner: "a", resolution: .failed(error: "HTTP 400"), attempt: Self.attempt(for: claimed[2], outcome: .failed, at: Self.start), now: Self.start),
+                Completion(messageID: claimed[0].id, lease: try #require(claimed[0].lease?.token), resolution: .sent(providerMessageID: nil), attempt: Self.attempt(for: claimed[0], outcome: .sent, at: Self.start), now: Self.start),
+                Completion(messageID: claimed[1].id, lease: LeaseToken(owner: "b", version: 1), resolution: .sent(providerMessageID: nil), attempt: Self.attempt(for: claimed[1], outcome: .sent, at: Self.start), now: Self.start),
+                Completion(messageID: claimed[2].id, lease: try #require(claimed[2].lease?.token), resolution: .failed(error: "HTTP 400"), attempt: Self.attempt(for: claimed[2], outcome: .failed, at: Self.start), now: Self.start),
             ])
             #expect(results == [true, false, true])
         }
@@ -259,9 +293,11 @@ struct StoreConformanceTests {
     func releasedLeasesAreDueAtOnceWithoutCountingTheAttempt(kind: StoreKind) async throws {
         try await kind.withStore { store in
             _ = try await store.enqueue([Self.message(), Self.message()])
-            _ = try await Self.claim(store, owner: "stopping")
-            #expect(try await store.releaseLeases(owner: "someone-else", now: Self.start) == 0)
-            #expect(try await store.releaseLeases(owner: "stopping", now: Self.start) == 2)
+            let claimed = try await Self.claim(store, owner: "stopping")
+            let leases = Dictionary(uniqueKeysWithValues: claimed.map { ($0.id, $0.lease!.token) })
+            let others = leases.mapValues { LeaseToken(owner: "someone-else", version: $0.version) }
+            #expect(try await store.releaseLeases(others, now: Self.start) == 0)
+            #expect(try await store.releaseLeases(leases, now: Self.start) == 2)
             let again = try await Self.claim(store, owner: "next")
             #expect(again.count == 2)
             #expect(again.allSatisfy { $0.attempts == 0 })

@@ -215,5 +215,9 @@ enum PostgresMigrations {
                 ADD COLUMN events_secret_previous_expires_at BIGINT
             """,
         ]),
+        // Fenced leases: see the SQLite migration 008.
+        PostgresMigration(version: 7, name: "lease_versions", statements: [
+            "ALTER TABLE messages ADD COLUMN lease_version BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 }

@@ -11,6 +11,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("005_create_profiles", migrate: Migration005CreateProfiles.migrate)
         migrator.registerMigration("006_throttling", migrate: Migration006Throttling.migrate)
         migrator.registerMigration("007_tenant_events", migrate: Migration007TenantEvents.migrate)
+        migrator.registerMigration("008_lease_versions", migrate: Migration008LeaseVersions.migrate)
         return migrator
     }
 }
