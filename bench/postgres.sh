@@ -31,6 +31,7 @@ as_postgres "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $PGPORT -c unix_socket_directories='' -c max_connections=200" start </dev/null >/dev/null
 export HERALD_DATABASE_URL="postgres://herald@127.0.0.1:$PGPORT/postgres?sslmode=disable&schema=bench"
 export HERALD_API_KEY=bench-key
+export HERALD_ADMIN_KEY=bench-admin
 export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export HERALD_WEBHOOK_URL=http://127.0.0.1:18091/hook
 export HERALD_LOG_LEVEL=warning
@@ -72,6 +73,8 @@ START=$(date +%s.%N)
 serve 18092 false
 serve 18093 false
 serve 18094 false
+# A pause is stored: the processes paused for step 2 stay paused until resumed.
+curl -s -o /dev/null -X POST http://127.0.0.1:18092/api/v1/scheduler/start -H "Authorization: Bearer $HERALD_ADMIN_KEY"
 while [ "$(delivered)" -lt "$AFTER" ]; do sleep 0.1; done
 END=$(date +%s.%N)
 echo "   $AFTER delivered in $(echo "$END - $START" | bc) s: $(echo "$AFTER / ($END - $START)" | bc) messages/s"

@@ -33,6 +33,8 @@ serve() { # $1: database, $2: paused
     for _ in $(seq 1 200); do curl -sf http://127.0.0.1:18090/health >/dev/null && return; sleep 0.05; done
     echo "herald did not start"; cat "$WORK/serve.log"; exit 1
 }
+# A pause is stored: the server paused for step 1 stays paused until resumed.
+resume() { curl -s -o /dev/null -X POST http://127.0.0.1:18090/api/v1/scheduler/start -H "Authorization: Bearer $HERALD_ADMIN_KEY"; }
 stop() { pkill -f "serve --port 18090" || true; while pgrep -f "serve --port 18090" >/dev/null; do sleep 0.05; done; }
 delivered() { curl -s "http://127.0.0.1:${1:-18091}/stats" | sed -E 's/.*"unique_delivered":([0-9]+).*/\1/'; }
 wait_delivered() { while [ "$(delivered "${2:-18091}")" -lt "$1" ]; do sleep 0.05; done; }
@@ -51,6 +53,7 @@ echo "   stored: $BACKLOG"
 echo "2. delivery of that backlog to the sink"
 START=$(date +%s.%N)
 serve "$WORK/a.sqlite" false
+resume
 wait_delivered "$BACKLOG"
 END=$(date +%s.%N)
 echo "   $BACKLOG delivered in $(echo "$END - $START" | bc) s: $(echo "$BACKLOG / ($END - $START)" | bc) messages/s"

@@ -20,7 +20,9 @@ struct StatusCommand: AsyncParsableCommand {
             Terminal.printJSON(status)
             return
         }
-        print("scheduler: \(status.running ? "running" : "stopped"), \(status.inFlight) of \(status.concurrency) sends in flight")
+        let pausedBy = [status.serverPaused ? "server paused" : nil, status.tenantPaused == true ? "tenant paused" : nil].compactMap { $0 }
+        let reason = pausedBy.isEmpty ? "" : " (\(pausedBy.joined(separator: ", ")))"
+        print("scheduler: \(status.running ? "running" : "stopped")\(reason), \(status.inFlight) of \(status.concurrency) sends in flight")
         print("last minute: \(status.sentLastMinute) sent, \(status.retriedLastMinute) retried, \(status.failedLastMinute) failed")
         Terminal.printTable([["STATUS", "MESSAGES"]] + status.counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
     }

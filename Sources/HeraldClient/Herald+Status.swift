@@ -4,8 +4,12 @@ public struct QueueStatus: Sendable, Hashable, Codable {
     public var counts: [String: Int]
     /// Queued and scheduled together.
     public var pending: Int
-    /// Whether dispatching runs (not paused).
+    /// Whether dispatching runs (neither the server nor, for a tenant's key, the tenant paused).
     public var running: Bool
+    /// Whether the whole server's dispatching is paused (by the admin key or the configuration).
+    public var serverPaused: Bool
+    /// Whether the tenant paused its own dispatching; `nil` with the admin key.
+    public var tenantPaused: Bool?
     /// Sends in flight now, and the most at once.
     public var inFlight: Int
     public var concurrency: Int
@@ -25,6 +29,7 @@ extension Herald {
                 let status = try answer.body.json
                 return QueueStatus(
                     counts: status.queue.additionalProperties, pending: status.pending, running: status.scheduler == .running,
+                    serverPaused: status.serverPaused, tenantPaused: status.tenantPaused,
                     inFlight: status.inFlight, concurrency: status.concurrency, sentLastMinute: status.rateLastMinute.sent,
                     retriedLastMinute: status.rateLastMinute.retried, failedLastMinute: status.rateLastMinute.failed
                 )

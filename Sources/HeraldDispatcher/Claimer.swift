@@ -12,10 +12,14 @@ struct Claimer: Sendable {
     let leaseDuration: Duration
     let held: HeldLeases
 
-    func claim(limit: Int, now: Date) async throws -> [Message] {
+    /// - Parameters:
+    ///   - excludedTenants: the paused tenants, left out.
+    ///   - onlyTenant: when set, the one tenant whose messages are taken.
+    func claim(limit: Int, now: Date, excludedTenants: Set<TenantID>, onlyTenant: TenantID?) async throws -> [Message] {
         guard limit > 0 else { return [] }
         let claimed = try await store.claim(ClaimParams(
-            owner: owner, limit: limit, now: now, leaseDuration: leaseDuration, excludedKeys: limiter.excludedKeys(now: now)
+            owner: owner, limit: limit, now: now, leaseDuration: leaseDuration, excludedKeys: limiter.excludedKeys(now: now),
+            excludedTenants: excludedTenants.sorted { $0.rawValue < $1.rawValue }, onlyTenant: onlyTenant
         ))
         held.hold(claimed)
         return claimed

@@ -21,7 +21,6 @@ public struct DispatchCycle: Sendable, Hashable {
 
 /// The dispatcher's state for the status API.
 public struct DispatcherStatus: Sendable, Hashable {
-    public var paused: Bool
     public var inFlight: Int
     public var concurrency: Int
     /// Attempts that ended in the last minute, by outcome.

@@ -14,8 +14,10 @@ import Synchronization
 /// ``DispatcherConfiguration/pollInterval`` is the fallback for the rest. A message whose
 /// bucket is empty is put back holding its turn — no attempt counted, no slot or lease held
 /// while it waits — and the claims leave its key's new messages out, so other senders' messages
-/// keep flowing. On graceful shutdown it stops claiming, lets in-flight sends finish within
-/// ``DispatcherConfiguration/shutdownGrace``, cancels the rest, and returns their leases.
+/// keep flowing. Pauses are stored (``PauseDirectory``): while the server is paused nothing is
+/// claimed, and a paused tenant's messages are left out of claims. On graceful shutdown it
+/// stops claiming, lets in-flight sends finish within ``DispatcherConfiguration/shutdownGrace``,
+/// cancels the rest, and returns their leases.
 ///
 /// ```swift
 /// let dispatcher = Dispatcher(store: store, channels: channels, configuration: try .init(), logger: logger)
@@ -24,7 +26,6 @@ import Synchronization
 /// ```
 public final class Dispatcher: Service {
     private struct State {
-        var paused: Bool
         var stopping = false
         var wakeUps = 0
         /// While idle: the work signals sent when it began to wait.
@@ -36,6 +37,8 @@ public final class Dispatcher: Service {
     public let owner: String
     /// The process's token buckets.
     public let limiter: RateLimiterRegistry
+    /// The stored pauses, as this dispatcher reads them.
+    public let pauses: PauseDirectory
     private let store: any MessageStore
     private let configuration: DispatcherConfiguration
     private let clock: any WallClock
@@ -56,7 +59,7 @@ public final class Dispatcher: Service {
     ///     one that divides them by the live processes).
     ///   - events: the tenants that take status events; `nil` raises none.
     public init(
-        store: any MessageStore,
+        store: any MessageStore & PauseStore,
         profiles: ProfileCache? = nil,
         events: EventDirectory? = nil,
         channels: ChannelRegistry,
@@ -72,7 +75,8 @@ public final class Dispatcher: Service {
         self.clock = clock
         self.owner = owner
         self.logger = logger
-        self.state = Mutex(State(paused: configuration.startPaused))
+        self.state = Mutex(State())
+        self.pauses = PauseDirectory(store: store)
         pool = SendPool(
             capacity: configuration.concurrency,
             minimumClaim: max(1, min(configuration.batchSize, configuration.concurrency) / 4),
@@ -90,9 +94,6 @@ public final class Dispatcher: Service {
         return "\(host):\(pid):\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// Whether claiming is paused.
-    public var isPaused: Bool { state.withLock { $0.paused } }
-
     /// Sends in flight now.
     public var inFlight: Int { pool.inFlight }
 
@@ -106,52 +107,46 @@ public final class Dispatcher: Service {
         return pool.inFlight == 0 && state.withLock { $0.idleSince == signals }
     }
 
-    /// Stops claiming new messages; in-flight sends finish.
-    /// - Returns: `false` when it was already paused.
+    /// Pauses (`paused` true) or resumes the server's or one tenant's dispatching, in the store:
+    /// every process on the database follows within a second, this one at once. In-flight
+    /// sends finish.
+    /// - Returns: `false` when it was already so.
     @discardableResult
-    public func pause() -> Bool {
-        state.withLock { state in
-            defer { state.paused = true }
-            return !state.paused
-        }
-    }
-
-    /// Resumes claiming.
-    /// - Returns: `false` when it was not paused.
-    @discardableResult
-    public func resume() -> Bool {
-        let changed = state.withLock { state in
-            defer { state.paused = false }
-            return state.paused
-        }
+    public func setPaused(_ paused: Bool, _ scope: PauseScope) async throws -> Bool {
+        let changed = try await pauses.set(paused, scope: scope, now: clock.now())
         signal.signal()
         return changed
     }
 
-    /// Paused or not, what is in flight, and what happened in the last minute.
+    /// What is in flight, and what happened in the last minute.
     public var status: DispatcherStatus {
         let now = clock.now()
         let (sent, retried, failed) = completer.lastMinute(at: now)
         return state.withLock { state in
             DispatcherStatus(
-                paused: state.paused, inFlight: pool.inFlight, concurrency: configuration.concurrency,
+                inFlight: pool.inFlight, concurrency: configuration.concurrency,
                 sentLastMinute: sent, retriedLastMinute: retried, failedLastMinute: failed, lastCycle: state.lastCycle
             )
         }
     }
 
-    /// Claims one batch now and sends it, whether or not the background loop is paused;
-    /// answers what it did once every attempt is recorded. It sends through the slots the
-    /// background loop leaves free (reserved for the whole cycle), so the two together never
-    /// exceed the configured concurrency; with no slot free it claims nothing.
-    /// - Throws: a store error when the claim fails.
-    public func runCycle() async throws -> DispatchCycle {
+    /// Claims one batch now and sends it, whether or not the server is paused; answers what it
+    /// did once every attempt is recorded. With `tenant`, only that tenant's messages are
+    /// claimed (paused or not: it asked); without, every tenant's but the paused ones'. It
+    /// sends through the slots the background loop leaves free (reserved for the whole cycle),
+    /// so the two together never exceed the configured concurrency; with no slot free it claims
+    /// nothing.
+    /// - Throws: a store error when the claim or the pauses' read fails.
+    public func runCycle(tenant: TenantID? = nil) async throws -> DispatchCycle {
         let started = clock.now()
+        let paused = tenant == nil ? try await pauses.current().tenants : []
         // Reserve the free slots before claiming, so the loop cannot take them meanwhile.
         let slots = pool.reserve(upTo: configuration.concurrency)
         let claimed: [Message]
         do {
-            claimed = slots == 0 ? [] : try await claimer.claim(limit: configuration.batchSize, now: started)
+            claimed = slots == 0 ? [] : try await claimer.claim(
+                limit: configuration.batchSize, now: started, excludedTenants: paused, onlyTenant: tenant
+            )
         } catch {
             pool.release(slots)
             throw error
@@ -206,17 +201,27 @@ public final class Dispatcher: Service {
         await withDiscardingTaskGroup { group in
             var storeFailures = 0
             while !state.withLock({ $0.stopping }) && !Task.isCancelled {
-                let paused = state.withLock { $0.paused }
+                let pauses: DispatchPauses
+                do {
+                    pauses = try await self.pauses.current()
+                } catch {
+                    // Never read: the claim would fail the same way. Wait as for a failed claim.
+                    storeFailures += 1
+                    let wait = min(configuration.pollInterval * (1 << min(storeFailures, 5)), .seconds(30))
+                    logger.error("could not read the stored pauses; backing off", metadata: ["error": "\(error)", "wait": "\(wait)"])
+                    await signal.wait(timeout: wait, clock: clock)
+                    continue
+                }
                 // Refill in batches: claiming one message per freed slot would cost a write
                 // transaction per message. With nothing in flight, any work is claimed at once.
-                if paused || !pool.canClaim {
-                    await idle(paused ? configuration.pollInterval : nil)
+                if pauses.server || !pool.canClaim {
+                    await idle(pauses.server ? configuration.pollInterval : nil)
                     continue
                 }
                 let slots = pool.reserve(upTo: configuration.batchSize)
                 let claimed: [Message]
                 do {
-                    claimed = try await claimer.claim(limit: slots, now: clock.now())
+                    claimed = try await claimer.claim(limit: slots, now: clock.now(), excludedTenants: pauses.tenants, onlyTenant: nil)
                     storeFailures = 0
                 } catch {
                     pool.returnUnused(slots)

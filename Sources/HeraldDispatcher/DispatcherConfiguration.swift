@@ -14,8 +14,6 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     /// On shutdown, how long in-flight sends may take before they are abandoned and their
     /// messages returned to the queue.
     public var shutdownGrace: Duration
-    /// Start paused (resume through the API).
-    public var startPaused: Bool
 
     public static let defaultConcurrency = 64
     public static let defaultBatchSize = 100
@@ -29,8 +27,7 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         batchSize: Int = defaultBatchSize,
         leaseDuration: Duration = defaultLeaseDuration,
         pollInterval: Duration = defaultPollInterval,
-        shutdownGrace: Duration = defaultShutdownGrace,
-        startPaused: Bool = false
+        shutdownGrace: Duration = defaultShutdownGrace
     ) throws(HeraldError) {
         guard (1...10_000).contains(concurrency) else {
             throw .invalidConfiguration("dispatcher.concurrency must be between 1 and 10000 (got \(concurrency))")
@@ -52,6 +49,5 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval
         self.shutdownGrace = shutdownGrace
-        self.startPaused = startPaused
     }
 }

@@ -115,7 +115,7 @@ extension ConfigurationKey {
         .init("dispatcher.shutdown_grace", default: "10s", "on shutdown, how long in-flight sends may finish") { c, v throws(HeraldError) in
             c.dispatcher.shutdownGrace = try duration(v, "dispatcher.shutdown_grace")
         },
-        .init("dispatcher.paused", default: "false", "start with dispatching paused") { c, v throws(HeraldError) in
+        .init("dispatcher.paused", default: "false", "store a server-wide pause of dispatching at start (it holds until resumed with the admin key)") { c, v throws(HeraldError) in
             c.dispatcher.paused = try bool(v, "dispatcher.paused")
         },
         .init("dispatcher.dry_run", default: "false", "every message accepted is a dry run: nothing goes out (herald serve --dry-run)") { c, v throws(HeraldError) in

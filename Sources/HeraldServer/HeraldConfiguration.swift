@@ -153,7 +153,7 @@ public struct HeraldConfiguration: Sendable {
         return try DispatcherConfiguration(
             concurrency: dispatcher.concurrency, batchSize: dispatcher.batchSize,
             leaseDuration: dispatcher.leaseDuration, pollInterval: dispatcher.pollInterval,
-            shutdownGrace: dispatcher.shutdownGrace, startPaused: dispatcher.paused
+            shutdownGrace: dispatcher.shutdownGrace
         )
     }
 

@@ -78,6 +78,11 @@ public struct HeraldServerBuilder: Sendable {
         try await bootstrap.ensureAPIKey(configured: configuration.app.apiKey)
         try await bootstrap.ensureAdminKey(configured: configuration.app.adminKey)
         let secret = try await bootstrap.webhookSecret(configured: configuration.webhook.secret)
+        if configuration.dispatcher.paused {
+            // Stored before anything runs, so no process dispatches until it is resumed.
+            _ = try await store.setPaused(true, scope: .server, now: clock.now())
+            logger.notice("dispatching paused (dispatcher.paused); resume with POST /api/v1/scheduler/start and the admin key")
+        }
 
         var webhookDefaults = WebhookEndpointSettings(secret: secret, bearerToken: configuration.webhook.bearerToken, headers: configuration.webhook.headers)
         webhookDefaults.secret = secret

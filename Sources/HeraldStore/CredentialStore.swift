@@ -60,4 +60,4 @@ public struct StoredAPIKey: Sendable, Hashable {
 }
 
 /// Everything the server needs from one database.
-public typealias HeraldStore = MessageStore & CredentialStore & TenantStore & ProfileStore & ReceiptStore & PacingStore
+public typealias HeraldStore = MessageStore & CredentialStore & TenantStore & ProfileStore & ReceiptStore & PacingStore & PauseStore

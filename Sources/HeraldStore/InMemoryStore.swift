@@ -15,6 +15,7 @@ public final class InMemoryStore: HeraldStore {
         var usage: [UsageKey: Int] = [:]
         var pendingReceipts: [(receipt: Receipt, receivedAt: Date)] = []
         var pacing: [String: Date] = [:]
+        var pauses: Set<PauseScope> = []
     }
 
     struct UsageKey: Hashable {
@@ -91,7 +92,8 @@ public final class InMemoryStore: HeraldStore {
         return state.withLock { state in
             let excluded = Set(params.excludedKeys)
             let due = state.messages.values.filter { message in
-                switch message.status {
+                guard params.admits(message.tenantID) else { return false }
+                return switch message.status {
                 case .scheduled, .queued:
                     message.nextAttemptAt <= params.now
                         && (message.notBefore != nil || message.throttleKey.map { !excluded.contains($0) } ?? true)

@@ -94,13 +94,28 @@ public struct ClaimParams: Sendable, Hashable {
     public var leaseDuration: Duration
     /// Throttle keys whose bucket is empty: their new messages stay queued, untouched.
     public var excludedKeys: [String]
+    /// Tenants whose dispatching is paused: none of their messages is taken.
+    public var excludedTenants: [TenantID]
+    /// When set, only this tenant's messages are taken.
+    public var onlyTenant: TenantID?
 
-    public init(owner: String, limit: Int, now: Date, leaseDuration: Duration, excludedKeys: [String] = []) {
+    public init(
+        owner: String, limit: Int, now: Date, leaseDuration: Duration, excludedKeys: [String] = [],
+        excludedTenants: [TenantID] = [], onlyTenant: TenantID? = nil
+    ) {
         self.owner = owner
         self.limit = limit
         self.now = now
         self.leaseDuration = leaseDuration
         self.excludedKeys = excludedKeys
+        self.excludedTenants = excludedTenants
+        self.onlyTenant = onlyTenant
+    }
+
+    /// Whether the claim may take a message of `tenant`.
+    public func admits(_ tenant: TenantID) -> Bool {
+        if let onlyTenant, onlyTenant != tenant { return false }
+        return !excludedTenants.contains(tenant)
     }
 }
 

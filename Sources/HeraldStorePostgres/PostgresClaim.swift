@@ -15,18 +15,21 @@ enum PostgresClaim {
         .sorted()
         .joined(separator: ", ")
 
-    /// Parameters: $1 owner, $2 lease expiry, $3 now, $4 limit, $5 excluded throttle keys. A
-    /// message of an excluded key is left out unless it holds its turn (`not_before`).
+    /// Parameters: $1 owner, $2 lease expiry, $3 now, $4 limit, $5 excluded throttle keys, $6
+    /// paused tenants, $7 the one tenant (or null). A message of an excluded key is left out
+    /// unless it holds its turn (`not_before`).
     static let sql = """
         WITH pending AS (
             SELECT id, priority, next_attempt_at AS due FROM messages
             WHERE status IN (\(pendingStatuses)) AND next_attempt_at <= $3
                 AND (throttle_key IS NULL OR not_before IS NOT NULL OR NOT (throttle_key = ANY($5::text[])))
+                AND NOT (tenant_id = ANY($6::text[])) AND ($7::text IS NULL OR tenant_id = $7::text)
             ORDER BY priority DESC, next_attempt_at LIMIT $4
             FOR UPDATE SKIP LOCKED
         ), expired AS (
             SELECT id, priority, lease_expires_at AS due FROM messages
             WHERE status = 'sending' AND lease_expires_at <= $3
+                AND NOT (tenant_id = ANY($6::text[])) AND ($7::text IS NULL OR tenant_id = $7::text)
             ORDER BY priority DESC, lease_expires_at LIMIT $4
             FOR UPDATE SKIP LOCKED
         ), picked AS (
@@ -40,13 +43,12 @@ enum PostgresClaim {
         """
 
     static func query(_ params: ClaimParams) -> PostgresQuery {
-        PostgresQuery(
-            unsafeSQL: sql,
-            binds: PostgresStore.binds(
-                params.owner, params.now.adding(params.leaseDuration).millis, params.now.millis, Int64(params.limit),
-                params.excludedKeys
-            )
+        var binds = PostgresStore.binds(
+            params.owner, params.now.adding(params.leaseDuration).millis, params.now.millis, Int64(params.limit),
+            params.excludedKeys, params.excludedTenants.map(\.rawValue)
         )
+        binds.append(params.onlyTenant?.rawValue)
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
     /// `RETURNING` gives no order; this restores claim order (priority, then id ≈ age).

@@ -112,14 +112,7 @@ public final class SQLiteStore: HeraldStore {
     public func claim(_ params: ClaimParams) async throws -> [Message] {
         guard params.limit > 0 else { return [] }
         let claimed = try await Self.write(pool) { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: SQLiteClaim.sql),
-                arguments: [
-                    params.owner, params.now.adding(params.leaseDuration).millis, params.now.millis,
-                    params.now.millis, JSONValue.array(params.excludedKeys.map(JSONValue.string)).jsonText,
-                    params.limit, params.now.millis, params.limit, params.limit,
-                ]
-            ).map(MessageRow.message)
+            try Row.fetchAll(db.cachedStatement(sql: SQLiteClaim.sql), arguments: SQLiteClaim.arguments(params)).map(MessageRow.message)
         }
         return claimed.sorted(by: SQLiteClaim.order)
     }

@@ -168,26 +168,62 @@ struct DispatcherTests {
         #expect(channel.sends.count == 10)
     }
 
-    @Test func pauseStopsClaimingAndResumeContinues() async throws {
+    @Test func aStoredServerPauseStopsClaimingAndResumeContinues() async throws {
         let clock = ManualClock()
         let store = InMemoryStore()
         let channel = ScriptedChannel(retryPolicy: .chatDefault)
-        let dispatcher = Dispatcher(
-            store: store, channels: ChannelRegistry([channel]),
-            configuration: try .init(startPaused: true), clock: clock, logger: Self.logger
-        )
-        #expect(dispatcher.isPaused)
-        #expect(dispatcher.pause() == false)
+        // Paused before the dispatcher exists: as another process, or an earlier run, left it.
+        #expect(try await store.setPaused(true, scope: .server, now: clock.now()))
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        #expect(try await dispatcher.setPaused(true, .server) == false)
         let message = Self.message(clock)
         _ = try await store.enqueue([message])
         try await Self.running(dispatcher) {
             try await Task.sleep(for: .milliseconds(100))
             #expect(try await Self.status(store, message.id) == .queued)
-            #expect(dispatcher.resume() == true)
-            let held13 = try await eventually { try await Self.status(store, message.id) == .sent }
-            #expect(held13)
-            #expect(dispatcher.resume() == false)
+            #expect(try await dispatcher.setPaused(false, .server) == true)
+            let sent = try await eventually { try await Self.status(store, message.id) == .sent }
+            #expect(sent)
+            #expect(try await dispatcher.setPaused(false, .server) == false)
         }
+    }
+
+    @Test func aPausedTenantsMessagesWaitWhileOthersGo() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        let quiet = TenantID("quiet")
+        #expect(try await dispatcher.setPaused(true, .tenant(quiet)))
+        let waiting = Message(id: .generate(at: clock.now()), draft: MessageDraft(tenantID: quiet, channel: "scripted", content: "later"), now: clock.now())
+        let going = Self.message(clock)
+        _ = try await store.enqueue([waiting, going])
+        try await Self.running(dispatcher) {
+            let sent = try await eventually { try await Self.status(store, going.id) == .sent }
+            #expect(sent)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await Self.status(store, waiting.id) == .queued)
+            // A cycle on request for the whole server leaves the paused tenant out too...
+            #expect(try await dispatcher.runCycle().claimed == 0)
+            // ...but the tenant's own request takes its messages.
+            #expect(try await dispatcher.runCycle(tenant: quiet).claimed == 1)
+            #expect(try await Self.status(store, waiting.id) == .sent)
+        }
+    }
+
+    @Test func aTenantsCycleClaimsOnlyItsOwnMessages() async throws {
+        let clock = ManualClock()
+        let store = InMemoryStore()
+        let channel = ScriptedChannel(retryPolicy: .chatDefault)
+        let dispatcher = Dispatcher(store: store, channels: ChannelRegistry([channel]), configuration: try .init(), clock: clock, logger: Self.logger)
+        #expect(try await dispatcher.setPaused(true, .server))
+        let mine = Message(id: .generate(at: clock.now()), draft: MessageDraft(tenantID: TenantID("mine"), channel: "scripted", content: "a"), now: clock.now())
+        let theirs = Self.message(clock)
+        _ = try await store.enqueue([mine, theirs])
+        let cycle = try await dispatcher.runCycle(tenant: TenantID("mine"))
+        #expect(cycle.claimed == 1)
+        #expect(try await Self.status(store, mine.id) == .sent)
+        #expect(try await Self.status(store, theirs.id) == .queued)
     }
 
     @Test func shutdownLetsInFlightSendsFinish() async throws {
@@ -280,8 +316,9 @@ struct DispatcherTests {
         )
         let dispatcher = Dispatcher(
             store: store, channels: ChannelRegistry([channel]),
-            configuration: try .init(concurrency: 1, batchSize: 3, startPaused: true), clock: clock, logger: Self.logger
+            configuration: try .init(concurrency: 1, batchSize: 3), clock: clock, logger: Self.logger
         )
+        #expect(try await dispatcher.setPaused(true, .server))
         _ = try await store.enqueue((0..<4).map { _ in Self.message(clock) })
         let cycle = try await dispatcher.runCycle()
         #expect(cycle.claimed == 3)
@@ -291,7 +328,7 @@ struct DispatcherTests {
         #expect(status.lastCycle == cycle)
         #expect(status.sentLastMinute == 1 && status.retriedLastMinute == 1 && status.failedLastMinute == 1)
         #expect(status.inFlight == 0)
-        #expect(status.paused)
+        #expect(try await store.dispatchPauses().server)
     }
 
     @Test func runCycleTakesOnlyTheSlotsTheLoopLeavesFree() async throws {

@@ -50,7 +50,11 @@ struct SQLiteStoreTests {
         let path = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
         let store = try Self.open(path)
         let plan = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteClaim.sql, arguments: ["o", 0, 0, 0, "[\"profile:x\"]", 1, 0, 1, 1])
+            let params = ClaimParams(
+                owner: "o", limit: 1, now: Date(timeIntervalSince1970: 0), leaseDuration: .seconds(30),
+                excludedKeys: ["profile:x"], excludedTenants: [TenantID("paused")]
+            )
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteClaim.sql, arguments: SQLiteClaim.arguments(params))
                 .map { $0["detail"] as String }
                 .joined(separator: "\n")
         }

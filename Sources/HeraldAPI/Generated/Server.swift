@@ -2215,6 +2215,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// Claim one batch now and send it
     ///
+    /// With a tenant's key, only that tenant's messages are claimed; with the admin key, every tenant's but those that paused themselves. It runs even while dispatching is paused.
+    ///
     /// - Remark: HTTP `POST /api/v1/messaging/process`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
     func processMessages(
@@ -2272,24 +2274,6 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
-                case let .forbidden(value):
-                    suppressUnusedWarning(value)
-                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
-                    suppressMutabilityWarning(&response)
-                    let body: OpenAPIRuntime.HTTPBody
-                    switch value.body {
-                    case let .json(value):
-                        try converter.validateAcceptIfPresent(
-                            "application/json",
-                            in: request.headerFields
-                        )
-                        body = try converter.setResponseBodyAsJSON(
-                            value,
-                            headerFields: &response.headerFields,
-                            contentType: "application/json; charset=utf-8"
-                        )
-                    }
-                    return (response, body)
                 case let .serviceUnavailable(value):
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
@@ -2320,6 +2304,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
         )
     }
     /// Queue depth per status, outcomes in the last minute, the last cycle
+    ///
+    /// With a tenant's key, its own messages; with the admin key, every tenant's.
     ///
     /// - Remark: HTTP `GET /api/v1/messaging/status`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)`.
@@ -2388,10 +2374,15 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
-                case let .forbidden(value):
+                case let .serviceUnavailable(value):
                     suppressUnusedWarning(value)
-                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .json(value):
@@ -2413,6 +2404,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
         )
     }
     /// Resume dispatching
+    ///
+    /// With a tenant's key, resumes that tenant's dispatching; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/start`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/start/post(startScheduler)`.
@@ -2489,10 +2482,15 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
-                case let .forbidden(value):
+                case let .serviceUnavailable(value):
                     suppressUnusedWarning(value)
-                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .json(value):
@@ -2514,6 +2512,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
         )
     }
     /// Pause dispatching (in-flight sends finish)
+    ///
+    /// With a tenant's key, pauses that tenant's dispatching only; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/stop`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)`.
@@ -2590,10 +2590,15 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
-                case let .forbidden(value):
+                case let .serviceUnavailable(value):
                     suppressUnusedWarning(value)
-                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .json(value):
@@ -2802,10 +2807,15 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
-                case let .forbidden(value):
+                case let .serviceUnavailable(value):
                     suppressUnusedWarning(value)
-                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .json(value):
@@ -2903,10 +2913,15 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
-                case let .forbidden(value):
+                case let .serviceUnavailable(value):
                     suppressUnusedWarning(value)
-                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .json(value):
@@ -2986,10 +3001,15 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                         )
                     }
                     return (response, body)
-                case let .forbidden(value):
+                case let .serviceUnavailable(value):
                     suppressUnusedWarning(value)
-                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 403)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
+                    try converter.setHeaderFieldAsURI(
+                        in: &response.headerFields,
+                        name: "Retry-After",
+                        value: value.headers.retryAfter
+                    )
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {
                     case let .json(value):

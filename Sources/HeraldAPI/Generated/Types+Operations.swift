@@ -2831,6 +2831,8 @@ internal enum Operations {
     }
     /// Claim one batch now and send it
     ///
+    /// With a tenant's key, only that tenant's messages are claimed; with the admin key, every tenant's but those that paused themselves. It runs even while dispatching is paused.
+    ///
     /// - Remark: HTTP `POST /api/v1/messaging/process`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
     internal enum ProcessMessages {
@@ -2931,29 +2933,6 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
-            ///
-            /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)/responses/403`.
-            ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses._Error)
-            /// The associated value of the enum case if `self` is `.forbidden`.
-            ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            internal var forbidden: Components.Responses._Error {
-                get throws {
-                    switch self {
-                    case let .forbidden(response):
-                        return response
-                    default:
-                        try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
-                            response: self
-                        )
-                    }
-                }
-            }
             /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
             /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)/responses/503`.
@@ -3009,6 +2988,8 @@ internal enum Operations {
         }
     }
     /// Queue depth per status, outcomes in the last minute, the last cycle
+    ///
+    /// With a tenant's key, its own messages; with the admin key, every tenant's.
     ///
     /// - Remark: HTTP `GET /api/v1/messaging/status`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)`.
@@ -3135,24 +3116,24 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
-            /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)/responses/503`.
             ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses._Error)
-            /// The associated value of the enum case if `self` is `.forbidden`.
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.RetryableError)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            internal var forbidden: Components.Responses._Error {
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
-                    case let .forbidden(response):
+                    case let .serviceUnavailable(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }
@@ -3190,6 +3171,8 @@ internal enum Operations {
         }
     }
     /// Resume dispatching
+    ///
+    /// With a tenant's key, resumes that tenant's dispatching; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/start`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/start/post(startScheduler)`.
@@ -3286,24 +3269,24 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
-            /// - Remark: Generated from `#/paths//api/v1/scheduler/start/post(startScheduler)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/scheduler/start/post(startScheduler)/responses/503`.
             ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses._Error)
-            /// The associated value of the enum case if `self` is `.forbidden`.
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.RetryableError)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            internal var forbidden: Components.Responses._Error {
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
-                    case let .forbidden(response):
+                    case let .serviceUnavailable(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }
@@ -3341,6 +3324,8 @@ internal enum Operations {
         }
     }
     /// Pause dispatching (in-flight sends finish)
+    ///
+    /// With a tenant's key, pauses that tenant's dispatching only; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/stop`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)`.
@@ -3437,24 +3422,24 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
-            /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)/responses/503`.
             ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses._Error)
-            /// The associated value of the enum case if `self` is `.forbidden`.
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.RetryableError)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            internal var forbidden: Components.Responses._Error {
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
-                    case let .forbidden(response):
+                    case let .serviceUnavailable(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }
@@ -3816,24 +3801,24 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
-            /// - Remark: Generated from `#/paths//start/post(legacyStartSender)/responses/403`.
+            /// - Remark: Generated from `#/paths//start/post(legacyStartSender)/responses/503`.
             ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses._Error)
-            /// The associated value of the enum case if `self` is `.forbidden`.
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.RetryableError)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            internal var forbidden: Components.Responses._Error {
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
-                    case let .forbidden(response):
+                    case let .serviceUnavailable(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }
@@ -3967,24 +3952,24 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
-            /// - Remark: Generated from `#/paths//stop/post(legacyStopSender)/responses/403`.
+            /// - Remark: Generated from `#/paths//stop/post(legacyStopSender)/responses/503`.
             ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses._Error)
-            /// The associated value of the enum case if `self` is `.forbidden`.
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.RetryableError)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            internal var forbidden: Components.Responses._Error {
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
-                    case let .forbidden(response):
+                    case let .serviceUnavailable(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }
@@ -4095,24 +4080,24 @@ internal enum Operations {
                     }
                 }
             }
-            /// An error, in the one shape every error has.
+            /// An error worth trying again: after `Retry-After` seconds (a quota: when its period resets).
             ///
-            /// - Remark: Generated from `#/paths//api/v1/scheduler/status/get(schedulerStatus)/responses/403`.
+            /// - Remark: Generated from `#/paths//api/v1/scheduler/status/get(schedulerStatus)/responses/503`.
             ///
-            /// HTTP response code: `403 forbidden`.
-            case forbidden(Components.Responses._Error)
-            /// The associated value of the enum case if `self` is `.forbidden`.
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.RetryableError)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
             ///
-            /// - Throws: An error if `self` is not `.forbidden`.
-            /// - SeeAlso: `.forbidden`.
-            internal var forbidden: Components.Responses._Error {
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            internal var serviceUnavailable: Components.Responses.RetryableError {
                 get throws {
                     switch self {
-                    case let .forbidden(response):
+                    case let .serviceUnavailable(response):
                         return response
                     default:
                         try throwUnexpectedResponseStatus(
-                            expectedStatus: "forbidden",
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }

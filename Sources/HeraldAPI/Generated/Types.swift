@@ -83,20 +83,28 @@ internal protocol APIProtocol: Sendable {
     func retryMessage(_ input: Operations.RetryMessage.Input) async throws -> Operations.RetryMessage.Output
     /// Claim one batch now and send it
     ///
+    /// With a tenant's key, only that tenant's messages are claimed; with the admin key, every tenant's but those that paused themselves. It runs even while dispatching is paused.
+    ///
     /// - Remark: HTTP `POST /api/v1/messaging/process`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
     func processMessages(_ input: Operations.ProcessMessages.Input) async throws -> Operations.ProcessMessages.Output
     /// Queue depth per status, outcomes in the last minute, the last cycle
+    ///
+    /// With a tenant's key, its own messages; with the admin key, every tenant's.
     ///
     /// - Remark: HTTP `GET /api/v1/messaging/status`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)`.
     func messagingStatus(_ input: Operations.MessagingStatus.Input) async throws -> Operations.MessagingStatus.Output
     /// Resume dispatching
     ///
+    /// With a tenant's key, resumes that tenant's dispatching; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
+    ///
     /// - Remark: HTTP `POST /api/v1/scheduler/start`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/start/post(startScheduler)`.
     func startScheduler(_ input: Operations.StartScheduler.Input) async throws -> Operations.StartScheduler.Output
     /// Pause dispatching (in-flight sends finish)
+    ///
+    /// With a tenant's key, pauses that tenant's dispatching only; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/stop`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)`.
@@ -376,12 +384,16 @@ extension APIProtocol {
     }
     /// Claim one batch now and send it
     ///
+    /// With a tenant's key, only that tenant's messages are claimed; with the admin key, every tenant's but those that paused themselves. It runs even while dispatching is paused.
+    ///
     /// - Remark: HTTP `POST /api/v1/messaging/process`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/process/post(processMessages)`.
     internal func processMessages(headers: Operations.ProcessMessages.Input.Headers = .init()) async throws -> Operations.ProcessMessages.Output {
         try await processMessages(Operations.ProcessMessages.Input(headers: headers))
     }
     /// Queue depth per status, outcomes in the last minute, the last cycle
+    ///
+    /// With a tenant's key, its own messages; with the admin key, every tenant's.
     ///
     /// - Remark: HTTP `GET /api/v1/messaging/status`.
     /// - Remark: Generated from `#/paths//api/v1/messaging/status/get(messagingStatus)`.
@@ -396,12 +408,16 @@ extension APIProtocol {
     }
     /// Resume dispatching
     ///
+    /// With a tenant's key, resumes that tenant's dispatching; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
+    ///
     /// - Remark: HTTP `POST /api/v1/scheduler/start`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/start/post(startScheduler)`.
     internal func startScheduler(headers: Operations.StartScheduler.Input.Headers = .init()) async throws -> Operations.StartScheduler.Output {
         try await startScheduler(Operations.StartScheduler.Input(headers: headers))
     }
     /// Pause dispatching (in-flight sends finish)
+    ///
+    /// With a tenant's key, pauses that tenant's dispatching only; with the admin key, the whole server's. Stored: every process on the database follows, and it outlasts restarts.
     ///
     /// - Remark: HTTP `POST /api/v1/scheduler/stop`.
     /// - Remark: Generated from `#/paths//api/v1/scheduler/stop/post(stopScheduler)`.

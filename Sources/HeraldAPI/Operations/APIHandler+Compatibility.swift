@@ -21,10 +21,10 @@ extension APIHandler {
     }
 
     func legacyStartSender(_ input: Operations.LegacyStartSender.Input) async throws -> Operations.LegacyStartSender.Output {
-        .ok(.init(body: .json(try resumeDispatching(ifRunning: "sender is already running", code: "SENDER_ALREADY_RUNNING"))))
+        .ok(.init(body: .json(try await resumeDispatching(ifRunning: "sender is already running", code: "SENDER_ALREADY_RUNNING"))))
     }
 
     func legacyStopSender(_ input: Operations.LegacyStopSender.Input) async throws -> Operations.LegacyStopSender.Output {
-        .ok(.init(body: .json(try pauseDispatching(ifStopped: "sender is not running", code: "SENDER_NOT_RUNNING"))))
+        .ok(.init(body: .json(try await pauseDispatching(ifStopped: "sender is not running", code: "SENDER_NOT_RUNNING"))))
     }
 }

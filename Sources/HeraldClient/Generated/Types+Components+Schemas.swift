@@ -932,6 +932,12 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/MessagingStatus/scheduler`.
             internal var scheduler: Components.Schemas.MessagingStatus.SchedulerPayload
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/server_paused`.
+            internal var serverPaused: Swift.Bool
+            /// Only with a tenant's key.
+            ///
+            /// - Remark: Generated from `#/components/schemas/MessagingStatus/tenant_paused`.
+            internal var tenantPaused: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/MessagingStatus/in_flight`.
             internal var inFlight: Swift.Int
             /// - Remark: Generated from `#/components/schemas/MessagingStatus/concurrency`.
@@ -975,6 +981,8 @@ extension Components {
             ///   - queue:
             ///   - pending:
             ///   - scheduler:
+            ///   - serverPaused:
+            ///   - tenantPaused: Only with a tenant's key.
             ///   - inFlight:
             ///   - concurrency:
             ///   - rateLastMinute:
@@ -983,6 +991,8 @@ extension Components {
                 queue: Components.Schemas.MessagingStatus.QueuePayload,
                 pending: Swift.Int,
                 scheduler: Components.Schemas.MessagingStatus.SchedulerPayload,
+                serverPaused: Swift.Bool,
+                tenantPaused: Swift.Bool? = nil,
                 inFlight: Swift.Int,
                 concurrency: Swift.Int,
                 rateLastMinute: Components.Schemas.MessagingStatus.RateLastMinutePayload,
@@ -991,6 +1001,8 @@ extension Components {
                 self.queue = queue
                 self.pending = pending
                 self.scheduler = scheduler
+                self.serverPaused = serverPaused
+                self.tenantPaused = tenantPaused
                 self.inFlight = inFlight
                 self.concurrency = concurrency
                 self.rateLastMinute = rateLastMinute
@@ -1000,6 +1012,8 @@ extension Components {
                 case queue
                 case pending
                 case scheduler
+                case serverPaused = "server_paused"
+                case tenantPaused = "tenant_paused"
                 case inFlight = "in_flight"
                 case concurrency
                 case rateLastMinute = "rate_last_minute"
@@ -1061,6 +1075,8 @@ extension Components {
                 case durationMs = "duration_ms"
             }
         }
+        /// With a tenant's key: that tenant's dispatching, which runs only when neither it nor the server is paused. With the admin key: the server's.
+        ///
         /// - Remark: Generated from `#/components/schemas/SchedulerStatus`.
         internal struct SchedulerStatus: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/SchedulerStatus/status`.
@@ -1074,25 +1090,54 @@ extension Components {
             internal var running: Swift.Bool
             /// - Remark: Generated from `#/components/schemas/SchedulerStatus/in_flight`.
             internal var inFlight: Swift.Int
+            /// What the key's pause and resume act on.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SchedulerStatus/scope`.
+            internal enum ScopePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case server = "server"
+                case tenant = "tenant"
+            }
+            /// What the key's pause and resume act on.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SchedulerStatus/scope`.
+            internal var scope: Components.Schemas.SchedulerStatus.ScopePayload
+            /// - Remark: Generated from `#/components/schemas/SchedulerStatus/server_paused`.
+            internal var serverPaused: Swift.Bool
+            /// Only with a tenant's key: whether it paused itself.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SchedulerStatus/tenant_paused`.
+            internal var tenantPaused: Swift.Bool?
             /// Creates a new `SchedulerStatus`.
             ///
             /// - Parameters:
             ///   - status:
             ///   - running:
             ///   - inFlight:
+            ///   - scope: What the key's pause and resume act on.
+            ///   - serverPaused:
+            ///   - tenantPaused: Only with a tenant's key: whether it paused itself.
             internal init(
                 status: Components.Schemas.SchedulerStatus.StatusPayload,
                 running: Swift.Bool,
-                inFlight: Swift.Int
+                inFlight: Swift.Int,
+                scope: Components.Schemas.SchedulerStatus.ScopePayload,
+                serverPaused: Swift.Bool,
+                tenantPaused: Swift.Bool? = nil
             ) {
                 self.status = status
                 self.running = running
                 self.inFlight = inFlight
+                self.scope = scope
+                self.serverPaused = serverPaused
+                self.tenantPaused = tenantPaused
             }
             internal enum CodingKeys: String, CodingKey {
                 case status
                 case running
                 case inFlight = "in_flight"
+                case scope
+                case serverPaused = "server_paused"
+                case tenantPaused = "tenant_paused"
             }
         }
         /// - Remark: Generated from `#/components/schemas/Quota`.

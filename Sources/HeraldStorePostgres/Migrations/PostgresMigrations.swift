@@ -219,5 +219,9 @@ enum PostgresMigrations {
         PostgresMigration(version: 7, name: "lease_versions", statements: [
             "ALTER TABLE messages ADD COLUMN lease_version BIGINT NOT NULL DEFAULT 0",
         ]),
+        // Stored pauses of dispatching: see the SQLite migration 009.
+        PostgresMigration(version: 8, name: "dispatch_pauses", statements: [
+            "CREATE TABLE dispatch_pauses (scope TEXT PRIMARY KEY, paused_at BIGINT NOT NULL)",
+        ]),
     ]
 }

@@ -12,6 +12,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("006_throttling", migrate: Migration006Throttling.migrate)
         migrator.registerMigration("007_tenant_events", migrate: Migration007TenantEvents.migrate)
         migrator.registerMigration("008_lease_versions", migrate: Migration008LeaseVersions.migrate)
+        migrator.registerMigration("009_dispatch_pauses", migrate: Migration009DispatchPauses.migrate)
         return migrator
     }
 }
