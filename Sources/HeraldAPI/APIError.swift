@@ -132,6 +132,12 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.internalServerError, code: "internal_error", message: "unexpected answer \(output)")
     }
 
+    static let storeBusy = APIError(
+        .serviceUnavailable, code: "overloaded",
+        message: "Herald is writing as fast as the database allows; nothing was stored, try again in a second",
+        headers: [.retryAfter: "1"]
+    )
+
     static let storeUnavailable = APIError(
         .serviceUnavailable, code: "store_unavailable",
         message: "the database is not answering; nothing was stored, try again shortly",

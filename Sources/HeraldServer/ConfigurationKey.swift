@@ -85,6 +85,9 @@ extension ConfigurationKey {
         .init("database.group_commit_window", default: "500us", "how long a group commit waits for company (0 for none)") { c, v throws(HeraldError) in
             c.database.groupCommitWindow = try duration(v, "database.group_commit_window")
         },
+        .init("database.max_pending_writes", default: "20000", "most messages waiting to be stored; past it ingest answers 503 overloaded with Retry-After") { c, v throws(HeraldError) in
+            c.database.maxPendingWrites = try int(v, "database.max_pending_writes", 1...10_000_000)
+        },
         .init("database.group_commit_max_batch", default: "1000", "most writes in one group commit") { c, v throws(HeraldError) in
             c.database.groupCommitMaxBatch = try int(v, "database.group_commit_max_batch", 1...100_000)
         },

@@ -39,6 +39,7 @@ public struct HeraldConfiguration: Sendable {
         public var durability = SQLiteConfiguration.Durability.full
         public var groupCommitWindow = Duration.microseconds(500)
         public var groupCommitMaxBatch = 1000
+        public var maxPendingWrites = 20_000
         /// PostgreSQL: the most connections this process opens.
         public var poolSize = 20
         /// PostgreSQL: how long a request waits for a connection before answering 503.
@@ -172,14 +173,17 @@ public struct HeraldConfiguration: Sendable {
         configuration.acquireTimeout = database.connectWait
         configuration.groupCommitWindow = database.groupCommitWindow
         configuration.groupCommitMaxBatch = database.groupCommitMaxBatch
+        configuration.maxPendingWrites = database.maxPendingWrites
         return configuration
     }
 
     /// The SQLite settings.
     public var sqliteConfiguration: SQLiteConfiguration {
-        SQLiteConfiguration(
+        var configuration = SQLiteConfiguration(
             path: database.path, durability: database.durability,
             groupCommitWindow: database.groupCommitWindow, groupCommitMaxBatch: database.groupCommitMaxBatch
         )
+        configuration.maxPendingWrites = database.maxPendingWrites
+        return configuration
     }
 }

@@ -5,6 +5,10 @@
 /// its own result. Callers that arrive during a flush queue up; when the flush ends, the first
 /// of them leads the next one. No task outlives its caller, and an idle system adds no delay
 /// beyond `window`.
+///
+/// What waits is bounded: past `maxWaiting` (in ``weight`` units — messages, say) a new item
+/// is refused at once with ``StoreError/busy(_:)`` instead of growing memory while the disk
+/// falls behind. An item arriving at an empty queue is always taken, however heavy.
 package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     /// Writes a batch; returns one output per item, in order.
     package typealias Flush = @Sendable ([Item]) async throws -> [Output]
@@ -22,19 +26,34 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
 
     private let window: Duration
     private let maxBatch: Int
+    private let maxWaiting: Int
+    private let weight: @Sendable (Item) -> Int
     private let flush: Flush
     private var queue: [Entry] = []
+    /// The weight of what waits in ``queue``.
+    private var waiting = 0
     private var leaderActive = false
 
-    package init(window: Duration, maxBatch: Int, flush: @escaping Flush) {
+    package init(
+        window: Duration, maxBatch: Int, maxWaiting: Int = .max, weight: @escaping @Sendable (Item) -> Int = { _ in 1 },
+        flush: @escaping Flush
+    ) {
         self.window = window
         self.maxBatch = max(1, maxBatch)
+        self.maxWaiting = max(1, maxWaiting)
+        self.weight = weight
         self.flush = flush
     }
 
     /// Submits one item and returns its output once the batch holding it is committed.
-    /// - Throws: what the flush of its batch threw.
+    /// - Throws: ``StoreError/busy(_:)`` when too much waits already; else what the flush of
+    ///   its batch threw.
     package func submit(_ item: Item) async throws -> Output {
+        let itemWeight = weight(item)
+        guard queue.isEmpty || waiting + itemWeight <= maxWaiting else {
+            throw StoreError.busy("\(waiting) writes wait for the database already (database.max_pending_writes is \(maxWaiting))")
+        }
+        waiting += itemWeight
         if !leaderActive {
             leaderActive = true
             queue.append(Entry(item: item, continuation: nil))
@@ -59,6 +78,7 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
         let take = min(queue.count, maxBatch)
         let batch = Array(queue.prefix(take))
         queue.removeFirst(take)
+        for entry in batch { waiting -= weight(entry.item) }
 
         let result: Result<[Output], any Error>
         do {

@@ -7,6 +7,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case conflict = "conflict"
         case illegalTransition = "illegal_transition"
         case unavailable = "store_unavailable"
+        case busy = "store_busy"
         case corrupt = "store_corrupt"
     }
 
@@ -36,6 +37,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(kind: .unavailable, message: message)
     }
 
+    /// Too many writes wait for the database already: nothing was stored; worth retrying in a
+    /// moment (backpressure, rather than memory growing while the disk falls behind).
+    public static func busy(_ message: String) -> StoreError {
+        StoreError(kind: .busy, message: message)
+    }
+
     /// Stored data could not be read back.
     public static func corrupt(_ message: String) -> StoreError {
         StoreError(kind: .corrupt, message: message)
@@ -45,4 +52,5 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var isConflict: Bool { kind == .conflict }
     public var isIllegalTransition: Bool { kind == .illegalTransition }
     public var isUnavailable: Bool { kind == .unavailable }
+    public var isBusy: Bool { kind == .busy }
 }

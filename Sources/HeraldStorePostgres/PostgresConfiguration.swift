@@ -31,6 +31,9 @@ public struct PostgresConfiguration: Sendable {
     public var acquireTimeout: Duration
     public var groupCommitWindow: Duration
     public var groupCommitMaxBatch: Int
+    /// The most messages waiting to be stored; past it an enqueue fails at once with
+    /// ``StoreError/busy(_:)`` (backpressure) instead of memory growing.
+    public var maxPendingWrites = 20_000
 
     public init(
         host: String,

@@ -43,12 +43,16 @@ public final class PostgresStore: HeraldStore {
         self.connections = connections
         enqueueCommitter = GroupCommitter(
             window: configuration.groupCommitWindow,
-            maxBatch: configuration.groupCommitMaxBatch
+            maxBatch: configuration.groupCommitMaxBatch,
+            maxWaiting: configuration.maxPendingWrites,
+            weight: { $0.messages.count }
         ) { requests in
             try await connections.transaction { connection in
                 try await PostgresEnqueue(requests: requests).run(on: connection, logger: logger)
             }
         }
+        // Unbounded here: what waits is bounded by the dispatcher's concurrency (one record
+        // per send in flight), and refusing a record would only send its message again.
         completionCommitter = GroupCommitter(
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch

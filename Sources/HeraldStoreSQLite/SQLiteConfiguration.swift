@@ -17,6 +17,9 @@ public struct SQLiteConfiguration: Sendable, Hashable {
     public var groupCommitWindow: Duration
     /// The most writes one group commit takes.
     public var groupCommitMaxBatch: Int
+    /// The most messages waiting to be stored; past it an enqueue fails at once with
+    /// ``StoreError/busy(_:)`` (backpressure) instead of memory growing.
+    public var maxPendingWrites = 20_000
     /// How long a write waits for another process's lock before failing.
     public var busyTimeout: Duration
 

@@ -36,7 +36,9 @@ public final class SQLiteStore: HeraldStore {
         let pool = pool
         enqueueCommitter = GroupCommitter(
             window: configuration.groupCommitWindow,
-            maxBatch: configuration.groupCommitMaxBatch
+            maxBatch: configuration.groupCommitMaxBatch,
+            maxWaiting: configuration.maxPendingWrites,
+            weight: { $0.messages.count }
         ) { requests in
             try await Self.write(pool) { db in
                 var usage = SQLiteQuotaUsage()
@@ -45,6 +47,8 @@ public final class SQLiteStore: HeraldStore {
                 return results
             }
         }
+        // Unbounded here: what waits is bounded by the dispatcher's concurrency (one record
+        // per send in flight), and refusing a record would only send its message again.
         completionCommitter = GroupCommitter(
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch

@@ -1,6 +1,7 @@
 import Foundation
 @testable import HeraldStore
 import Synchronization
+import HeraldTestSupport
 import Testing
 
 struct GroupCommitterTests {
@@ -56,5 +57,57 @@ struct GroupCommitterTests {
         }
         await #expect(throws: Boom.self) { try await committer.submit(1) }
         #expect(try await committer.submit(2) == 2)
+    }
+
+    /// A flush held until the test lets it go.
+    final class Gate: Sendable {
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let open = state.withLock { state in
+                    if !state.open { state.waiters.append(continuation) }
+                    return state.open
+                }
+                if open { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    @Test func whatWaitsIsBoundedAndTheRestIsRefusedAtOnce() async throws {
+        let gate = Gate()
+        let flushing = Mutex(0)
+        let committer = GroupCommitter<Int, Int>(window: .zero, maxBatch: 100, maxWaiting: 10, weight: { $0 }) { items in
+            flushing.withLock { $0 += 1 }
+            await gate.wait()
+            return items
+        }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            // The first leads and is stuck in its flush (the disk is slow); it no longer waits.
+            group.addTask { try await committer.submit(50) }
+            let leading = await eventually { flushing.withLock { $0 } == 1 }
+            #expect(leading)
+            // An empty queue takes any weight; then up to 10 in all.
+            group.addTask { try await committer.submit(6) }
+            try await Task.sleep(for: .milliseconds(50))
+            let refused = await #expect(throws: StoreError.self) { try await committer.submit(5) }
+            #expect(refused?.isBusy == true)
+            group.addTask { try await committer.submit(4) }
+            try await Task.sleep(for: .milliseconds(50))
+            gate.open()
+            let answers = try await group.reduce(into: [Int]()) { $0.append($1) }
+            #expect(answers.sorted() == [4, 6, 50])
+        }
+        // Drained: room again.
+        #expect(try await committer.submit(10) == 10)
     }
 }

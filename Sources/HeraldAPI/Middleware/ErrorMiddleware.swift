@@ -36,6 +36,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(error.httpStatus, code: Self.code(for: error.httpStatus), message: "\(error.underlyingError)")
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "body_too_large", message: "the request body is too large")
+        case let error as StoreError where error.isBusy:
+            logger.warning("write queue full; answering 503", metadata: ["error": "\(error)"])
+            return .storeBusy
         case let error as StoreError where error.isUnavailable:
             logger.warning("store unavailable", metadata: ["error": "\(error)"])
             return .storeUnavailable
