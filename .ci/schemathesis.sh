@@ -14,7 +14,7 @@ trap 'kill $(cat "$WORK/pid") 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 HERALD_API_KEY=schemathesis-tenant HERALD_ADMIN_KEY=schemathesis-admin \
 HERALD_DISPATCHER_PAUSED=true HERALD_APP_MAX_SEND_WAIT=200ms HERALD_LOG_LEVEL=error \
-HERALD_WEBHOOK_URL=http://127.0.0.1:9/unused HERALD_WEBHOOK_ALLOWED_HOSTS=127.0.0.1 \
+HERALD_WEBHOOK_URL=http://127.0.0.1:9/unused HERALD_WEBHOOK_ALLOWED_HOSTS=127.0.0.1 HERALD_ALLOWED_NETWORKS=127.0.0.0/8 \
     "$BIN" serve --port "$PORT" --database "$WORK/herald.sqlite" >"$WORK/serve.log" 2>&1 &
 echo $! >"$WORK/pid"
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.05; done

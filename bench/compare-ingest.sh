@@ -11,6 +11,7 @@ BEFORE=$1 AFTER=$2 ROUNDS=${3:-3} DURATION=${4:-10} CONNECTIONS=${5:-64}
 WORK=$(mktemp -d)
 trap 'pkill -f "serve --port 18092" || true; rm -rf "$WORK"' EXIT
 export HERALD_API_KEY=bench-key HERALD_WEBHOOK_URL=http://127.0.0.1:9/hook
+export HERALD_ALLOWED_NETWORKS=127.0.0.0/8  # the sink is local; Herald refuses loopback by default
 export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw HERALD_LOG_LEVEL=warning HERALD_DISPATCHER_PAUSED=true
 
 run() { # $1: binary, $2: wrk script, $3: connections; prints requests/s

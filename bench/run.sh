@@ -26,6 +26,7 @@ export HERALD_API_KEY=bench-key
 export HERALD_ADMIN_KEY=bench-admin
 export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export HERALD_WEBHOOK_URL=http://127.0.0.1:18091/hook
+export HERALD_ALLOWED_NETWORKS=127.0.0.0/8  # the sink is local; Herald refuses loopback by default
 export HERALD_LOG_LEVEL=warning
 
 serve() { # $1: database, $2: paused

@@ -14,6 +14,7 @@ WORK=$(mktemp -d)
 trap 'pkill -f "serve --port 18190" || true; pkill -f "sink --port 18191" || true; rm -rf "$WORK"' EXIT
 export HERALD_API_KEY=bench-key HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export HERALD_WEBHOOK_URL=http://127.0.0.1:18191/hook HERALD_LOG_LEVEL=warning
+export HERALD_ALLOWED_NETWORKS=127.0.0.0/8  # the sink is local; Herald refuses loopback by default
 export HERALD_WEBHOOK_RATE_LIMITS=localhost=5/1
 "$BIN" sink --port 18191 --secret "$HERALD_WEBHOOK_SECRET" --log-level warning >"$WORK/sink.log" 2>&1 &
 "$BIN" serve --port 18190 --database "$WORK/h.sqlite" >"$WORK/serve.log" 2>&1 &

@@ -27,6 +27,8 @@ public struct APIDependencies: Sendable {
     public var version: String
     /// Shown by `/health`: `development`, `production`…
     public var environment: String
+    /// Which addresses outbound URLs (tenants' events URLs) may name.
+    public var outbound: OutboundPolicy
     public var logger: Logger
 
     public init(
@@ -44,8 +46,10 @@ public struct APIDependencies: Sendable {
         callbacks: CallbackSettings = .init(),
         version: String,
         environment: String,
+        outbound: OutboundPolicy = OutboundPolicy(),
         logger: Logger
     ) {
+        self.outbound = outbound
         self.store = store
         self.channels = channels
         self.dispatcher = dispatcher

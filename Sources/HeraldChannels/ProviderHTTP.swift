@@ -24,10 +24,18 @@ enum ProviderHTTP {
     /// The most of an answer's body that is read.
     static let bodyLimit = 64 * 1024
 
-    /// Sends `request`; a failure to get any answer is returned as its retry outcome.
-    static func execute(_ request: HTTPClientRequest, client: HTTPClient, timeout: Duration) async -> Result<ProviderAnswer, TransportError> {
+    /// Sends `request` once `outbound` admits it; a failure to get any answer is returned as
+    /// the outcome it stands for.
+    static func execute(
+        _ request: HTTPClientRequest, client: HTTPClient, outbound: OutboundGuard, timeout: Duration
+    ) async -> Result<ProviderAnswer, TransportError> {
+        let admitted: HTTPClientRequest
+        switch await outbound.admit(request) {
+        case .success(let request): admitted = request
+        case .failure(let refusal): return .failure(TransportError(outcome: refusal.outcome))
+        }
         do {
-            let response = try await client.execute(request, timeout: .init(timeout))
+            let response = try await client.execute(admitted, timeout: .init(timeout))
             var body: [UInt8] = []
             do {
                 for try await chunk in response.body {
@@ -46,9 +54,10 @@ enum ProviderHTTP {
     /// One delivery attempt: the report of the answer as `classify` reads it, or the retry a
     /// failure to get any answer stands for.
     static func deliver(
-        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, classify: (ProviderAnswer) -> DeliveryOutcome
+        _ request: HTTPClientRequest, client: HTTPClient, outbound: OutboundGuard, timeout: Duration,
+        classify: (ProviderAnswer) -> DeliveryOutcome
     ) async -> DeliveryReport {
-        switch await execute(request, client: client, timeout: timeout) {
+        switch await execute(request, client: client, outbound: outbound, timeout: timeout) {
         case .failure(let error):
             return DeliveryReport(outcome: error.outcome)
         case .success(let answer):
@@ -58,10 +67,10 @@ enum ProviderHTTP {
 
     /// A credential check: what a 2xx answer says (`accepted`), or why the provider refused.
     static func check(
-        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, provider: String,
+        _ request: HTTPClientRequest, client: HTTPClient, outbound: OutboundGuard, timeout: Duration, provider: String,
         accepted: ([String: JSONValue]?) -> String, refused: (ProviderAnswer) -> String
     ) async -> CredentialCheck {
-        switch await execute(request, client: client, timeout: timeout) {
+        switch await execute(request, client: client, outbound: outbound, timeout: timeout) {
         case .failure(let error):
             return CredentialCheck(ok: false, detail: "no answer from \(provider): \(error.outcome)")
         case .success(let answer) where (200..<300).contains(answer.status):

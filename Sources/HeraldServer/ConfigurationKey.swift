@@ -164,6 +164,12 @@ extension ConfigurationKey {
         .init("webhook.timeout", default: "10s", "longest one attempt may take") { c, v throws(HeraldError) in
             c.webhook.timeout = try duration(v, "webhook.timeout")
         },
+        .init(
+            "outbound.allowed_networks", aliases: ["HERALD_ALLOWED_NETWORKS"], default: "(none)",
+            "comma-separated CIDRs outbound requests may reach although loopback, private, link-local, CGNAT, multicast or metadata (such as 127.0.0.0/8 for a local receiver)"
+        ) { c, v throws(HeraldError) in
+            c.outbound = try OutboundPolicy(allowedNetworks: v)
+        },
     ]
 
     static func int(_ text: String, _ path: String, _ range: ClosedRange<Int>) throws(HeraldError) -> Int {

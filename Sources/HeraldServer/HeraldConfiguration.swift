@@ -106,6 +106,8 @@ public struct HeraldConfiguration: Sendable {
     public var whatsapp = WhatsAppConfiguration()
     public var twilio = TwilioConfiguration()
     public var botServerTimeout = Duration.seconds(10)
+    /// Which addresses outbound requests may reach (`outbound.allowed_networks`).
+    public var outbound = OutboundPolicy()
     /// Provider callbacks a second each callback route takes (`callbacks.rate_limit`).
     public var callbackRate = 500.0
 

@@ -95,6 +95,8 @@ public struct HeraldServerBuilder: Sendable {
             rateLimits: configuration.webhook.rateLimits
         )
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
+        let outbound = OutboundGuard(policy: configuration.outbound)
+        logger.notice("\(configuration.outbound.summary)")
         let events = EventDirectory(store: store)
         let channels: ChannelRegistry
         do {
@@ -102,21 +104,21 @@ public struct HeraldServerBuilder: Sendable {
             twilio.publicURL = configuration.app.publicURL
             channels = ChannelRegistry([
                 try WebhookChannel(
-                    client: client, configuration: webhookConfiguration, retryPolicy: retryPolicy,
+                    client: client, outbound: outbound, configuration: webhookConfiguration, retryPolicy: retryPolicy,
                     clock: clock, userAgent: "Herald/\(HeraldVersion.current)"
                 ),
                 WhatsAppChannel(
-                    client: client, configuration: configuration.whatsapp, retryPolicy: try configuration.retryPolicy(channel: "whatsapp"), clock: clock
+                    client: client, outbound: outbound, configuration: configuration.whatsapp, retryPolicy: try configuration.retryPolicy(channel: "whatsapp"), clock: clock
                 ),
-                TwilioChannel(client: client, configuration: twilio, retryPolicy: try configuration.retryPolicy(channel: "twilio"), clock: clock),
+                TwilioChannel(client: client, outbound: outbound, configuration: twilio, retryPolicy: try configuration.retryPolicy(channel: "twilio"), clock: clock),
                 BotServerChannel(
-                    client: client, retryPolicy: try configuration.retryPolicy(channel: "botserver"), timeout: configuration.botServerTimeout,
+                    client: client, outbound: outbound, retryPolicy: try configuration.retryPolicy(channel: "botserver"), timeout: configuration.botServerTimeout,
                     clock: clock, logger: logger.with(label: "botserver")
                 ),
             ], internalChannels: [
                 // Tenants' status events: signed with each tenant's own secret, retried as webhooks are.
                 EventsChannel(
-                    client: client, endpoint: { tenant, now in try await events.endpoint(for: tenant, at: now) },
+                    client: client, outbound: outbound, endpoint: { tenant, now in try await events.endpoint(for: tenant, at: now) },
                     timeout: configuration.webhook.timeout, retryPolicy: retryPolicy, clock: clock, userAgent: "Herald/\(HeraldVersion.current)"
                 ),
             ])
@@ -163,6 +165,7 @@ public struct HeraldServerBuilder: Sendable {
             ),
             version: HeraldVersion.current,
             environment: configuration.app.environment,
+            outbound: configuration.outbound,
             logger: logger
         )
         let onServerRunning = onServerRunning

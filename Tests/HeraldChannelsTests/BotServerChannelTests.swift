@@ -16,7 +16,7 @@ struct BotServerChannelTests {
 
     static func send(_ provider: FakeProvider, _ message: Message, logs: LogCapture = LogCapture()) async throws -> DeliveryReport {
         try await provider.run { base in
-            let channel = BotServerChannel(client: .shared, retryPolicy: .chatDefault, clock: WebhookChannelTests.FixedClock(), logger: logs.logger)
+            let channel = BotServerChannel(client: .shared, outbound: .loopback, retryPolicy: .chatDefault, clock: WebhookChannelTests.FixedClock(), logger: logs.logger)
             let profile = SenderProfile(
                 id: .generate(at: now), tenantID: .default, name: "bot", channel: "botserver",
                 config: ["url": .string(base + "/synthetic")], createdAt: now, updatedAt: now
@@ -58,7 +58,7 @@ struct BotServerChannelTests {
     }
 
     @Test func pageAndFormAreRequired() {
-        let channel = BotServerChannel(client: .shared, retryPolicy: .chatDefault, logger: LogCapture().logger)
+        let channel = BotServerChannel(client: .shared, outbound: .loopback, retryPolicy: .chatDefault, logger: LogCapture().logger)
         #expect(throws: HeraldError.self) { try channel.prepare(MessageDraft(channel: "botserver", recipient: "u-1"), profile: nil) }
         do {
             _ = try channel.prepare(MessageDraft(channel: "botserver", recipient: "u-1"), profile: nil)
@@ -68,7 +68,7 @@ struct BotServerChannelTests {
     }
 
     @Test func aDryRunSaysWhatWouldHaveBeenSent() {
-        let channel = BotServerChannel(client: .shared, retryPolicy: .chatDefault, logger: LogCapture().logger)
+        let channel = BotServerChannel(client: .shared, outbound: .loopback, retryPolicy: .chatDefault, logger: LogCapture().logger)
         let rehearsal = channel.rehearse(DeliveryRequest(message: Self.bailout(metadata: ["a": .integer(1)]), profile: nil, attempt: 1))
         #expect(rehearsal.logLine == #"[DRY RUN] Would bail user=u-42 page=p-7 to form=survey with metadata={"a":1}"#)
     }

@@ -19,7 +19,7 @@ struct EventsChannelTests {
     }
 
     static func channel(_ endpoint: @escaping EventsChannel.EndpointLookup) -> EventsChannel {
-        EventsChannel(client: .shared, endpoint: endpoint, clock: WebhookChannelTests.FixedClock())
+        EventsChannel(client: .shared, outbound: .loopback, endpoint: endpoint, clock: WebhookChannelTests.FixedClock())
     }
 
     @Test func sendsToTheTenantsCurrentURLSignedWithEverySecretInUse() async throws {

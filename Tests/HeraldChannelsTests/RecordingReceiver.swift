@@ -11,6 +11,8 @@ import Synchronization
 final class RecordingReceiver: Sendable {
     struct Recorded: Sendable {
         var path: String
+        /// The `Host` the request named.
+        var authority: String?
         var headers: HTTPFields
         var body: Data
     }
@@ -50,7 +52,7 @@ final class RecordingReceiver: Sendable {
 
     private func answer(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 20)
-        recorded.withLock { $0.append(Recorded(path: request.uri.path, headers: request.headers, body: Data(body.readableBytesView))) }
+        recorded.withLock { $0.append(Recorded(path: request.uri.path, authority: request.head.authority, headers: request.headers, body: Data(body.readableBytesView))) }
         let answer = answers.withLock { answers in answers.count > 1 ? answers.removeFirst() : answers[0] }
         if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
         return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))

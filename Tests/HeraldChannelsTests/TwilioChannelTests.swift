@@ -12,7 +12,7 @@ struct TwilioChannelTests {
     static let token = "twilio-auth-token-5678"
 
     static func channel(publicURL: String? = nil) -> TwilioChannel {
-        TwilioChannel(client: .shared, configuration: .init(publicURL: publicURL), retryPolicy: .chatDefault, clock: WebhookChannelTests.FixedClock())
+        TwilioChannel(client: .shared, outbound: .loopback, configuration: .init(publicURL: publicURL), retryPolicy: .chatDefault, clock: WebhookChannelTests.FixedClock())
     }
 
     static func profile(base: String) -> SenderProfile {

@@ -11,7 +11,7 @@ struct WhatsAppChannelTests {
     static let token = "EAAG-secret-token-1234"
 
     static func channel(_ configuration: WhatsAppConfiguration = .init()) -> WhatsAppChannel {
-        WhatsAppChannel(client: .shared, configuration: configuration, retryPolicy: .chatDefault, clock: WebhookChannelTests.FixedClock())
+        WhatsAppChannel(client: .shared, outbound: .loopback, configuration: configuration, retryPolicy: .chatDefault, clock: WebhookChannelTests.FixedClock())
     }
 
     static func profile(base: String, config extra: [String: JSONValue] = [:]) -> SenderProfile {

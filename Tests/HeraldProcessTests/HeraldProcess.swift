@@ -23,7 +23,9 @@ final class HeraldProcess: Sendable {
     init(database: String?, environment: [String: String]) async throws {
         (process, output, port) = try await Self.launch(
             ["serve", "--port", "0"] + (database.map { ["--database", $0] } ?? []),
-            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            // The tests' sinks and fake providers listen on loopback, which Herald refuses by default.
+            environment: ProcessInfo.processInfo.environment.merging(["HERALD_ALLOWED_NETWORKS": "127.0.0.0/8"]) { $1 }
+                .merging(environment) { $1 },
             port: Self.listeningPort(in:)
         )
     }

@@ -20,6 +20,8 @@ struct PauseProcessTests {
                 "HERALD_WEBHOOK_URL": sinkURL, "HERALD_DISPATCHER_PAUSED": "true",
             ]
             let first = try await HeraldProcess(database: database, environment: environment)
+            // herald serve says at start which refused ranges are open.
+            #expect(first.log.contains("outbound requests may reach 127.0.0.0/8 (outbound.allowed_networks)"), "\(first.log)")
             let (accepted, _) = try await ProviderChannelsProcessTests.call(
                 .POST, "/api/v1/messages", port: first.port, key: Crash.key, body: #"{"channel": "webhook", "content": "held"}"#
             )

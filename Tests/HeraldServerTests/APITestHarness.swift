@@ -17,6 +17,8 @@ struct APITestHarness {
     static let key = "test-key-default"
     static let adminKey = "test-key-admin"
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    /// The tests' receivers listen on loopback: opened here, as `outbound.allowed_networks` would.
+    static let loopbackPolicy = OutboundPolicy(allowed: [try! IPNetwork("127.0.0.0/8"), try! IPNetwork("::1/128")])
     static let quiet = Logger(label: "api-test", factory: { _ in SwiftLogNoOpLogHandler() })
     let store = InMemoryStore()
     let clock = ManualClock()
@@ -26,18 +28,21 @@ struct APITestHarness {
     var dryRun = false
     /// How provider callbacks are checked.
     var callbacks = CallbackSettings()
+    /// Which addresses outbound requests may reach: loopback, for the tests' receivers.
+    var outbound = Self.loopbackPolicy
 
     func dependencies() throws -> APIDependencies {
-        let webhook = try WebhookChannel(client: .shared, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
+        let guardrail = OutboundGuard(policy: outbound)
+        let webhook = try WebhookChannel(client: .shared, outbound: guardrail, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
         let chat = RetryPolicy.chatDefault
         let events = EventDirectory(store: store, ttl: .zero)
         let channels = ChannelRegistry([
             webhook,
-            WhatsAppChannel(client: .shared, configuration: .init(), retryPolicy: chat, clock: clock),
-            TwilioChannel(client: .shared, configuration: .init(), retryPolicy: chat, clock: clock),
-            BotServerChannel(client: .shared, retryPolicy: chat, clock: clock, logger: Self.quiet),
+            WhatsAppChannel(client: .shared, outbound: guardrail, configuration: .init(), retryPolicy: chat, clock: clock),
+            TwilioChannel(client: .shared, outbound: guardrail, configuration: .init(), retryPolicy: chat, clock: clock),
+            BotServerChannel(client: .shared, outbound: guardrail, retryPolicy: chat, clock: clock, logger: Self.quiet),
         ], internalChannels: [
-            EventsChannel(client: .shared, endpoint: { try await events.endpoint(for: $0, at: $1) }, retryPolicy: chat, clock: clock),
+            EventsChannel(client: .shared, outbound: guardrail, endpoint: { try await events.endpoint(for: $0, at: $1) }, retryPolicy: chat, clock: clock),
         ])
         let dispatcher = Dispatcher(
             store: store, profiles: ProfileCache(store: store, ttl: .zero), events: events, channels: channels, configuration: try .init(),
@@ -49,7 +54,7 @@ struct APITestHarness {
             authenticator: APIKeyAuthenticator(configuredKey: Self.key, configuredAdminKey: Self.adminKey, store: store, tenants: tenants),
             tenants: tenants, profiles: ProfileDirectory(store: store, ttl: .zero), events: events, dryRun: dryRun,
             clock: clock, limits: limits, callbacks: callbacks, version: "9.9.9", environment: "test",
-            logger: Self.quiet
+            outbound: outbound, logger: Self.quiet
         )
     }
 

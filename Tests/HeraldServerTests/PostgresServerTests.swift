@@ -38,6 +38,7 @@ struct PostgresServerTests {
             configuration.app.adminKey = "pg-test-admin-key"
             configuration.webhook.secret = Self.secret
             configuration.webhook.url = sinkURL
+            configuration.outbound = APITestHarness.loopbackPolicy
             configuration.database.url = cluster.url
             // Long enough for a fresh connection on a loaded machine, short enough for the outage.
             configuration.database.connectWait = .seconds(3)

@@ -23,6 +23,7 @@ struct ServerBootstrapTests {
         configuration.app.port = 0
         configuration.database.path = database
         configuration.webhook.url = "http://127.0.0.1:1/unused"
+        configuration.outbound = APITestHarness.loopbackPolicy
         configuration.dispatcher.paused = true
         return configuration
     }

@@ -18,7 +18,7 @@ extension APIHandler {
             quota: request.quota ?? nil, defaultChannel: request.defaultChannel ?? nil, createdAt: now, updatedAt: now
         )
         var newSecret: String?
-        if let url = request.eventsURL { newSecret = tenant.setEventsURL(url) }
+        if let url = request.eventsURL { newSecret = tenant.setEventsURL(try checkEventsURL(url)) }
         do {
             try await dependencies.store.createTenant(tenant)
         } catch let error as StoreError where error.isConflict {
@@ -41,8 +41,16 @@ extension APIHandler {
             tenant.defaultChannel = channel
         }
         var newSecret: String?
-        if let url = request.eventsURL { newSecret = tenant.setEventsURL(url) }
+        if let url = request.eventsURL { newSecret = tenant.setEventsURL(try checkEventsURL(url)) }
         return .ok(.init(body: .json(.init(try await save(tenant), newEventsSecret: newSecret))))
+    }
+
+    /// An events URL naming a refused literal address answers 422 `address_not_allowed`.
+    private func checkEventsURL(_ url: String?) throws -> String? {
+        if let url, let refusal = dependencies.outbound.refusal(forURL: url) {
+            throw APIError.validation([FieldProblem(field: "events_url", code: "address_not_allowed", problem: refusal)])
+        }
+        return url
     }
 
     func rotateEventsSecret(_ input: Operations.RotateEventsSecret.Input) async throws -> Operations.RotateEventsSecret.Output {

@@ -16,12 +16,17 @@ public struct BotServerChannel: DeliveryChannel {
     public var requiresProfile: Bool { true }
     public var sendsMetadata: Bool { true }
     private let client: HTTPClient
+    private let outbound: OutboundGuard
     private let timeout: Duration
     private let clock: any WallClock
     private let logger: Logger
 
-    public init(client: HTTPClient, retryPolicy: RetryPolicy, timeout: Duration = .seconds(10), clock: any WallClock = SystemWallClock(), logger: Logger) {
+    public init(
+        client: HTTPClient, outbound: OutboundGuard = OutboundGuard(), retryPolicy: RetryPolicy, timeout: Duration = .seconds(10),
+        clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
         self.client = client
+        self.outbound = outbound
         self.retryPolicy = retryPolicy
         self.timeout = timeout
         self.clock = clock
@@ -34,7 +39,11 @@ public struct BotServerChannel: DeliveryChannel {
         case nil where !reader.problems.contains(where: { $0.field == "config.url" }):
             reader.report(ProfileFields.missing("url", "the bot server's synthetic-event endpoint, such as http://botserver/synthetic"))
         case let url?:
-            if let problem = WebhookChannel.urlProblem(url) { reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem)) }
+            if let problem = WebhookChannel.urlProblem(url) {
+                reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem))
+            } else if let problem = outbound.problem(field: "config.url", url: url) {
+                reader.report(problem)
+            }
         default: break
         }
         return reader.problems + ProfileRate.problems(in: config) + ProfileFields.unknown(in: config, known: ProfileRate.settings.union(["url"]))
@@ -77,7 +86,7 @@ public struct BotServerChannel: DeliveryChannel {
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: BailoutBody.make(for: message)))
-        let report = await ProviderHTTP.deliver(request, client: client, timeout: timeout) { answer in
+        let report = await ProviderHTTP.deliver(request, client: client, outbound: outbound, timeout: timeout) { answer in
             HTTPOutcomeClassifier.classify(status: answer.status, retryAfter: answer.retryAfter, now: clock.now())
         }
         switch report.outcome {

@@ -13,6 +13,7 @@ public struct EventsChannel: DeliveryChannel {
     public let name = MessageEvent.channel
     public let retryPolicy: RetryPolicy
     private let client: HTTPClient
+    private let outbound: OutboundGuard
     private let endpoint: EndpointLookup
     private let timeout: Duration
     private let responseExcerptLimit: Int
@@ -21,10 +22,12 @@ public struct EventsChannel: DeliveryChannel {
 
     /// - Parameters:
     ///   - client: the shared HTTP client; the caller owns and shuts it down.
+    ///   - outbound: which addresses requests may reach (by default no loopback, private or metadata one).
     ///   - endpoint: reads a tenant's events URL and secrets.
     ///   - timeout: how long one attempt may take.
     public init(
         client: HTTPClient,
+        outbound: OutboundGuard = OutboundGuard(),
         endpoint: @escaping EndpointLookup,
         timeout: Duration = .seconds(10),
         responseExcerptLimit: Int = 256,
@@ -33,6 +36,7 @@ public struct EventsChannel: DeliveryChannel {
         userAgent: String = "Herald"
     ) {
         self.client = client
+        self.outbound = outbound
         self.endpoint = endpoint
         self.timeout = timeout
         self.responseExcerptLimit = responseExcerptLimit
@@ -69,6 +73,6 @@ public struct EventsChannel: DeliveryChannel {
             url: target.url, id: message.id.rawValue, body: WebhookBody.make(for: message),
             signers: target.secrets.compactMap(WebhookSigner.init(secret:))
         )
-        return await post.send(client: client, timeout: timeout, excerptLimit: responseExcerptLimit, userAgent: userAgent, clock: clock)
+        return await post.send(client: client, outbound: outbound, timeout: timeout, excerptLimit: responseExcerptLimit, userAgent: userAgent, clock: clock)
     }
 }

@@ -13,6 +13,7 @@ public struct TwilioChannel: DeliveryChannel {
     public var requiresProfile: Bool { true }
     public var secretProfileFields: Set<String> { ["auth_token"] }
     private let client: HTTPClient
+    private let outbound: OutboundGuard
     private let configuration: TwilioConfiguration
     private let clock: any WallClock
 
@@ -22,8 +23,12 @@ public struct TwilioChannel: DeliveryChannel {
     /// opted-out recipient, bad credentials.
     static let permanentCodes: Set<Int> = [20003, 21211, 21408, 21610, 21612, 21614]
 
-    public init(client: HTTPClient, configuration: TwilioConfiguration, retryPolicy: RetryPolicy, clock: any WallClock = SystemWallClock()) {
+    public init(
+        client: HTTPClient, outbound: OutboundGuard = OutboundGuard(), configuration: TwilioConfiguration, retryPolicy: RetryPolicy,
+        clock: any WallClock = SystemWallClock()
+    ) {
         self.client = client
+        self.outbound = outbound
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.clock = clock
@@ -50,7 +55,9 @@ public struct TwilioChannel: DeliveryChannel {
         if from == nil, service == nil, !reader.problems.contains(where: { $0.field == "config.from" || $0.field == "config.messaging_service_sid" }) {
             reader.report(FieldProblem(field: "config.from", code: "missing", problem: "give from (a phone number) or messaging_service_sid"))
         }
-        if let base = reader.string("base_url"), let problem = ProfileFields.baseURLProblem(base) { reader.report(problem) }
+        if let base = reader.string("base_url") {
+            if let problem = ProfileFields.baseURLProblem(base) ?? outbound.problem(field: "config.base_url", url: base) { reader.report(problem) }
+        }
         if let senders = config["senders"], !(ProfileRate.number(senders).map { $0 >= 1 && $0 == $0.rounded() } ?? false) {
             reader.report(FieldProblem(field: "config.senders", code: "invalid_count", problem: "must be the number of senders in the messaging service (1 or more)"))
         }
@@ -87,7 +94,7 @@ public struct TwilioChannel: DeliveryChannel {
         request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: ProviderHTTP.formEncoded(form(for: delivery))))
-        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout) { self.classify($0, profile: profile) }
+        return await ProviderHTTP.deliver(request, client: client, outbound: outbound, timeout: configuration.timeout) { self.classify($0, profile: profile) }
     }
 
     /// `GET {base}/2010-04-01/Accounts/{sid}.json`: Twilio answers the account when the credentials are right.
@@ -98,7 +105,7 @@ public struct TwilioChannel: DeliveryChannel {
         var request = HTTPClientRequest(url: ProviderHTTP.url(baseURL(profile), "/2010-04-01/Accounts/\(sid).json"))
         request.headers.add(name: "authorization", value: Self.basicAuthorization(sid, token))
         return await ProviderHTTP.check(
-            request, client: client, timeout: configuration.timeout, provider: "Twilio",
+            request, client: client, outbound: outbound, timeout: configuration.timeout, provider: "Twilio",
             accepted: { json in "account \(json?["friendly_name"]?.stringValue ?? sid) is \(json?["status"]?.stringValue ?? "?")" },
             refused: Self.errorReason
         )

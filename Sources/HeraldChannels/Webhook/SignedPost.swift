@@ -18,7 +18,9 @@ struct SignedPost {
     /// Extra headers; they replace Herald's own of the same name.
     var headers: [String: String] = [:]
 
-    func send(client: HTTPClient, timeout: Duration, excerptLimit: Int, userAgent: String, clock: any WallClock) async -> DeliveryReport {
+    func send(
+        client: HTTPClient, outbound: OutboundGuard, timeout: Duration, excerptLimit: Int, userAgent: String, clock: any WallClock
+    ) async -> DeliveryReport {
         let timestamp = Int(clock.now().timeIntervalSince1970)
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -38,6 +40,10 @@ struct SignedPost {
         }
         request.body = .bytes(ByteBuffer(bytes: body))
 
+        switch await outbound.admit(request) {
+        case .success(let admitted): request = admitted
+        case .failure(let refusal): return DeliveryReport(outcome: refusal.outcome)
+        }
         do {
             let response = try await client.execute(request, timeout: .init(timeout))
             let excerpt = await ResponseExcerpt.read(response.body, limit: excerptLimit)

@@ -8,6 +8,7 @@ public struct WebhookChannel: DeliveryChannel {
     public let name = "webhook"
     public let retryPolicy: RetryPolicy
     private let client: HTTPClient
+    private let outbound: OutboundGuard
     private let configuration: WebhookConfiguration
     private let signers: [String: WebhookSigner]
     private let clock: any WallClock
@@ -15,12 +16,14 @@ public struct WebhookChannel: DeliveryChannel {
 
     /// - Parameters:
     ///   - client: the shared HTTP client; the caller owns and shuts it down.
+    ///   - outbound: which addresses requests may reach (by default no loopback, private or metadata one).
     ///   - configuration: endpoints, secrets, timeout.
     ///   - retryPolicy: when to retry.
     ///   - clock: the time for `webhook-timestamp` and `Retry-After` dates.
     /// - Throws: ``HeraldError/invalidConfiguration(_:)`` for a malformed secret.
     public init(
         client: HTTPClient,
+        outbound: OutboundGuard = OutboundGuard(),
         configuration: WebhookConfiguration,
         retryPolicy: RetryPolicy = .webhookDefault,
         clock: any WallClock = SystemWallClock(),
@@ -35,6 +38,7 @@ public struct WebhookChannel: DeliveryChannel {
             signers[secret] = signer
         }
         self.client = client
+        self.outbound = outbound
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.signers = signers
@@ -48,8 +52,12 @@ public struct WebhookChannel: DeliveryChannel {
     /// strings), each optional; what it leaves out falls back to the server's webhook settings.
     public func checkProfile(_ config: [String: JSONValue]) -> [FieldProblem] {
         var reader = FieldReader(object: config, prefix: "config.")
-        if let url = reader.string("url"), let problem = Self.urlProblem(url) {
-            reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem))
+        if let url = reader.string("url") {
+            if let problem = Self.urlProblem(url) {
+                reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem))
+            } else if let problem = outbound.problem(field: "config.url", url: url) {
+                reader.report(problem)
+            }
         }
         if let secret = reader.string("secret"), WebhookSigner(secret: secret) == nil {
             reader.report(FieldProblem(field: "config.secret", code: "invalid_secret", problem: "must be whsec_ followed by base64"))
@@ -75,6 +83,8 @@ public struct WebhookChannel: DeliveryChannel {
         }
         if let problem = Self.urlProblem(url) {
             problems.append(FieldProblem(field: "url", code: "invalid_url", problem: problem))
+        } else if let problem = outbound.problem(field: "url", url: url) {
+            problems.append(problem)
         } else if let allowed = configuration.allowedHosts,
                   let host = URLComponents(string: url)?.host?.lowercased(), !allowed.contains(host) {
             problems.append(FieldProblem(
@@ -121,7 +131,7 @@ public struct WebhookChannel: DeliveryChannel {
             bearerToken: settings.bearerToken, headers: settings.headers
         )
         return await post.send(
-            client: client, timeout: configuration.timeout, excerptLimit: configuration.responseExcerptLimit, userAgent: userAgent, clock: clock
+            client: client, outbound: outbound, timeout: configuration.timeout, excerptLimit: configuration.responseExcerptLimit, userAgent: userAgent, clock: clock
         )
     }
 

@@ -15,6 +15,7 @@ public struct WhatsAppChannel: DeliveryChannel {
     public var requiresProfile: Bool { true }
     public var secretProfileFields: Set<String> { ["access_token", "app_secret"] }
     private let client: HTTPClient
+    private let outbound: OutboundGuard
     private let configuration: WhatsAppConfiguration
     private let clock: any WallClock
 
@@ -23,8 +24,12 @@ public struct WhatsAppChannel: DeliveryChannel {
 
     /// - Parameters:
     ///   - client: the shared HTTP client; the caller owns and shuts it down.
-    public init(client: HTTPClient, configuration: WhatsAppConfiguration, retryPolicy: RetryPolicy, clock: any WallClock = SystemWallClock()) {
+    public init(
+        client: HTTPClient, outbound: OutboundGuard = OutboundGuard(), configuration: WhatsAppConfiguration, retryPolicy: RetryPolicy,
+        clock: any WallClock = SystemWallClock()
+    ) {
         self.client = client
+        self.outbound = outbound
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.clock = clock
@@ -50,7 +55,9 @@ public struct WhatsAppChannel: DeliveryChannel {
         if let version = reader.string("api_version"), !Self.isVersion(version) {
             reader.report(FieldProblem(field: "config.api_version", code: "invalid_version", problem: "must look like v26.0"))
         }
-        if let base = reader.string("base_url"), let problem = ProfileFields.baseURLProblem(base) { reader.report(problem) }
+        if let base = reader.string("base_url") {
+            if let problem = ProfileFields.baseURLProblem(base) ?? outbound.problem(field: "config.base_url", url: base) { reader.report(problem) }
+        }
         return reader.problems + ProfileRate.problems(in: config) + ProfileFields.unknown(
             in: config,
             known: ["phone_number_id", "access_token", "app_secret", "api_version", "base_url", "app_id", "business_account_id"]
@@ -88,7 +95,7 @@ public struct WhatsAppChannel: DeliveryChannel {
         request.headers.add(name: "authorization", value: "Bearer \(token)")
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: WhatsAppRequestBody.make(for: delivery.message)))
-        return await ProviderHTTP.deliver(request, client: client, timeout: configuration.timeout) { self.classify($0, profile: profile) }
+        return await ProviderHTTP.deliver(request, client: client, outbound: outbound, timeout: configuration.timeout) { self.classify($0, profile: profile) }
     }
 
     /// The profile's own bucket (80 messages a second by default: the Cloud API's default
@@ -122,7 +129,7 @@ public struct WhatsAppChannel: DeliveryChannel {
         var request = HTTPClientRequest(url: ProviderHTTP.url(baseURL(profile), "/\(apiVersion(profile))/\(id)"))
         request.headers.add(name: "authorization", value: "Bearer \(token)")
         return await ProviderHTTP.check(
-            request, client: client, timeout: configuration.timeout, provider: "the Graph API",
+            request, client: client, outbound: outbound, timeout: configuration.timeout, provider: "the Graph API",
             accepted: { json in
                 "phone number \(json?["display_phone_number"]?.stringValue ?? "?") (\(json?["verified_name"]?.stringValue ?? "?")) answered"
             },

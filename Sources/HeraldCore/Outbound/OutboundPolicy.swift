@@ -1,0 +1,77 @@
+public import Foundation
+
+/// Which addresses Herald's outbound requests (webhooks, bot servers, status events, provider
+/// APIs) may reach: anywhere public, and nothing in the loopback, private, link-local, CGNAT,
+/// multicast, reserved or cloud-metadata ranges (IPv4 and IPv6, every spelling) unless
+/// ``allowed`` opens part of them on purpose (`outbound.allowed_networks`).
+public struct OutboundPolicy: Sendable, Hashable {
+    /// A refused range and why it is refused.
+    public struct BlockedRange: Sendable, Hashable {
+        public let network: IPNetwork
+        public let name: String
+    }
+
+    /// Networks opened on purpose; they win over the refused ranges.
+    public var allowed: [IPNetwork]
+
+    public init(allowed: [IPNetwork] = []) {
+        self.allowed = allowed
+    }
+
+    /// Parses `outbound.allowed_networks`: comma-separated CIDRs (empty: none).
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` naming the bad entry.
+    public init(allowedNetworks text: String) throws(HeraldError) {
+        var networks: [IPNetwork] = []
+        for entry in text.split(separator: ",") where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                networks.append(try IPNetwork(String(entry)))
+            } catch {
+                throw .invalidConfiguration("outbound.allowed_networks: \(error.message)")
+            }
+        }
+        self.init(allowed: networks)
+    }
+
+    /// Every range refused unless opened. 169.254.169.254 (AWS, GCP, Azure, …) is in the
+    /// IPv4 link-local range; fd00:ec2::254 (AWS over IPv6) in the unique-local one.
+    public static let blocked: [BlockedRange] = [
+        ("0.0.0.0/8", "this network"),
+        ("10.0.0.0/8", "private"),
+        ("100.64.0.0/10", "CGNAT"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local and cloud metadata"),
+        ("172.16.0.0/12", "private"),
+        ("192.0.0.0/24", "IETF protocol assignments"),
+        ("192.168.0.0/16", "private"),
+        ("198.18.0.0/15", "benchmarking"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved and broadcast"),
+        ("::/128", "unspecified"),
+        ("::1/128", "loopback"),
+        ("fc00::/7", "unique local (private) and cloud metadata"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "site-local"),
+        ("ff00::/8", "multicast"),
+    ].map { BlockedRange(network: try! IPNetwork($0.0), name: $0.1) }
+
+    /// Why `address` may not be reached; `nil` when it may.
+    public func refusal(for address: IPAddress) -> String? {
+        if allowed.contains(where: { $0.contains(address) }) { return nil }
+        guard let range = Self.blocked.first(where: { $0.network.contains(address) }) else { return nil }
+        return "\(address) is in a \(range.name) range (\(range.network)); open it with outbound.allowed_networks / HERALD_ALLOWED_NETWORKS"
+    }
+
+    /// Why the host of `url` may not be reached when it is a literal address; `nil` for a
+    /// name (checked when the request connects) or an allowed address. No DNS look-up.
+    public func refusal(forURL url: String) -> String? {
+        guard let host = URLComponents(string: url)?.host, let address = IPAddress(host) else { return nil }
+        return refusal(for: address)
+    }
+
+    /// What `herald serve` says at start about the guard.
+    public var summary: String {
+        allowed.isEmpty
+            ? "outbound requests may not reach loopback, private, link-local, CGNAT, multicast or metadata addresses (outbound.allowed_networks opens ranges)"
+            : "outbound requests may reach \(allowed.map(\.description).joined(separator: ", ")) (outbound.allowed_networks); other loopback, private, link-local, CGNAT, multicast and metadata addresses are refused"
+    }
+}
