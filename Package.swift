@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "HeraldStore",
-            dependencies: ["HeraldCore"],
+            dependencies: ["HeraldCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "HeraldServer",
                 "HeraldClient",
+                "HeraldStore",
                 "HeraldStoreSQLite",
                 "HeraldSink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -226,7 +227,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldStoreTests",
-            dependencies: ["HeraldStore", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift"), "HeraldCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HeraldStore", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift"), "HeraldCore", .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -32,6 +32,7 @@ as_postgres "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/log" -w \
 export HERALD_DATABASE_URL="postgres://herald@127.0.0.1:$PGPORT/postgres?sslmode=disable&schema=bench"
 export HERALD_API_KEY=bench-key
 export HERALD_ADMIN_KEY=bench-admin
+export HERALD_SECRET_KEY=q2xUjY1lVj5o9WcM7tH0b8nE3rKpA6sDfG4hJzLxC1Q=  # every process seals secrets with one key
 export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export HERALD_WEBHOOK_URL=http://127.0.0.1:18091/hook
 export HERALD_ALLOWED_NETWORKS=127.0.0.0/8  # the sink is local; Herald refuses loopback by default

@@ -82,6 +82,8 @@ public struct APILimits: Sendable, Hashable {
     public var maxBatchBodyBytes: Int
     /// The longest `POST /api/v1/messages/send` waits, whatever `timeout` asks (up to 30 s).
     public var maxSendWait: Duration
+    /// How long a rotated events secret still signs beside the new one.
+    public var eventsSecretOverlap: Duration = Tenant.eventsSecretGracePeriod
 
     public init(
         maxBodyBytes: Int = 1 << 20,

@@ -9,7 +9,7 @@ public struct HeraldCommand: AsyncParsableCommand {
         version: HeraldVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SinkCommand.self, SendCommand.self, BailCommand.self, MessagesCommand.self, StatusCommand.self,
-            TenantsCommand.self, KeysCommand.self, ProfilesCommand.self,
+            TenantsCommand.self, KeysCommand.self, ProfilesCommand.self, RotateSecretKeyCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -13,13 +13,14 @@ extension Tenant {
     }
 
     /// Replaces the events secret; the one replaced still signs events (beside the new one) for
-    /// ``eventsSecretGracePeriod``, so the tenant's receiver can switch without a gap.
+    /// `overlap` (``eventsSecretGracePeriod`` unless configured: `events.secret_overlap`), so the
+    /// tenant's receiver can switch without a gap.
     /// - Returns: the new secret, to show once.
-    public mutating func rotateEventsSecret(at now: Date) -> String {
+    public mutating func rotateEventsSecret(at now: Date, overlap: Duration = Tenant.eventsSecretGracePeriod) -> String {
         let secret = SigningSecret.generate()
         if let current = eventsSecret {
             previousEventsSecret = current
-            previousEventsSecretExpiresAt = now.addingTimeInterval(Double(Self.eventsSecretGracePeriod.components.seconds))
+            previousEventsSecretExpiresAt = now.addingTimeInterval(Double(overlap.components.seconds))
         }
         eventsSecret = secret
         return secret

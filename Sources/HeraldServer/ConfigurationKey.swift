@@ -88,6 +88,10 @@ extension ConfigurationKey {
         .init("database.max_pending_writes", default: "20000", "most messages waiting to be stored; past it ingest answers 503 overloaded with Retry-After") { c, v throws(HeraldError) in
             c.database.maxPendingWrites = try int(v, "database.max_pending_writes", 1...10_000_000)
         },
+        .init(
+            "database.secret_key", aliases: ["HERALD_SECRET_KEY"], default: "(SQLite: a key file beside the database)",
+            "base64 of 32 bytes that seals the stored secrets (AES-GCM); required with PostgreSQL, the same in every process"
+        ) { $0.database.secretKey = $1.isEmpty ? nil : $1 },
         .init("database.group_commit_max_batch", default: "1000", "most writes in one group commit") { c, v throws(HeraldError) in
             c.database.groupCommitMaxBatch = try int(v, "database.group_commit_max_batch", 1...100_000)
         },
@@ -163,6 +167,9 @@ extension ConfigurationKey {
         },
         .init("webhook.timeout", default: "10s", "longest one attempt may take") { c, v throws(HeraldError) in
             c.webhook.timeout = try duration(v, "webhook.timeout")
+        },
+        .init("events.secret_overlap", default: "24h", "how long a rotated events secret still signs beside the new one (both signatures sent)") { c, v throws(HeraldError) in
+            c.eventsSecretOverlap = try duration(v, "events.secret_overlap")
         },
         .init(
             "outbound.allowed_networks", aliases: ["HERALD_ALLOWED_NETWORKS"], default: "(none)",

@@ -40,6 +40,9 @@ public struct HeraldConfiguration: Sendable {
         public var groupCommitWindow = Duration.microseconds(500)
         public var groupCommitMaxBatch = 1000
         public var maxPendingWrites = 20_000
+        /// The key that seals stored secrets (base64 of 32 bytes); for SQLite, a key file
+        /// beside the database when unset.
+        public var secretKey: String?
         /// PostgreSQL: the most connections this process opens.
         public var poolSize = 20
         /// PostgreSQL: how long a request waits for a connection before answering 503.
@@ -106,6 +109,8 @@ public struct HeraldConfiguration: Sendable {
     public var whatsapp = WhatsAppConfiguration()
     public var twilio = TwilioConfiguration()
     public var botServerTimeout = Duration.seconds(10)
+    /// How long a rotated events secret still signs beside the new one (`events.secret_overlap`).
+    public var eventsSecretOverlap = Tenant.eventsSecretGracePeriod
     /// Which addresses outbound requests may reach (`outbound.allowed_networks`).
     public var outbound = OutboundPolicy()
     /// Provider callbacks a second each callback route takes (`callbacks.rate_limit`).

@@ -152,12 +152,16 @@ public struct HeraldServerBuilder: Sendable {
             defaultChannel: configuration.app.defaultChannel,
             dryRun: configuration.dispatcher.dryRun,
             clock: clock,
-            limits: APILimits(
-                maxBodyBytes: configuration.app.maxBodyBytes,
-                maxBatchItems: configuration.app.maxBatchItems,
-                maxBatchBodyBytes: configuration.app.maxBatchBodyBytes,
-                maxSendWait: configuration.app.maxSendWait
-            ),
+            limits: {
+                var limits = APILimits(
+                    maxBodyBytes: configuration.app.maxBodyBytes,
+                    maxBatchItems: configuration.app.maxBatchItems,
+                    maxBatchBodyBytes: configuration.app.maxBatchBodyBytes,
+                    maxSendWait: configuration.app.maxSendWait
+                )
+                limits.eventsSecretOverlap = configuration.eventsSecretOverlap
+                return limits
+            }(),
             callbacks: CallbackSettings(
                 publicURL: configuration.app.publicURL, whatsAppAppSecret: configuration.whatsapp.appSecret,
                 whatsAppVerifyToken: configuration.whatsapp.verifyToken, maxBodyBytes: configuration.app.maxBodyBytes,

@@ -60,4 +60,14 @@ public struct StoredAPIKey: Sendable, Hashable {
 }
 
 /// Everything the server needs from one database.
-public typealias HeraldStore = MessageStore & CredentialStore & TenantStore & ProfileStore & ReceiptStore & PacingStore & PauseStore
+/// Re-sealing the stored secrets under a new key (`herald rotate-secret-key`, or the first start
+/// with encryption, when `old` is `nil` and the secrets are plain text).
+public protocol SecretStore: Sendable {
+    /// Re-seals every stored secret — profiles' settings, tenants' events secrets, settings —
+    /// read with `old` (or as plain text) and sealed with `new`, and stores `new`'s check value
+    /// (``SecretBox/checkSetting``), in one transaction.
+    /// - Returns: how many values were sealed anew.
+    func resealSecrets(from old: SecretBox?, to new: SecretBox) async throws -> Int
+}
+
+public typealias HeraldStore = MessageStore & CredentialStore & TenantStore & ProfileStore & ReceiptStore & PacingStore & PauseStore & SecretStore

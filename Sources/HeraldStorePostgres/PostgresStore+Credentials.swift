@@ -51,9 +51,11 @@ extension PostgresStore {
         return !rows.isEmpty
     }
 
+    /// Settings hold secrets (the generated webhook signing secret): sealed.
     public func setting(_ name: String) async throws -> String? {
-        try await query(PostgresQuery(unsafeSQL: "SELECT value FROM settings WHERE name = $1", binds: Self.binds(name)))
-            .first?.decode(String.self)
+        try secrets.open(
+            try await query(PostgresQuery(unsafeSQL: "SELECT value FROM settings WHERE name = $1", binds: Self.binds(name))).first?.decode(String.self)
+        )
     }
 
     public func insertSettingIfAbsent(_ name: String, value: String) async throws -> String {
@@ -64,9 +66,9 @@ extension PostgresStore {
                 ON CONFLICT (name) DO UPDATE SET value = settings.value
                 RETURNING value
                 """,
-            binds: Self.binds(name, value)
+            binds: Self.binds(name, secrets.seal(value))
         ))
-        return try rows.first?.decode(String.self) ?? value
+        return try secrets.open(try rows.first?.decode(String.self) ?? secrets.seal(value))
     }
 
     private static let keyColumns = "id, tenant_id, role, name, prefix, hash, created_at, revoked_at"

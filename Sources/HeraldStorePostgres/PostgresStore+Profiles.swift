@@ -10,7 +10,7 @@ extension PostgresStore {
             if let conflict = ProfileConflict.check(profile, against: others) { throw conflict }
             try await connection.query(PostgresQuery(
                 unsafeSQL: "INSERT INTO profiles (\(Self.profileColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                binds: Self.bindings(profile)
+                binds: Self.bindings(profile, self.secrets)
             ), logger: logger)
             try await Self.bindOutlets(of: profile, connection, logger)
         }
@@ -19,23 +19,23 @@ extension PostgresStore {
     public func profile(id: ProfileID) async throws -> SenderProfile? {
         try await query(PostgresQuery(
             unsafeSQL: "SELECT \(Self.profileColumns) FROM profiles WHERE id = $1", binds: Self.binds(id.rawValue)
-        )).first.map(Self.profile)
+        )).first.map { try Self.profile($0, self.secrets) }
     }
 
     public func profiles(tenant: TenantID) async throws -> [SenderProfile] {
-        try await query(Self.profilesQuery(tenant)).map(Self.profile)
+        try await query(Self.profilesQuery(tenant)).map { try Self.profile($0, self.secrets) }
     }
 
     public func profiles(channel: String) async throws -> [SenderProfile] {
         try await query(PostgresQuery(unsafeSQL: "SELECT \(Self.profileColumns) FROM profiles WHERE channel = $1 ORDER BY id", binds: Self.binds(channel)))
-            .map(Self.profile)
+            .map { try Self.profile($0, self.secrets) }
     }
 
     public func updateProfile(_ profile: SenderProfile) async throws {
         try await changeProfiles(of: profile.tenantID) { connection, others, logger in
             guard others.contains(where: { $0.id == profile.id }) else { throw StoreError.notFound }
             if let conflict = ProfileConflict.check(profile, against: others) { throw conflict }
-            var bindings = Self.bindings(profile)
+            var bindings = Self.bindings(profile, self.secrets)
             bindings.append(profile.tenantID.rawValue)
             try await connection.query(PostgresQuery(
                 unsafeSQL: """
@@ -84,7 +84,7 @@ extension PostgresStore {
             try await connection.query(PostgresQuery(
                 unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1))", binds: Self.binds("herald.profiles:" + tenant.rawValue)
             ), logger: logger)
-            let others = try await connection.query(Self.profilesQuery(tenant), logger: logger).collect().map(Self.profile)
+            let others = try await connection.query(Self.profilesQuery(tenant), logger: logger).collect().map { try Self.profile($0, self.secrets) }
             try await body(connection, others, logger)
         }
     }
@@ -107,18 +107,20 @@ extension PostgresStore {
     }
 
     /// A profile's values in ``profileColumns`` order ($1 … $10).
-    private static func bindings(_ profile: SenderProfile) -> PostgresBindings {
+    private static func bindings(_ profile: SenderProfile, _ secrets: SecretBox?) -> PostgresBindings {
         binds(
-            profile.id.rawValue, profile.tenantID.rawValue, profile.name, profile.channel, JSONValue.object(profile.config).jsonText,
+            profile.id.rawValue, profile.tenantID.rawValue, profile.name, profile.channel, secrets.seal(JSONValue.object(profile.config).jsonText),
             JSONValue.array(profile.outletIDs.map(JSONValue.string)).jsonText, profile.isDefault, profile.dryRun,
             profile.createdAt.millis, profile.updatedAt.millis
         )
     }
 
-    private static func profile(_ row: PostgresRow) throws -> SenderProfile {
-        let (id, tenant, name, channel, configText, outletsText, isDefault, dryRun, createdAt, updatedAt) = try row.decode(
+    /// The settings (`config`) are sealed whole: they hold the channel's credentials.
+    private static func profile(_ row: PostgresRow, _ secrets: SecretBox?) throws -> SenderProfile {
+        let (id, tenant, name, channel, sealedConfig, outletsText, isDefault, dryRun, createdAt, updatedAt) = try row.decode(
             (String, String, String, String, String, String, Bool, Bool, Int64, Int64).self
         )
+        let configText = try secrets.open(sealedConfig)
         guard let config = JSONValue.decode(configText.utf8)?.objectValue, case .array(let outlets)? = JSONValue.decode(outletsText.utf8) else {
             throw StoreError.corrupt("profile \(id) has unreadable settings")
         }

@@ -10,7 +10,7 @@ extension PostgresStore {
                 INSERT INTO tenants (\(Self.tenantColumns))
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id
                 """,
-            binds: Self.bindings(tenant)
+            binds: Self.bindings(tenant, secrets: secrets)
         ))
         guard !rows.isEmpty else { throw StoreError.conflict("tenant \(tenant.id) exists") }
     }
@@ -18,11 +18,11 @@ extension PostgresStore {
     public func tenant(id: TenantID) async throws -> Tenant? {
         try await query(PostgresQuery(
             unsafeSQL: "SELECT \(Self.tenantColumns) FROM tenants WHERE id = $1", binds: Self.binds(id.rawValue)
-        )).first.map(Self.tenant)
+        )).first.map { try Self.tenant($0, self.secrets) }
     }
 
     public func listTenants() async throws -> [Tenant] {
-        try await query(PostgresQuery(unsafeSQL: "SELECT \(Self.tenantColumns) FROM tenants ORDER BY id")).map(Self.tenant)
+        try await query(PostgresQuery(unsafeSQL: "SELECT \(Self.tenantColumns) FROM tenants ORDER BY id")).map { try Self.tenant($0, self.secrets) }
     }
 
     public func updateTenant(_ tenant: Tenant) async throws {
@@ -32,7 +32,7 @@ extension PostgresStore {
                     events_url = $8, events_secret = $9, events_secret_previous = $10, events_secret_previous_expires_at = $11
                 WHERE id = $1 RETURNING id
                 """,
-            binds: Self.bindings(tenant, columns: [
+            binds: Self.bindings(tenant, secrets: secrets, columns: [
                 .id, .name, .disabled, .quotaLimit, .quotaPeriod, .updatedAt, .defaultChannel,
                 .eventsURL, .eventsSecret, .previousEventsSecret, .previousEventsSecretExpiresAt,
             ])
@@ -59,7 +59,7 @@ extension PostgresStore {
     }
 
     /// A tenant's values for `columns`, in that order ($1, $2, …).
-    private static func bindings(_ tenant: Tenant, columns: [Column] = Column.allCases) -> PostgresBindings {
+    private static func bindings(_ tenant: Tenant, secrets: SecretBox?, columns: [Column] = Column.allCases) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: columns.count)
         for column in columns {
             switch column {
@@ -72,15 +72,16 @@ extension PostgresStore {
             case .updatedAt: bindings.append(tenant.updatedAt.millis)
             case .defaultChannel: bindings.append(tenant.defaultChannel)
             case .eventsURL: bindings.append(tenant.eventsURL)
-            case .eventsSecret: bindings.append(tenant.eventsSecret)
-            case .previousEventsSecret: bindings.append(tenant.previousEventsSecret)
+            case .eventsSecret: bindings.append(secrets.seal(tenant.eventsSecret))
+            case .previousEventsSecret: bindings.append(secrets.seal(tenant.previousEventsSecret))
             case .previousEventsSecretExpiresAt: bindings.append(tenant.previousEventsSecretExpiresAt?.millis)
             }
         }
         return bindings
     }
 
-    private static func tenant(_ row: PostgresRow) throws -> Tenant {
+    /// The events signing secrets are sealed.
+    private static func tenant(_ row: PostgresRow, _ secrets: SecretBox?) throws -> Tenant {
         let (id, name, disabled, limit, periodText, createdAt, updatedAt, defaultChannel, eventsURL, eventsSecret, previousSecret, previousExpiresAt) =
             try row.decode((String, String, Bool, Int64?, String?, Int64, Int64, String?, String?, String?, String?, Int64?).self)
         var quota: Quota?
@@ -90,9 +91,9 @@ extension PostgresStore {
         }
         var tenant = Tenant(
             id: TenantID(id), name: name, disabled: disabled, quota: quota, defaultChannel: defaultChannel,
-            eventsURL: eventsURL, eventsSecret: eventsSecret, createdAt: Date(millis: createdAt), updatedAt: Date(millis: updatedAt)
+            eventsURL: eventsURL, eventsSecret: try secrets.open(eventsSecret), createdAt: Date(millis: createdAt), updatedAt: Date(millis: updatedAt)
         )
-        tenant.previousEventsSecret = previousSecret
+        tenant.previousEventsSecret = try secrets.open(previousSecret)
         tenant.previousEventsSecretExpiresAt = Date(millis: previousExpiresAt)
         return tenant
     }

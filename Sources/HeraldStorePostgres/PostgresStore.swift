@@ -31,10 +31,14 @@ public final class PostgresStore: HeraldStore {
     private let running = Mutex(false)
     let connections: ConnectionLease
     let logger: Logger
+    /// Seals the secrets stored (profile settings, events secrets, settings); `nil` stores them
+    /// as they are (the server always gives one: every process must hold the same key).
+    let secrets: SecretBox?
     private let enqueueCommitter: GroupCommitter<EnqueueRequest, [EnqueueResult]>
     private let completionCommitter: GroupCommitter<[Completion], [Bool]>
 
-    public init(configuration: PostgresConfiguration, logger: Logger) {
+    public init(configuration: PostgresConfiguration, secrets: SecretBox? = nil, logger: Logger) {
+        self.secrets = secrets
         self.configuration = configuration
         self.logger = logger
         let client = PostgresClient(configuration: configuration.clientConfiguration(), backgroundLogger: logger)

@@ -48,15 +48,19 @@ extension SQLiteStore {
         }
     }
 
+    /// Settings hold secrets (the generated webhook signing secret): sealed.
     public func setting(_ name: String) async throws -> String? {
-        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
+        let stored = try await read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
+        return try secrets.open(stored)
     }
 
     public func insertSettingIfAbsent(_ name: String, value: String) async throws -> String {
-        try await Self.write(pool) { db in
-            try db.execute(sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", arguments: [name, value])
-            return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) ?? value
+        let sealed = secrets.seal(value)
+        let stored = try await Self.write(pool) { db in
+            try db.execute(sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", arguments: [name, sealed])
+            return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) ?? sealed
         }
+        return try secrets.open(stored)
     }
 
     private static let keyColumns = "id, tenant_id, role, name, prefix, hash, created_at, revoked_at"

@@ -7,8 +7,8 @@ extension SQLiteStore {
     public func createProfile(_ profile: SenderProfile) async throws {
         try await Self.write(pool) { db in
             // One writer: checking the tenant's profiles and writing happen with nothing in between.
-            if let conflict = ProfileConflict.check(profile, against: try Self.profiles(of: profile.tenantID, db)) { throw conflict }
-            try db.execute(sql: "INSERT INTO profiles (\(Self.profileColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: Self.arguments(profile))
+            if let conflict = ProfileConflict.check(profile, against: try Self.profiles(of: profile.tenantID, self.secrets, db)) { throw conflict }
+            try db.execute(sql: "INSERT INTO profiles (\(Self.profileColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", arguments: Self.arguments(profile, self.secrets))
             try Self.bindOutlets(of: profile, db)
         }
     }
@@ -16,31 +16,31 @@ extension SQLiteStore {
     public func profile(id: ProfileID) async throws -> SenderProfile? {
         try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.profileColumns) FROM profiles WHERE id = ?"), arguments: [id.rawValue])
-                .map(Self.profile)
+                .map { try Self.profile($0, self.secrets) }
         }
     }
 
     public func profiles(tenant: TenantID) async throws -> [SenderProfile] {
-        try await read { db in try Self.profiles(of: tenant, db) }
+        try await read { db in try Self.profiles(of: tenant, self.secrets, db) }
     }
 
     public func profiles(channel: String) async throws -> [SenderProfile] {
         try await read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.profileColumns) FROM profiles WHERE channel = ? ORDER BY id"), arguments: [channel])
-                .map(Self.profile)
+                .map { try Self.profile($0, self.secrets) }
         }
     }
 
     public func updateProfile(_ profile: SenderProfile) async throws {
         try await Self.write(pool) { db in
-            if let conflict = ProfileConflict.check(profile, against: try Self.profiles(of: profile.tenantID, db)) { throw conflict }
+            if let conflict = ProfileConflict.check(profile, against: try Self.profiles(of: profile.tenantID, self.secrets, db)) { throw conflict }
             try db.execute(
                 sql: """
                     UPDATE profiles SET name = ?, channel = ?, config = ?, outlet_ids = ?, is_default = ?, dry_run = ?, updated_at = ?
                     WHERE id = ? AND tenant_id = ?
                     """,
                 arguments: [
-                    profile.name, profile.channel, JSONValue.object(profile.config).jsonText, Self.outletsText(profile),
+                    profile.name, profile.channel, self.secrets.seal(JSONValue.object(profile.config).jsonText), Self.outletsText(profile),
                     profile.isDefault, profile.dryRun, profile.updatedAt.millis, profile.id.rawValue, profile.tenantID.rawValue,
                 ]
             )
@@ -69,10 +69,10 @@ extension SQLiteStore {
 
     private static let profileColumns = "id, tenant_id, name, channel, config, outlet_ids, is_default, dry_run, created_at, updated_at"
 
-    private static func profiles(of tenant: TenantID, _ db: Database) throws -> [SenderProfile] {
+    private static func profiles(of tenant: TenantID, _ secrets: SecretBox?, _ db: Database) throws -> [SenderProfile] {
         try Row.fetchAll(
             db.cachedStatement(sql: "SELECT \(profileColumns) FROM profiles WHERE tenant_id = ? ORDER BY name"), arguments: [tenant.rawValue]
-        ).map(profile)
+        ).map { try profile($0, secrets) }
     }
 
     private static func bindOutlets(of profile: SenderProfile, _ db: Database) throws {
@@ -88,15 +88,16 @@ extension SQLiteStore {
         JSONValue.array(profile.outletIDs.map(JSONValue.string)).jsonText
     }
 
-    private static func arguments(_ profile: SenderProfile) -> StatementArguments {
+    private static func arguments(_ profile: SenderProfile, _ secrets: SecretBox?) -> StatementArguments {
         [
-            profile.id.rawValue, profile.tenantID.rawValue, profile.name, profile.channel, JSONValue.object(profile.config).jsonText,
+            profile.id.rawValue, profile.tenantID.rawValue, profile.name, profile.channel, secrets.seal(JSONValue.object(profile.config).jsonText),
             outletsText(profile), profile.isDefault, profile.dryRun, profile.createdAt.millis, profile.updatedAt.millis,
         ]
     }
 
-    private static func profile(_ row: Row) throws -> SenderProfile {
-        let configText: String = row[4]
+    /// The settings (`config`) are sealed whole: they hold the channel's credentials.
+    private static func profile(_ row: Row, _ secrets: SecretBox?) throws -> SenderProfile {
+        let configText = try secrets.open(row[4] as String)
         let outletsText: String = row[5]
         guard let config = JSONValue.decode(configText.utf8)?.objectValue, case .array(let outlets)? = JSONValue.decode(outletsText.utf8) else {
             throw StoreError.corrupt("profile \(row[0] as String) has unreadable settings")

@@ -9,7 +9,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 INSERT INTO tenants (\(Self.tenantColumns))
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-                """, arguments: StatementArguments(Self.arguments(tenant)))
+                """, arguments: StatementArguments(Self.arguments(tenant, self.secrets)))
             guard db.changesCount > 0 else { throw StoreError.conflict("tenant \(tenant.id) exists") }
         }
     }
@@ -17,19 +17,19 @@ extension SQLiteStore {
     public func tenant(id: TenantID) async throws -> Tenant? {
         try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.tenantColumns) FROM tenants WHERE id = ?"), arguments: [id.rawValue])
-                .map(Self.tenant)
+                .map { try Self.tenant($0, self.secrets) }
         }
     }
 
     public func listTenants() async throws -> [Tenant] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.tenantColumns) FROM tenants ORDER BY id").map(Self.tenant)
+            try Row.fetchAll(db, sql: "SELECT \(Self.tenantColumns) FROM tenants ORDER BY id").map { try Self.tenant($0, self.secrets) }
         }
     }
 
     public func updateTenant(_ tenant: Tenant) async throws {
         try await Self.write(pool) { db in
-            let arguments = Self.arguments(tenant)
+            let arguments = Self.arguments(tenant, self.secrets)
             try db.execute(
                 sql: """
                     UPDATE tenants SET name = ?, disabled = ?, quota_limit = ?, quota_period = ?, updated_at = ?, default_channel = ?,
@@ -56,15 +56,17 @@ extension SQLiteStore {
         events_url, events_secret, events_secret_previous, events_secret_previous_expires_at
         """
 
-    private static func arguments(_ tenant: Tenant) -> [(any DatabaseValueConvertible)?] {
+    private static func arguments(_ tenant: Tenant, _ secrets: SecretBox?) -> [(any DatabaseValueConvertible)?] {
         [
             tenant.id.rawValue, tenant.name, tenant.disabled, tenant.quota?.limit, tenant.quota?.period.rawValue,
             tenant.createdAt.millis, tenant.updatedAt.millis, tenant.defaultChannel,
-            tenant.eventsURL, tenant.eventsSecret, tenant.previousEventsSecret, tenant.previousEventsSecretExpiresAt?.millis,
+            tenant.eventsURL, secrets.seal(tenant.eventsSecret), secrets.seal(tenant.previousEventsSecret),
+            tenant.previousEventsSecretExpiresAt?.millis,
         ]
     }
 
-    private static func tenant(_ row: Row) throws -> Tenant {
+    /// The events signing secrets are sealed.
+    private static func tenant(_ row: Row, _ secrets: SecretBox?) throws -> Tenant {
         var quota: Quota?
         if let limit: Int = row[3], let periodText: String = row[4] {
             guard let period = Quota.Period(rawValue: periodText) else { throw StoreError.corrupt("unknown quota period \(periodText)") }
@@ -72,9 +74,9 @@ extension SQLiteStore {
         }
         var tenant = Tenant(
             id: TenantID(row[0]), name: row[1], disabled: row[2], quota: quota, defaultChannel: row[7],
-            eventsURL: row[8], eventsSecret: row[9], createdAt: Date(millis: row[5] as Int64), updatedAt: Date(millis: row[6] as Int64)
+            eventsURL: row[8], eventsSecret: try secrets.open(row[9] as String?), createdAt: Date(millis: row[5] as Int64), updatedAt: Date(millis: row[6] as Int64)
         )
-        tenant.previousEventsSecret = row[10]
+        tenant.previousEventsSecret = try secrets.open(row[10] as String?)
         tenant.previousEventsSecretExpiresAt = Date(millis: row[11] as Int64?)
         return tenant
     }

@@ -15,13 +15,17 @@ public import HeraldStore
 /// ```
 public final class SQLiteStore: HeraldStore {
     let pool: DatabasePool
+    /// Seals the secrets stored (profile settings, events secrets, settings); `nil` stores them
+    /// as they are (the server always gives one).
+    let secrets: SecretBox?
     public let workSignal = WorkSignal()
     private let enqueueCommitter: GroupCommitter<EnqueueRequest, [EnqueueResult]>
     private let completionCommitter: GroupCommitter<[Completion], [Bool]>
 
     /// Opens (creating if needed) the database file. Call ``migrate()`` before use.
     /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened.
-    public init(configuration: SQLiteConfiguration) throws {
+    public init(configuration: SQLiteConfiguration, secrets: SecretBox? = nil) throws {
+        self.secrets = secrets
         var config = Configuration()
         config.busyMode = .timeout(configuration.busyTimeout.seconds)
         let synchronous = configuration.durability.rawValue.uppercased()

@@ -11,11 +11,14 @@ struct CommandLineProcessTests {
     static let key = "cli-process-key"
 
     /// Runs `herald` with `arguments`, standard input `input`, and the server in the environment.
-    static func herald(_ arguments: [String], port: Int, input: String? = nil, interruptAfter: Duration? = nil) async throws -> (status: Int32, out: String, err: String) {
+    static func herald(
+        _ arguments: [String], port: Int, input: String? = nil, interruptAfter: Duration? = nil, environment: [String: String] = [:]
+    ) async throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = HeraldProcess.binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["HERALD_URL": "http://127.0.0.1:\(port)", "HERALD_API_KEY": Self.key]) { $1 }
+            .merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), stdin = Pipe()
         process.standardOutput = out
         process.standardError = err

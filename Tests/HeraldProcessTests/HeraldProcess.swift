@@ -18,13 +18,19 @@ final class HeraldProcess: Sendable {
         return bundle.appendingPathComponent("herald")
     }
 
+    /// The key the test servers seal their stored secrets with.
+    static let secretKey = "q2xUjY1lVj5o9WcM7tH0b8nE3rKpA6sDfG4hJzLxC1Q="
+
     /// Starts `herald serve` on port 0 and waits until it reports the port it listens on.
     /// - Parameter database: the SQLite file, or `nil` when the environment names a `HERALD_DATABASE_URL`.
     init(database: String?, environment: [String: String]) async throws {
         (process, output, port) = try await Self.launch(
             ["serve", "--port", "0"] + (database.map { ["--database", $0] } ?? []),
-            // The tests' sinks and fake providers listen on loopback, which Herald refuses by default.
-            environment: ProcessInfo.processInfo.environment.merging(["HERALD_ALLOWED_NETWORKS": "127.0.0.0/8"]) { $1 }
+            // The tests' sinks and fake providers listen on loopback, which Herald refuses by
+            // default; processes sharing a PostgreSQL database need one secret key.
+            environment: ProcessInfo.processInfo.environment.merging([
+                "HERALD_ALLOWED_NETWORKS": "127.0.0.0/8", "HERALD_SECRET_KEY": Self.secretKey,
+            ]) { $1 }
                 .merging(environment) { $1 },
             port: Self.listeningPort(in:)
         )

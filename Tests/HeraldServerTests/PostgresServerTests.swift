@@ -3,6 +3,7 @@ import HTTPTypes
 import HeraldCore
 import HeraldServer
 import HeraldSink
+import HeraldStore
 import HeraldTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -39,6 +40,7 @@ struct PostgresServerTests {
             configuration.webhook.secret = Self.secret
             configuration.webhook.url = sinkURL
             configuration.outbound = APITestHarness.loopbackPolicy
+            configuration.database.secretKey = SecretBox.generateKey()
             configuration.database.url = cluster.url
             // Long enough for a fresh connection on a loaded machine, short enough for the outage.
             configuration.database.connectWait = .seconds(3)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HeraldCore
 import HeraldServer
+import HeraldStore
 import HeraldTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -95,6 +96,40 @@ struct ServerBootstrapTests {
                 #expect(response.status == .notFound)
             }
         }
+    }
+
+    @Test func theSecretKeyFileIsMadeOnceAndAWrongKeyStopsStartUp() async throws {
+        let database = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
+        var configuration = Self.configuration(database: database)
+        try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { app in try await app.test(.live) { _ in } }
+        let keyFile = SecretKeySource.keyFilePath(for: database)
+        let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let key = try String(contentsOfFile: keyFile, encoding: .utf8)
+        // Started again: the same file, the same key.
+        try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { app in
+            try await app.test(.live) { _ in }
+        }
+        #expect(try String(contentsOfFile: keyFile, encoding: .utf8) == key)
+
+        configuration.database.secretKey = SecretBox.generateKey()
+        let error = await #expect(throws: HeraldError.self) {
+            try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { _ in }
+        }
+        #expect(error?.message.contains("does not open this database's stored secrets") == true, "\(String(describing: error))")
+        configuration.database.secretKey = key
+        try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { app in
+            try await app.test(.live) { _ in }
+        }
+    }
+
+    @Test func postgresWithoutASecretKeyStopsStartUp() async throws {
+        var configuration = Self.configuration(database: "unused.sqlite")
+        configuration.database.url = "postgres://herald@127.0.0.1:1/herald"
+        let error = await #expect(throws: HeraldError.self) {
+            try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { _ in }
+        }
+        #expect(error?.message.contains("PostgreSQL needs HERALD_SECRET_KEY") == true)
     }
 
     @Test func badSettingsStopStartUp() async throws {

@@ -33,12 +33,13 @@ public enum StoreKind: String, CaseIterable, Sendable {
     /// Runs `body` with a fresh, migrated PostgreSQL store in a schema of its own.
     public static func withPostgresStore<T: Sendable>(
         schema: String = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+        secrets: SecretBox? = nil,
         _ body: @Sendable (PostgresStore) async throws -> T
     ) async throws -> T {
         var configuration = try PostgresConfiguration(url: try await PostgresFixture.serverURL())
         configuration.schema = schema
         configuration.maxConnections = 8
-        let store = PostgresStore(configuration: configuration, logger: Logger(label: "test.postgres"))
+        let store = PostgresStore(configuration: configuration, secrets: secrets, logger: Logger(label: "test.postgres"))
         return try await store.withRunning { try await body(store) }
     }
 }

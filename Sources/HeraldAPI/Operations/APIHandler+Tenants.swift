@@ -57,7 +57,7 @@ extension APIHandler {
         try Caller.requireAdmin()
         var tenant = try await dependencies.tenant(id: input.path.tenant)
         let now = dependencies.clock.now()
-        let secret = tenant.rotateEventsSecret(at: now)
+        let secret = tenant.rotateEventsSecret(at: now, overlap: dependencies.limits.eventsSecretOverlap)
         tenant = try await save(tenant)
         dependencies.logger.notice("events secret rotated", metadata: ["tenant": "\(tenant.id)"])
         return .ok(.init(body: .json(.init(
