@@ -36,11 +36,15 @@ struct SinkCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Wait before answering, such as 200ms.")
     var delay = "0s"
 
+    @Option(name: .long, help: "Answer --failure-status to the first K requests of each webhook-id, then --status.")
+    var failFirst = 0
+
     @Option(name: .long, help: "Log level; debug logs every request.")
     var logLevel = "info"
 
     func validate() throws {
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be between 0 and 1") }
+        guard failFirst >= 0 else { throw ValidationError("--fail-first must be 0 or more") }
         guard (100...599).contains(status), (100...599).contains(failureStatus) else {
             throw ValidationError("--status and --failure-status must be HTTP status codes")
         }
@@ -51,7 +55,7 @@ struct SinkCommand: AsyncParsableCommand {
         let logger = LoggingSetup.logger(label: "herald-sink", level: logLevel)
         let behaviour = SinkBehaviour(
             status: status, failureRate: failureRate, failureStatus: failureStatus,
-            retryAfter: retryAfter, delay: DurationText.parse(delay) ?? .zero
+            retryAfter: retryAfter, delay: DurationText.parse(delay) ?? .zero, failFirst: failFirst
         )
         let sink: SinkServer
         do {

@@ -24,11 +24,12 @@ public struct OutboundGuard: Sendable {
     /// - Returns: the outcome to record instead when it may not go: a permanent failure for a
     ///   refused address, a retry when the name cannot be looked up now.
     func admit(_ request: HTTPClientRequest) async -> Result<HTTPClientRequest, OutboundRefusal> {
+        // A literal address (the common case for local receivers) needs no URL parse at all.
+        if let literal = OutboundPolicy.host(of: request.url).flatMap({ IPAddress(String($0)) }) {
+            return policy.refusal(for: literal).map { .failure(.refused($0)) } ?? .success(request)
+        }
         guard var components = URLComponents(string: request.url), let host = components.host, !host.isEmpty else {
             return .success(request)  // The client itself answers an invalid URL.
-        }
-        if let literal = IPAddress(host) {
-            return policy.refusal(for: literal).map { .failure(.refused($0)) } ?? .success(request)
         }
         let addresses: [IPAddress]
         do {

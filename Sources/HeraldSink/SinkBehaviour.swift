@@ -9,8 +9,15 @@ public struct SinkBehaviour: Sendable, Hashable {
     public var retryAfter: String?
     /// How long to wait before answering.
     public var delay: Duration
+    /// The first this many requests of each `webhook-id` are answered with ``failureStatus``
+    /// (then ``status``): exactly that many retries for every message, for fault tests.
+    public var failFirst: Int
 
-    public init(status: Int = 200, failureRate: Double = 0, failureStatus: Int = 503, retryAfter: String? = nil, delay: Duration = .zero) {
+    public init(
+        status: Int = 200, failureRate: Double = 0, failureStatus: Int = 503, retryAfter: String? = nil, delay: Duration = .zero,
+        failFirst: Int = 0
+    ) {
+        self.failFirst = failFirst
         self.status = status
         self.failureRate = failureRate
         self.failureStatus = failureStatus

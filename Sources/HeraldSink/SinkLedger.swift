@@ -24,6 +24,8 @@ public final class SinkLedger: Sendable {
     }
 
     private struct State {
+        /// Requests per `webhook-id`, whatever they were answered.
+        var attempts: [String: Int] = [:]
         var received = 0
         var delivered: [String: Int] = [:]
         var duplicates = 0
@@ -36,6 +38,18 @@ public final class SinkLedger: Sendable {
     public init() {}
 
     func recordReceived() { state.withLock { $0.received += 1 } }
+
+    /// Counts a (signed) request of `id`.
+    /// - Returns: how many there were of it, this one included.
+    func recordAttempt(id: String) -> Int {
+        state.withLock { state in
+            state.attempts[id, default: 0] += 1
+            return state.attempts[id, default: 0]
+        }
+    }
+
+    /// Requests per `webhook-id`, whatever they were answered.
+    public var attempts: [String: Int] { state.withLock { $0.attempts } }
     func recordInvalidSignature() { state.withLock { $0.invalidSignatures += 1 } }
     func recordFailedOnPurpose() { state.withLock { $0.failedOnPurpose += 1 } }
 

@@ -38,6 +38,7 @@ public struct SinkServer: Sendable {
         let router = Router()
         router.get("stats") { _, _ in try Self.json(ledger.stats) }
         router.get("deliveries") { _, _ in try Self.json(ledger.deliveries) }
+        router.get("attempts") { _, _ in try Self.json(ledger.attempts) }
         router.post("/") { request, _ in try await receive(request) }
         router.post("**") { request, _ in try await receive(request) }
         return Application(
@@ -66,7 +67,9 @@ public struct SinkServer: Sendable {
         if behaviour.delay > .zero {
             try await Task.sleep(for: behaviour.delay)
         }
-        let failOnPurpose = behaviour.failureRate > 0 && Double.random(in: 0..<1) < behaviour.failureRate
+        let attempt = ledger.recordAttempt(id: id ?? "(no webhook-id)")
+        let failOnPurpose = attempt <= behaviour.failFirst
+            || (behaviour.failureRate > 0 && Double.random(in: 0..<1) < behaviour.failureRate)
         let status = failOnPurpose ? behaviour.failureStatus : behaviour.status
         var headers: HTTPFields = [:]
         if let retryAfter = behaviour.retryAfter, !(200..<300).contains(status) {

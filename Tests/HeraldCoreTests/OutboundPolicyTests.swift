@@ -57,3 +57,13 @@ struct OutboundPolicyTests {
         #expect(throws: HeraldError.self) { try OutboundPolicy(allowedNetworks: text) }
     }
 }
+
+extension OutboundPolicyTests {
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/hook", "127.0.0.1"), ("https://user:pw@[::1]:9/x", "[::1]"), ("http://Hooks.Example.com?x=1", "Hooks.Example.com"),
+        ("http://2130706433#frag", "2130706433"), ("https://a@b@10.0.0.1/p", "10.0.0.1"), ("no-scheme", nil), ("http:///path", nil),
+    ] as [(String, String?)])
+    func theHostIsReadWithoutAFullParse(url: String, host: String?) {
+        #expect(OutboundPolicy.host(of: url).map(String.init) == host)
+    }
+}

@@ -10,9 +10,10 @@ final class SinkProcess: Sendable {
     let port: Int
     private let output: OutputBuffer
 
-    /// Starts `herald sink --port 0` (verifying signatures with `secret`) and waits for its port.
-    init(secret: String) async throws {
-        (process, output, port) = try await HeraldProcess.launch(["sink", "--port", "0", "--secret", secret, "--log-level", "warning"]) { text in
+    /// Starts `herald sink --port 0` (verifying signatures with `secret`, answering as `options`
+    /// say, such as `--fail-first 3`) and waits for its port.
+    init(secret: String, options: [String] = []) async throws {
+        (process, output, port) = try await HeraldProcess.launch(["sink", "--port", "0", "--secret", secret, "--log-level", "warning"] + options) { text in
             text.range(of: "herald sink listening on http://").flatMap { range in
                 Int(text[range.upperBound...].prefix { $0 != "\n" }.split(separator: ":").last ?? "")
             }
@@ -27,6 +28,13 @@ final class SinkProcess: Sendable {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/stats"), timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)
         return JSONValue.decode(Array(body.readableBytesView)) ?? .null
+    }
+
+    /// `GET /attempts`: requests per `webhook-id`, whatever they were answered.
+    func attempts() async throws -> [String: Int] {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/attempts"), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (JSONValue.decode(Array(body.readableBytesView))?.objectValue ?? [:]).compactMapValues(\.integerValue)
     }
 
     func terminate() async {

@@ -1,0 +1,102 @@
+import Foundation
+import HeraldCore
+import HeraldTestSupport
+import NIOHTTP1
+import Testing
+
+/// The fault-injection suite's receiver faults, on the real binaries (`herald serve` and
+/// `herald sink`) over loopback: each accepted id is kept on the client side, each request per
+/// `webhook-id` on the sink side, and after each run nothing accepted is missing and nothing
+/// arrived twice. Every wait is bounded.
+struct FaultInjectionProcessTests {
+    typealias Crash = CrashRecoveryTests
+
+    /// `herald serve` on a fresh SQLite file sending webhooks to `sink`, retrying quickly.
+    static func server(sink: SinkProcess) async throws -> HeraldProcess {
+        try await HeraldProcess(database: try TemporaryDirectory.make().appendingPathComponent("herald.sqlite").path, environment: [
+            "HERALD_API_KEY": Crash.key, "HERALD_WEBHOOK_SECRET": Crash.secret, "HERALD_WEBHOOK_URL": sink.url,
+            "HERALD_RETRY_SCHEDULE": "100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms", "HERALD_RETRY_MIN_THROTTLED_DELAY": "0s",
+        ])
+    }
+
+    /// Accepts `count` messages; returns their ids.
+    static func accept(_ count: Int, port: Int) async throws -> [String] {
+        var ids: [String] = []
+        for index in 0..<count {
+            let (status, body) = try await ProviderChannelsProcessTests.call(
+                .POST, "/api/v1/messages", port: port, key: Crash.key, body: #"{"channel": "webhook", "content": "fault \#(index)"}"#
+            )
+            guard status == .accepted, let id = body["id"]?.stringValue else { throw ProcessFailure(message: "not accepted: \(status) \(body)") }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Each message's attempts as Herald logged them, oldest first.
+    static func attempts(_ id: String, port: Int) async throws -> [JSONValue] {
+        let (_, log) = try await ProviderChannelsProcessTests.call(.GET, "/api/v1/messages/\(id)/attempts", port: port, key: Crash.key)
+        return log["attempts"]?.arrayValue ?? []
+    }
+
+    static func status(_ id: String, port: Int) async throws -> String? {
+        try await ProviderChannelsProcessTests.call(.GET, "/api/v1/messages/\(id)", port: port, key: Crash.key).1["status"]?.stringValue
+    }
+
+    @Test(.timeLimit(.minutes(2)), arguments: [1, 3])
+    func aReceiverFailingKTimesGetsExactlyKPlusOneAttempts(failures: Int) async throws {
+        let sink = try await SinkProcess(secret: Crash.secret, options: ["--fail-first", "\(failures)", "--failure-status", "500"])
+        let server = try await Self.server(sink: sink)
+        let ids = try await Self.accept(20, port: server.port)
+        let sent = try await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+            try await sink.stats()["unique_delivered"]?.integerValue == ids.count
+        }
+        #expect(sent)
+        let requests = try await sink.attempts()
+        #expect(Set(requests.keys) == Set(ids), "every accepted id, and nothing else")
+        #expect(requests.values.allSatisfy { $0 == failures + 1 }, "\(requests.values.sorted())")
+        #expect(try await sink.stats()["duplicates"]?.integerValue == 0)
+        for id in ids.prefix(3) {
+            let logged = try await Self.attempts(id, port: server.port)
+            #expect(logged.map { $0["http_status"]?.integerValue } == Array(repeating: 500, count: failures) + [200])
+        }
+        #expect(await server.terminate() == 0)
+        await sink.terminate()
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aReceiversRetryAfterIsWaitedOut() async throws {
+        let sink = try await SinkProcess(secret: Crash.secret, options: ["--fail-first", "1", "--failure-status", "429", "--retry-after", "2"])
+        let server = try await Self.server(sink: sink)
+        let ids = try await Self.accept(5, port: server.port)
+        let sent = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            try await sink.stats()["unique_delivered"]?.integerValue == ids.count
+        }
+        #expect(sent)
+        for id in ids {
+            let starts = try await Self.attempts(id, port: server.port).compactMap { $0["started_at"]?.stringValue.flatMap(Timestamp.parse) }
+            #expect(starts.count == 2)
+            if starts.count == 2 {
+                #expect(starts[1].timeIntervalSince(starts[0]) >= 1.95, "the retry came \(starts[1].timeIntervalSince(starts[0])) s after a Retry-After of 2")
+            }
+        }
+        #expect(await server.terminate() == 0)
+        await sink.terminate()
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aGoneReceiverFailsTheMessageAfterOneAttempt() async throws {
+        let sink = try await SinkProcess(secret: Crash.secret, options: ["--status", "410"])
+        let server = try await Self.server(sink: sink)
+        let ids = try await Self.accept(5, port: server.port)
+        let failed = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            var all = true
+            for id in ids where try await Self.status(id, port: server.port) != "failed" { all = false }
+            return all
+        }
+        #expect(failed)
+        #expect(try await sink.attempts().values.allSatisfy { $0 == 1 })
+        for id in ids { #expect(try await Self.attempts(id, port: server.port).count == 1) }
+        #expect(await server.terminate() == 0)
+        await sink.terminate()
+    }
+}
