@@ -54,6 +54,9 @@ extension ConfigurationKey {
             $0.app.defaultChannel = $1
         },
         .init("app.environment", aliases: ["HERALD_ENVIRONMENT"], default: "development", "shown by /health") { $0.app.environment = $1 },
+        .init("app.read_timeout", default: "30s", "a connection that sends nothing this long (a stalled or trickled body) is closed") { c, v throws(HeraldError) in
+            c.app.readTimeout = try duration(v, "app.read_timeout")
+        },
         .init("app.max_body_bytes", default: "1048576", "largest request body accepted (413 above)") { c, v throws(HeraldError) in
             c.app.maxBodyBytes = try int(v, "app.max_body_bytes", 1024...(64 << 20))
         },

@@ -19,6 +19,8 @@ public struct HeraldConfiguration: Sendable {
         public var adminKey: String?
         public var environment = "development"
         public var maxBodyBytes = 1 << 20
+        /// A connection that sends or reads nothing this long is closed (a body trickled in slowly, say).
+        public var readTimeout = Duration.seconds(30)
         public var maxBatchBodyBytes = 16 << 20
         public var maxBatchItems = 1000
         public var maxSendWait = Duration.seconds(30)

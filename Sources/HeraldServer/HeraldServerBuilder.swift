@@ -176,6 +176,7 @@ public struct HeraldServerBuilder: Sendable {
         let port = configuration.app.port
         return Application(
             router: try buildRouter(dependencies),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.app.readTimeout.seconds * 1_000_000_000)))),
             configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
             services: opened.services + [HTTPClientService(client: client), dispatcher, receipts],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
