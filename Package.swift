@@ -228,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldStoreTests",
-            dependencies: ["HeraldStore", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift"), "HeraldCore", .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["HeraldStore", "HeraldStoreSQLite", "HeraldStorePostgres", "HeraldDispatcher", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift"), "HeraldCore", .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

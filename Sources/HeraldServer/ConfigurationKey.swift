@@ -171,6 +171,12 @@ extension ConfigurationKey {
         .init("webhook.timeout", default: "10s", "longest one attempt may take") { c, v throws(HeraldError) in
             c.webhook.timeout = try duration(v, "webhook.timeout")
         },
+        .init(
+            "retention.message_content", default: "(kept)",
+            "clear content, payload and metadata of messages finished longer ago than this (such as 30d), keeping the delivery log"
+        ) { c, v throws(HeraldError) in
+            c.retainMessageContent = v.isEmpty ? nil : try duration(v, "retention.message_content")
+        },
         .init("events.secret_overlap", default: "24h", "how long a rotated events secret still signs beside the new one (both signatures sent)") { c, v throws(HeraldError) in
             c.eventsSecretOverlap = try duration(v, "events.secret_overlap")
         },

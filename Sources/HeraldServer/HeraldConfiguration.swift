@@ -111,6 +111,8 @@ public struct HeraldConfiguration: Sendable {
     public var whatsapp = WhatsAppConfiguration()
     public var twilio = TwilioConfiguration()
     public var botServerTimeout = Duration.seconds(10)
+    /// How long finished messages keep their content (`retention.message_content`); `nil` keeps it.
+    public var retainMessageContent: Duration?
     /// How long a rotated events secret still signs beside the new one (`events.secret_overlap`).
     public var eventsSecretOverlap = Tenant.eventsSecretGracePeriod
     /// Which addresses outbound requests may reach (`outbound.allowed_networks`).

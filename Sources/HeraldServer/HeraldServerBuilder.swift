@@ -178,10 +178,17 @@ public struct HeraldServerBuilder: Sendable {
             router: try buildRouter(dependencies),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.app.readTimeout.seconds * 1_000_000_000)))),
             configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
-            services: opened.services + [HTTPClientService(client: client), dispatcher, receipts],
+            services: opened.services + [HTTPClientService(client: client), dispatcher, receipts] + retention(store),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
+    }
+
+    /// The retention sweeper, when `retention.message_content` is set.
+    private func retention(_ store: any HeraldStore) -> [any Service] {
+        guard let keep = configuration.retainMessageContent else { return [] }
+        logger.notice("finished messages keep their content for \(keep) (retention.message_content)")
+        return [RetentionSweeper(store: store, keep: keep, clock: clock, logger: logger.with(label: "retention"))]
     }
 
     private func httpClientConfiguration(_ dispatcher: DispatcherConfiguration) -> HTTPClient.Configuration {

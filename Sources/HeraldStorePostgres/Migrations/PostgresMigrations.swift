@@ -223,5 +223,13 @@ enum PostgresMigrations {
         PostgresMigration(version: 8, name: "dispatch_pauses", statements: [
             "CREATE TABLE dispatch_pauses (scope TEXT PRIMARY KEY, paused_at BIGINT NOT NULL)",
         ]),
+        // Retention: see the SQLite migration 010.
+        PostgresMigration(version: 9, name: "retention", statements: [
+            "ALTER TABLE messages ADD COLUMN content_cleared_at BIGINT",
+            """
+            CREATE INDEX messages_retention ON messages (updated_at)
+                WHERE content_cleared_at IS NULL AND status NOT IN ('scheduled', 'queued', 'sending')
+            """,
+        ]),
     ]
 }

@@ -13,6 +13,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("007_tenant_events", migrate: Migration007TenantEvents.migrate)
         migrator.registerMigration("008_lease_versions", migrate: Migration008LeaseVersions.migrate)
         migrator.registerMigration("009_dispatch_pauses", migrate: Migration009DispatchPauses.migrate)
+        migrator.registerMigration("010_retention", migrate: Migration010Retention.migrate)
         return migrator
     }
 }

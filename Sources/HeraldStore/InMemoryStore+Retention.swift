@@ -1,0 +1,24 @@
+public import Foundation
+import HeraldCore
+import Synchronization
+
+extension InMemoryStore {
+    public func clearContent(finishedBefore cutoff: Date, limit: Int, now: Date) async throws -> Int {
+        state.withLock { state in
+            let due = state.messages.values
+                .filter { MessageStatus.finished.contains($0.status) && $0.updatedAt < cutoff && !state.cleared.contains($0.id) }
+                .sorted { $0.updatedAt < $1.updatedAt }
+                .prefix(limit)
+            for message in due {
+                var cleared = message
+                cleared.content = nil
+                cleared.payload = nil
+                cleared.template = nil
+                cleared.metadata = [:]
+                state.messages[message.id] = cleared
+                state.cleared.insert(message.id)
+            }
+            return due.count
+        }
+    }
+}
