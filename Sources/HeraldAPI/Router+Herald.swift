@@ -19,6 +19,7 @@ import OpenAPIRuntime
 public func buildRouter(_ dependencies: APIDependencies) throws -> Router<HeraldRequestContext> {
     let router = Router(context: HeraldRequestContext.self)
     router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
+    router.add(middleware: MethodNotAllowedMiddleware())
     router.add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
     let handler = APIHandler(dependencies: dependencies)
     let createMessage = CreateMessageRoute(handler: handler, limit: dependencies.limits.maxBodyBytes)

@@ -76,6 +76,11 @@ public struct FieldReader: Sendable {
         case .array(let items)?:
             var texts: [String] = []
             for (index, item) in items.enumerated() {
+                // Inside a list a null is not "absent": it is a wrong item.
+                guard item != .null else {
+                    wrongType("\(name)[\(index)]", "a string or a whole number")
+                    continue
+                }
                 var reader = FieldReader(object: ["\(name)[\(index)]": item], prefix: prefix)
                 if let text = reader.identifier("\(name)[\(index)]") { texts.append(text) }
                 problems += reader.problems

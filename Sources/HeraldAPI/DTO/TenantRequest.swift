@@ -78,6 +78,10 @@ struct TenantRequest: Hashable, Sendable {
               scheme == "http" || scheme == "https"
         else { return "must be an http:// or https:// URL of at most 2,048 bytes" }
         guard let host = components.host, !host.isEmpty else { return "the URL has no host" }
+        // A URI is ASCII: anything else percent-encoded, an internationalised host as xn--….
+        guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+            return "must be plain ASCII (percent-encode other characters; write an internationalised host in its xn-- form)"
+        }
         return nil
     }
 }

@@ -2,14 +2,16 @@ import HTTPTypes
 import Hummingbird
 
 /// Finds who a request acts for from its API key (`Authorization: Bearer …` or `X-API-Key`):
-/// a tenant or the administrator, bound to ``Caller`` for the request. A request without a valid key acts for no one: every operation that needs a key
-/// then answers 401, and the open ones (`/health`, the documentation) answer as usual.
+/// a tenant or the administrator, bound to ``Caller`` for the request. A request without a
+/// valid key is answered 401 at once — before its body is read or judged — except on the open
+/// paths: `/health`, the documentation, and the provider callbacks (signed, not keyed).
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
     let authenticator: APIKeyAuthenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let key = Self.presentedKey(request.headers), let principal = try await authenticator.principal(forKey: key) else {
+            guard Self.isOpen(request.uri.path) else { throw APIError.unauthorized }
             return try await next(request, context)
         }
         return try await Caller.$principal.withValue(principal) { try await next(request, context) }
@@ -29,6 +31,13 @@ struct APIKeyMiddleware: RouterMiddleware {
         }
         return headers[apiKeyHeader]
     }
+
+    /// Paths answered without a key.
+    static func isOpen(_ path: String) -> Bool {
+        openPaths.contains(path) || path.hasPrefix("/api/v1/callbacks/")
+    }
+
+    private static let openPaths: Set<String> = ["/health", "/openapi.json", "/openapi.yaml", "/docs"]
 
     private static let apiKeyHeader = HTTPField.Name("x-api-key")!
 }

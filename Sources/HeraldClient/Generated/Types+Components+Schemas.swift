@@ -287,6 +287,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ProfileCreate/config`.
             internal var config: OpenAPIRuntime.OpenAPIObjectContainer
+            /// null is the same as absent (no outlets).
+            ///
             /// - Remark: Generated from `#/components/schemas/ProfileCreate/outlet_ids`.
             internal var outletIds: [Swift.String]?
             /// - Remark: Generated from `#/components/schemas/ProfileCreate/default`.
@@ -299,7 +301,7 @@ extension Components {
             ///   - name:
             ///   - channel:
             ///   - config: The provider's settings. `whatsapp`: `phone_number_id`, `access_token`, optional
-            ///   - outletIds:
+            ///   - outletIds: null is the same as absent (no outlets).
             ///   - _default:
             ///   - dryRun:
             internal init(
@@ -334,6 +336,8 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ProfileUpdate/config`.
             internal var config: OpenAPIRuntime.OpenAPIObjectContainer?
+            /// null is the same as absent (the outlets stay as they are).
+            ///
             /// - Remark: Generated from `#/components/schemas/ProfileUpdate/outlet_ids`.
             internal var outletIds: [Swift.String]?
             /// - Remark: Generated from `#/components/schemas/ProfileUpdate/default`.
@@ -345,7 +349,7 @@ extension Components {
             /// - Parameters:
             ///   - name:
             ///   - config: Merged key by key into the stored settings; a null removes a key.
-            ///   - outletIds:
+            ///   - outletIds: null is the same as absent (the outlets stay as they are).
             ///   - _default:
             ///   - dryRun:
             internal init(
