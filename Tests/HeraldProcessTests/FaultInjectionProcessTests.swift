@@ -99,4 +99,38 @@ struct FaultInjectionProcessTests {
         #expect(await server.terminate() == 0)
         await sink.terminate()
     }
+
+    /// The receiver is down for a while (5 s here; the long run in docs/RELIABILITY.md keeps it
+    /// down 60 s): the retries keep going within their schedule, nothing is lost, and the backlog
+    /// drains once it is back — each message delivered once.
+    @Test(.timeLimit(.minutes(2)))
+    func aReceiverDownForAWhileLosesNothing() async throws {
+        let first = try await SinkProcess(secret: Crash.secret)
+        let port = first.port
+        let server = try await HeraldProcess(database: try TemporaryDirectory.make().appendingPathComponent("herald.sqlite").path, environment: [
+            "HERALD_API_KEY": Crash.key, "HERALD_WEBHOOK_SECRET": Crash.secret, "HERALD_WEBHOOK_URL": first.url,
+            "HERALD_RETRY_SCHEDULE": "200ms,500ms,1s,2s,2s,2s,2s,2s,2s,2s,2s,2s", "HERALD_WEBHOOK_TIMEOUT": "1s",
+        ])
+        await first.terminate()
+        let ids = try await Self.accept(30, port: server.port)
+        try await Task.sleep(for: .seconds(5))
+        // Nothing could be delivered; nothing has failed for good.
+        for id in ids.prefix(5) {
+            let status = try await Self.status(id, port: server.port)
+            #expect(status == "queued" || status == "sending", "\(status ?? "-")")
+        }
+        let back = try await SinkProcess(secret: Crash.secret, port: port)
+        let drained = try await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+            try await back.stats()["unique_delivered"]?.integerValue == ids.count
+        }
+        #expect(drained)
+        #expect(Set(try await back.attempts().keys) == Set(ids))
+        #expect(try await back.stats()["duplicates"]?.integerValue == 0)
+        for id in ids.prefix(5) {
+            let attempts = try await Self.attempts(id, port: server.port)
+            #expect(attempts.count >= 2 && attempts.count <= 13, "retries are bounded by the schedule: \(attempts.count)")
+        }
+        #expect(await server.terminate() == 0)
+        await back.terminate()
+    }
 }

@@ -10,10 +10,10 @@ final class SinkProcess: Sendable {
     let port: Int
     private let output: OutputBuffer
 
-    /// Starts `herald sink --port 0` (verifying signatures with `secret`, answering as `options`
+    /// Starts `herald sink` on `port` (0: any free one; verifying signatures with `secret`, answering as `options`
     /// say, such as `--fail-first 3`) and waits for its port.
-    init(secret: String, options: [String] = []) async throws {
-        (process, output, port) = try await HeraldProcess.launch(["sink", "--port", "0", "--secret", secret, "--log-level", "warning"] + options) { text in
+    init(secret: String, port requested: Int = 0, options: [String] = []) async throws {
+        (process, output, port) = try await HeraldProcess.launch(["sink", "--port", "\(requested)", "--secret", secret, "--log-level", "warning"] + options) { text in
             text.range(of: "herald sink listening on http://").flatMap { range in
                 Int(text[range.upperBound...].prefix { $0 != "\n" }.split(separator: ":").last ?? "")
             }
