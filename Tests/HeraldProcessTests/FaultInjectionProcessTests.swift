@@ -133,4 +133,45 @@ struct FaultInjectionProcessTests {
         #expect(await server.terminate() == 0)
         await back.terminate()
     }
+
+    /// Between Herald and the receiver, the suite's proxy resets every connection (the open ones
+    /// mid-request), then stalls them past Herald's timeout, then passes again: every message
+    /// arrives, signed, and one arrives twice only when a reset or a timeout hit it in flight.
+    @Test(.timeLimit(.minutes(2)))
+    func resetAndStalledConnectionsLoseNothing() async throws {
+        let sink = try await SinkProcess(secret: Crash.secret, options: ["--delay", "20ms"])
+        let proxy = try FaultProxy(upstreamPort: sink.port)
+        defer { proxy.stop() }
+        let server = try await HeraldProcess(database: try TemporaryDirectory.make().appendingPathComponent("herald.sqlite").path, environment: [
+            "HERALD_API_KEY": Crash.key, "HERALD_WEBHOOK_SECRET": Crash.secret, "HERALD_WEBHOOK_URL": proxy.url("/hook"),
+            "HERALD_WEBHOOK_TIMEOUT": "1s", "HERALD_DISPATCH_CONCURRENCY": "8",
+            "HERALD_RETRY_SCHEDULE": "200ms,500ms,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s", "HERALD_RETRY_MIN_THROTTLED_DELAY": "0s",
+        ])
+        let ids = try await Self.accept(300, port: server.port)
+        let started = try await eventually(timeout: .seconds(30), every: .milliseconds(20)) {
+            (try await sink.stats()["unique_delivered"]?.integerValue ?? 0) >= 20
+        }
+        #expect(started)
+        proxy.set(.reset)
+        try await Task.sleep(for: .milliseconds(1500))
+        proxy.set(.stall)
+        try await Task.sleep(for: .milliseconds(2500))
+        let beforeRecovery = try await sink.stats()["unique_delivered"]?.integerValue ?? 0
+        #expect(beforeRecovery < ids.count, "the faults came after delivery had finished; nothing was tested")
+        proxy.set(.pass)
+        let all = try await eventually(timeout: .seconds(90), every: .milliseconds(200)) {
+            try await sink.stats()["unique_delivered"]?.integerValue == ids.count
+        }
+        let stats = try await sink.stats()
+        #expect(all, "\(stats)")
+        #expect(Set(try await sink.deliveriesByID().keys) == Set(ids), "every accepted id, and nothing else")
+        #expect(stats["invalid_signatures"]?.integerValue == 0)
+        // A copy twice only for what was in flight when a fault hit: at most the concurrency, twice over.
+        let duplicates = stats["duplicates"]?.integerValue ?? 0
+        print("faults: \(ids.count) messages through resets and stalls, \(duplicates) delivered twice")
+        #expect(duplicates <= 16)
+        for id in ids.prefix(20) { #expect(try await Self.status(id, port: server.port) == "sent") }
+        #expect(await server.terminate() == 0)
+        await sink.terminate()
+    }
 }

@@ -30,6 +30,13 @@ final class SinkProcess: Sendable {
         return JSONValue.decode(Array(body.readableBytesView)) ?? .null
     }
 
+    /// `GET /deliveries`: successful deliveries per `webhook-id`.
+    func deliveriesByID() async throws -> [String: Int] {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/deliveries"), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (JSONValue.decode(Array(body.readableBytesView))?.objectValue ?? [:]).compactMapValues(\.integerValue)
+    }
+
     /// `GET /attempts`: requests per `webhook-id`, whatever they were answered.
     func attempts() async throws -> [String: Int] {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/attempts"), timeout: .seconds(10))
