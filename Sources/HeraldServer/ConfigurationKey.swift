@@ -163,6 +163,24 @@ extension ConfigurationKey {
         },
         .init("webhook.url", default: "(none)", "URL for messages that name none") { $0.webhook.url = $1.isEmpty ? nil : $1 },
         .init("webhook.secret", default: "(generated once)", "whsec_… signing secret") { $0.webhook.secret = $1.isEmpty ? nil : $1 },
+        .init(
+            "webhook.previous_secret", default: "(none)",
+            "after changing webhook.secret: the old whsec_ secret, which still signs beside the new one (both signatures sent) until webhook.previous_secret_until"
+        ) { c, v throws(HeraldError) in
+            guard !v.isEmpty else { return c.webhook.previousSecret = nil }
+            guard v.hasPrefix("whsec_") else { throw .invalidConfiguration("webhook.previous_secret must be a whsec_ secret") }
+            c.webhook.previousSecret = v
+        },
+        .init(
+            "webhook.previous_secret_until", default: "(while set)",
+            "when the previous secret stops signing, an RFC 3339 time such as 2026-12-09T00:00:00Z (the overlap)"
+        ) { c, v throws(HeraldError) in
+            guard !v.isEmpty else { return c.webhook.previousSecretUntil = nil }
+            guard let until = Timestamp.parse(v) else {
+                throw .invalidConfiguration("webhook.previous_secret_until must be an RFC 3339 time such as 2026-12-09T00:00:00Z (got '\(v)')")
+            }
+            c.webhook.previousSecretUntil = until
+        },
         .init("webhook.bearer_token", default: "(none)", "sent as Authorization: Bearer") { $0.webhook.bearerToken = $1.isEmpty ? nil : $1 },
         .init("webhook.allowed_hosts", default: "(any)", "comma-separated hosts webhooks may go to; others get 422 at ingest") {
             let hosts = $1.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -1,3 +1,4 @@
+public import Foundation
 public import HeraldChannels
 public import HeraldCore
 public import HeraldDispatcher
@@ -99,6 +100,9 @@ public struct HeraldConfiguration: Sendable {
         public var endpoints: [WebhookEndpoint] = []
         /// The only hosts webhooks may go to; `nil` for any.
         public var allowedHosts: Set<String>?
+        /// The default secret before the last rotation, still signing until ``previousSecretUntil``.
+        public var previousSecret: String?
+        public var previousSecretUntil: Date?
         /// Sending rates by destination host; none for hosts not listed.
         public var rateLimits: [String: HostRate] = [:]
     }

@@ -86,7 +86,7 @@ public struct HeraldServerBuilder: Sendable {
 
         var webhookDefaults = WebhookEndpointSettings(secret: secret, bearerToken: configuration.webhook.bearerToken, headers: configuration.webhook.headers)
         webhookDefaults.secret = secret
-        let webhookConfiguration = WebhookConfiguration(
+        var webhookConfiguration = WebhookConfiguration(
             defaultURL: configuration.webhook.url,
             defaults: webhookDefaults,
             endpoints: configuration.webhook.endpoints,
@@ -94,6 +94,8 @@ public struct HeraldServerBuilder: Sendable {
             allowedHosts: configuration.webhook.allowedHosts,
             rateLimits: configuration.webhook.rateLimits
         )
+        webhookConfiguration.previousSecret = configuration.webhook.previousSecret
+        webhookConfiguration.previousSecretUntil = configuration.webhook.previousSecretUntil
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
         let outbound = OutboundGuard(policy: configuration.outbound)
         logger.notice("\(configuration.outbound.summary)")

@@ -30,7 +30,7 @@ public struct WebhookChannel: DeliveryChannel {
         userAgent: String = "Herald"
     ) throws(HeraldError) {
         var signers: [String: WebhookSigner] = [:]
-        for secret in [configuration.defaults.secret] + configuration.endpoints.map(\.settings.secret) {
+        for secret in [configuration.defaults.secret, configuration.previousSecret] + configuration.endpoints.map(\.settings.secret) {
             guard let secret else { continue }
             guard let signer = WebhookSigner(secret: secret) else {
                 throw .invalidConfiguration("webhook: a signing secret must be whsec_ followed by base64")
@@ -125,9 +125,15 @@ public struct WebhookChannel: DeliveryChannel {
             return DeliveryReport(outcome: .failed(reason: "no url"))
         }
         let settings = delivery.profile.map { configuration.settings(for: url).overridden(by: $0) } ?? configuration.settings(for: url)
-        let signer = settings.secret.flatMap { signers[$0] ?? WebhookSigner(secret: $0) }
+        var secrets = settings.secret.map { [$0] } ?? []
+        // The server's own secret, rotated: the old one signs too while the overlap lasts.
+        if let previous = configuration.previousSecret, settings.secret == configuration.defaults.secret,
+           configuration.previousSecretUntil.map({ clock.now() < $0 }) ?? true {
+            secrets.append(previous)
+        }
         let post = SignedPost(
-            url: url, id: message.id.rawValue, body: WebhookBody.make(for: message), signers: signer.map { [$0] } ?? [],
+            url: url, id: message.id.rawValue, body: WebhookBody.make(for: message),
+            signers: secrets.compactMap { signers[$0] ?? WebhookSigner(secret: $0) },
             bearerToken: settings.bearerToken, headers: settings.headers
         )
         return await post.send(

@@ -1,3 +1,4 @@
+public import Foundation
 import HeraldCore
 
 /// How the webhook channel reaches endpoints.
@@ -17,6 +18,11 @@ public struct WebhookConfiguration: Sendable {
     public var allowedHosts: Set<String>?
     /// Sending rates by destination host (lower-case); hosts not listed have none.
     public var rateLimits: [String: HostRate]
+    /// A rotated-out default secret that still signs, beside the current one, until
+    /// ``previousSecretUntil`` (always, when that is `nil`): both signatures go in
+    /// `webhook-signature`, so receivers switch without a gap (Standard Webhooks).
+    public var previousSecret: String?
+    public var previousSecretUntil: Date?
 
     public init(
         defaultURL: String? = nil,
