@@ -51,14 +51,6 @@ public struct DispatchPauses: Sendable, Hashable {
         }
     }
 
-    /// Whether `scope` itself is paused.
-    public func isPaused(_ scope: PauseScope) -> Bool {
-        switch scope {
-        case .server: server
-        case .tenant(let id): tenants.contains(id)
-        }
-    }
-
     /// Pauses or resumes `scope`.
     public mutating func set(_ paused: Bool, _ scope: PauseScope) {
         switch (scope, paused) {

@@ -74,7 +74,6 @@ public struct SecretBox: Sendable {
     }
 }
 
-extension SecretBox: Equatable {}
 
 extension Optional where Wrapped == SecretBox {
     /// Seals with the box when there is one (the server always has one; tests of the SQL may not).
