@@ -30,6 +30,8 @@ public struct APIDependencies: Sendable {
     /// Which addresses outbound URLs (tenants' events URLs) may name.
     public var outbound: OutboundPolicy
     public var logger: Logger
+    /// The backlog, counted for ``APILimits/maxBacklog``.
+    let backlog: BacklogGauge
 
     public init(
         store: any HeraldStore,
@@ -50,6 +52,7 @@ public struct APIDependencies: Sendable {
         logger: Logger
     ) {
         self.outbound = outbound
+        self.backlog = BacklogGauge(store: store, limit: limits.maxBacklog, every: limits.backlogCountInterval)
         self.store = store
         self.channels = channels
         self.dispatcher = dispatcher
@@ -84,6 +87,10 @@ public struct APILimits: Sendable, Hashable {
     public var maxSendWait: Duration
     /// How long a rotated events secret still signs beside the new one.
     public var eventsSecretOverlap: Duration = Tenant.eventsSecretGracePeriod
+    /// The most messages waiting to be sent before ingest answers 503 `backlog_full`; `nil`: no limit.
+    public var maxBacklog: Int?
+    /// How often the backlog is counted for ``maxBacklog``.
+    public var backlogCountInterval: Duration = .seconds(1)
 
     public init(
         maxBodyBytes: Int = 1 << 20,

@@ -132,6 +132,15 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.internalServerError, code: "internal_error", message: "unexpected answer \(output)")
     }
 
+    /// The backlog is at `app.max_backlog`.
+    static func backlogFull(waiting: Int, limit: Int) -> APIError {
+        APIError(
+            .serviceUnavailable, code: "backlog_full",
+            message: "\(waiting) messages wait to be sent, as many as this server takes (app.max_backlog is \(limit)); nothing was stored, try again shortly",
+            headers: [.retryAfter: "5"]
+        )
+    }
+
     static let storeBusy = APIError(
         .serviceUnavailable, code: "overloaded",
         message: "Herald is writing as fast as the database allows; nothing was stored, try again in a second",

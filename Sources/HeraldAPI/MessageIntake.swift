@@ -30,6 +30,7 @@ struct MessageIntake: Sendable {
     /// Validates each item on its own and stores every valid one in one transaction.
     /// - Returns: one outcome per item, in order.
     func acceptBatch(_ items: [JSONValue], headerIdempotencyKey: String?, tenant: TenantID) async throws -> [ItemOutcome] {
+        try await dependencies.backlog.admit()
         let now = dependencies.clock.now()
         let owner = try await dependencies.tenants.tenant(tenant)
         let defaultChannel = owner?.defaultChannel ?? dependencies.defaultChannel

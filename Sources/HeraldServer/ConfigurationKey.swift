@@ -54,6 +54,9 @@ extension ConfigurationKey {
             $0.app.defaultChannel = $1
         },
         .init("app.environment", aliases: ["HERALD_ENVIRONMENT"], default: "development", "shown by /health") { $0.app.environment = $1 },
+        .init("app.max_backlog", default: "(none)", "most messages waiting to be sent (counted once a second); past it ingest answers 503 backlog_full with Retry-After") { c, v throws(HeraldError) in
+            c.app.maxBacklog = v.isEmpty ? nil : try int(v, "app.max_backlog", 1...1_000_000_000)
+        },
         .init("app.read_timeout", default: "30s", "a connection that sends nothing this long (a stalled or trickled body) is closed") { c, v throws(HeraldError) in
             c.app.readTimeout = try duration(v, "app.read_timeout")
         },

@@ -22,6 +22,8 @@ public struct HeraldConfiguration: Sendable {
         public var maxBodyBytes = 1 << 20
         /// A connection that sends or reads nothing this long is closed (a body trickled in slowly, say).
         public var readTimeout = Duration.seconds(30)
+        /// The most messages waiting to be sent before ingest answers 503 `backlog_full`; `nil`: no limit.
+        public var maxBacklog: Int?
         public var maxBatchBodyBytes = 16 << 20
         public var maxBatchItems = 1000
         public var maxSendWait = Duration.seconds(30)

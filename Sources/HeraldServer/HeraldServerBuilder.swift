@@ -162,6 +162,7 @@ public struct HeraldServerBuilder: Sendable {
                     maxSendWait: configuration.app.maxSendWait
                 )
                 limits.eventsSecretOverlap = configuration.eventsSecretOverlap
+                limits.maxBacklog = configuration.app.maxBacklog
                 return limits
             }(),
             callbacks: CallbackSettings(

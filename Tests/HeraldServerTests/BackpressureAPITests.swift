@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import HeraldAPI
 import HeraldCore
 import HeraldServer
 import HeraldTestSupport
@@ -62,6 +63,28 @@ struct BackpressureAPITests {
                     #expect(stored.status == .ok)
                 }
             }
+        }
+    }
+
+    /// Past `app.max_backlog` messages waiting to be sent, ingest answers 503 `backlog_full`
+    /// with `Retry-After`; once the backlog shrinks it accepts again.
+    @Test func aFullBacklogAnswers503UntilItShrinks() async throws {
+        var harness = APITestHarness()
+        harness.limits.maxBacklog = 3
+        harness.limits.backlogCountInterval = .zero
+        try await harness.test { client in
+            var ids: [String] = []
+            for index in 0..<3 {
+                let (status, body, _) = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://hooks.example.com/in", "content": "m\#(index)"}"#)
+                #expect(status == .accepted)
+                ids.append(try #require(body["id"]?.stringValue))
+            }
+            let (full, body, headers) = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://hooks.example.com/in", "content": "one too many"}"#)
+            #expect(full == .serviceUnavailable)
+            #expect(body["error"] == .string("backlog_full"))
+            #expect(headers[.retryAfter] == "5")
+            #expect(try await client.call(.post, "/api/v1/messages/\(ids[0])/cancel").status == .ok)
+            #expect(try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://hooks.example.com/in", "content": "room again"}"#).status == .accepted)
         }
     }
 }
