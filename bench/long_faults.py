@@ -5,9 +5,11 @@
                each time; at the end every accepted message must have arrived.
   soak MIN RATE -- post RATE messages a second for MIN minutes, sampling the server's resident
                memory (VmRSS from /proc) every 10 s; every accepted message must arrive.
+  sinkdown S -- post 100 messages a second while the receiver is down for S seconds; nothing
+               may be lost, and the backlog must drain once it is back.
 
 The client logs each accepted id (a 202 only); the sink counts deliveries per webhook-id.
-Every wait is bounded. Usage: bench/long-faults.sh kills 20 | bench/long-faults.sh soak 10 200
+Every wait is bounded. Usage: bench/long-faults.sh kills 20 | soak 10 200 | sinkdown 60
 """
 import http.client, json, os, random, signal, subprocess, sys, tempfile, threading, time
 
@@ -142,9 +144,33 @@ def soak(minutes, rate):
     return ok
 
 
+def sinkdown(seconds):
+    # Retries spread over longer than the receiver is down (the default schedule spans hours).
+    ENV["HERALD_RETRY_SCHEDULE"] = ",".join(["1s", "2s", "4s", "8s"] + ["15s"] * (int(seconds) // 15 + 2))
+    sink, server = start_sink(), start_server()
+    client = Client(rate=100)
+    time.sleep(5)
+    sink.terminate(); sink.wait()
+    print(f"receiver down for {seconds:.0f} s with {len(client.accepted)} accepted", flush=True)
+    time.sleep(seconds)
+    sink = start_sink()
+    back = time.time()
+    time.sleep(5)
+    client.stop()
+    ok = settle(client)
+    print(f"backlog drained {time.time() - back:.0f} s after the receiver came back")
+    server.terminate(); server.wait(); sink.terminate()
+    return ok
+
+
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "kills"
-    ok = kills(int(sys.argv[2]) if len(sys.argv) > 2 else 20) if mode == "kills" else \
-        soak(float(sys.argv[2]) if len(sys.argv) > 2 else 10, float(sys.argv[3]) if len(sys.argv) > 3 else 200)
+    argument = sys.argv[2] if len(sys.argv) > 2 else None
+    if mode == "kills":
+        ok = kills(int(argument or 20))
+    elif mode == "sinkdown":
+        ok = sinkdown(float(argument or 60))
+    else:
+        ok = soak(float(argument or 10), float(sys.argv[3]) if len(sys.argv) > 3 else 200)
     print("PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)

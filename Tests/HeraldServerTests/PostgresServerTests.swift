@@ -52,7 +52,7 @@ struct PostgresServerTests {
                     #expect(first.status == .accepted)
                     #expect(await eventually { ledger.stats.uniqueDelivered == 1 })
 
-                    cluster.stop()
+                    cluster.stop(immediately: true)
                     let refused = try await Self.post(client, #"{"content":"during the outage"}"#)
                     #expect(refused.status == .serviceUnavailable)
                     #expect(refused.headers[.retryAfter] != nil)
