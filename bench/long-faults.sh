@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -n "${HERALD_BINARY:-}" ]]; then BIN=$HERALD_BINARY; else swift build -c release --product herald >/dev/null; BIN=$(swift build -c release --show-bin-path)/herald; fi
-HERALD_BIN=$BIN exec python3 bench/long_faults.py "$@"
+HERALD_BIN=$BIN exec python3 -u bench/long_faults.py "$@"

@@ -15,17 +15,17 @@ import http.client, json, os, random, signal, subprocess, sys, tempfile, threadi
 
 BIN = os.environ["HERALD_BIN"]
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-KEY = "long-faults-key"
+KEY, ADMIN = "long-faults-key", "long-faults-admin"
 SERVER_PORT, SINK_PORT = 18391, 18392
 WORK = tempfile.mkdtemp(prefix="herald-long-")
-ENV = dict(os.environ, HERALD_API_KEY=KEY, HERALD_WEBHOOK_SECRET=SECRET, HERALD_LOG_LEVEL="warning",
+ENV = dict(os.environ, HERALD_API_KEY=KEY, HERALD_ADMIN_KEY=ADMIN, HERALD_WEBHOOK_SECRET=SECRET, HERALD_LOG_LEVEL="warning",
            HERALD_WEBHOOK_URL=f"http://127.0.0.1:{SINK_PORT}/hook", HERALD_ALLOWED_NETWORKS="127.0.0.0/8",
            HERALD_LEASE_DURATION="12s", HERALD_RETRY_SCHEDULE="200ms,500ms,1s,2s,2s,2s,2s,2s,2s,2s")
 
 
-def request(method, port, path, body=None, timeout=10):
+def request(method, port, path, body=None, timeout=10, key=KEY):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
     response = connection.getresponse()
     data = response.read()
@@ -93,10 +93,18 @@ class Client:
             thread.join(10)
 
 
-def settle(client, limit=300):
-    accepted = set(client.accepted)
-    arrived = wait_for(lambda: set(request("GET", SINK_PORT, "/deliveries")[1]) >= accepted, limit, 1)
-    deliveries = request("GET", SINK_PORT, "/deliveries")[1]
+def settle(client, limit=300, earlier=None):
+    """Waits until every accepted id arrived (at this sink, or at an `earlier` one), then reports."""
+    accepted, earlier = set(client.accepted), earlier or {}
+
+    def deliveries():
+        merged = dict(earlier)
+        for id, count in request("GET", SINK_PORT, "/deliveries")[1].items():
+            merged[id] = merged.get(id, 0) + count
+        return merged
+
+    arrived = wait_for(lambda: set(deliveries()) >= accepted, limit, 1)
+    deliveries = deliveries()
     missing = accepted - set(deliveries)
     twice = sum(1 for id in accepted if deliveries.get(id, 0) > 1)
     stats = request("GET", SINK_PORT, "/stats")[1]
@@ -150,14 +158,19 @@ def sinkdown(seconds):
     sink, server = start_sink(), start_server()
     client = Client(rate=100)
     time.sleep(5)
+    # Paused a moment so no delivery is in flight while this sink's count is read and it stops.
+    request("POST", SERVER_PORT, "/api/v1/scheduler/stop", key=ADMIN)
+    time.sleep(2)
+    earlier = request("GET", SINK_PORT, "/deliveries")[1]
     sink.terminate(); sink.wait()
+    request("POST", SERVER_PORT, "/api/v1/scheduler/start", key=ADMIN)
     print(f"receiver down for {seconds:.0f} s with {len(client.accepted)} accepted", flush=True)
     time.sleep(seconds)
     sink = start_sink()
     back = time.time()
     time.sleep(5)
     client.stop()
-    ok = settle(client)
+    ok = settle(client, earlier=earlier)
     print(f"backlog drained {time.time() - back:.0f} s after the receiver came back")
     server.terminate(); server.wait(); sink.terminate()
     return ok

@@ -28,6 +28,13 @@ struct StalledProcessTests {
                 "HERALD_TWILIO_TIMEOUT": "1s", "HERALD_BOTSERVER_TIMEOUT": "1s",
             ]
             let frozen = try await HeraldProcess(database: nil, environment: environment)
+            // Whatever happens below, never leave a frozen process behind.
+            defer {
+                if frozen.process.isRunning {
+                    kill(frozen.process.processIdentifier, SIGCONT)
+                    frozen.kill9()
+                }
+            }
             let accepted = try await ClusterTests.accept(12, ports: [frozen.port])
             let inFlight = await eventually(timeout: .seconds(30), every: .milliseconds(10)) { ledger.stats.received >= 1 }
             #expect(inFlight)
