@@ -139,17 +139,18 @@ struct FaultInjectionProcessTests {
     /// arrives, signed, and one arrives twice only when a reset or a timeout hit it in flight.
     @Test(.timeLimit(.minutes(2)))
     func resetAndStalledConnectionsLoseNothing() async throws {
-        let sink = try await SinkProcess(secret: Crash.secret, options: ["--delay", "20ms"])
+        // About 80 a second get through: the faults surely land before the 600 are delivered.
+        let sink = try await SinkProcess(secret: Crash.secret, options: ["--delay", "50ms"])
         let proxy = try FaultProxy(upstreamPort: sink.port)
         defer { proxy.stop() }
         let server = try await HeraldProcess(database: try TemporaryDirectory.make().appendingPathComponent("herald.sqlite").path, environment: [
             "HERALD_API_KEY": Crash.key, "HERALD_WEBHOOK_SECRET": Crash.secret, "HERALD_WEBHOOK_URL": proxy.url("/hook"),
-            "HERALD_WEBHOOK_TIMEOUT": "1s", "HERALD_DISPATCH_CONCURRENCY": "8",
+            "HERALD_WEBHOOK_TIMEOUT": "1s", "HERALD_DISPATCH_CONCURRENCY": "4",
             "HERALD_RETRY_SCHEDULE": "200ms,500ms,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s", "HERALD_RETRY_MIN_THROTTLED_DELAY": "0s",
         ])
-        let ids = try await Self.accept(300, port: server.port)
+        let ids = try await Self.accept(600, port: server.port)
         let started = try await eventually(timeout: .seconds(30), every: .milliseconds(20)) {
-            (try await sink.stats()["unique_delivered"]?.integerValue ?? 0) >= 20
+            (try await sink.stats()["unique_delivered"]?.integerValue ?? 0) >= 10
         }
         #expect(started)
         proxy.set(.reset)
@@ -166,10 +167,10 @@ struct FaultInjectionProcessTests {
         #expect(all, "\(stats)")
         #expect(Set(try await sink.deliveriesByID().keys) == Set(ids), "every accepted id, and nothing else")
         #expect(stats["invalid_signatures"]?.integerValue == 0)
-        // A copy twice only for what was in flight when a fault hit: at most the concurrency, twice over.
+        // A copy twice only for what was in flight when a fault hit: at most the concurrency, for each of the two faults.
         let duplicates = stats["duplicates"]?.integerValue ?? 0
         print("faults: \(ids.count) messages through resets and stalls, \(duplicates) delivered twice")
-        #expect(duplicates <= 16)
+        #expect(duplicates <= 8)
         for id in ids.prefix(20) { #expect(try await Self.status(id, port: server.port) == "sent") }
         #expect(await server.terminate() == 0)
         await sink.terminate()

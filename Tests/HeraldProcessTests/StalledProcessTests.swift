@@ -24,8 +24,10 @@ struct StalledProcessTests {
             let environment = [
                 "HERALD_DATABASE_URL": databaseURL, "HERALD_DATABASE_HEARTBEAT_INTERVAL": "200ms", "HERALD_DATABASE_PROCESS_TIMEOUT": "1s",
                 "HERALD_API_KEY": Crash.key, "HERALD_WEBHOOK_SECRET": Crash.secret, "HERALD_WEBHOOK_URL": sinkURL,
-                "HERALD_DISPATCH_CONCURRENCY": "4", "HERALD_LEASE_DURATION": "3s", "HERALD_WEBHOOK_TIMEOUT": "1500ms", "HERALD_WHATSAPP_TIMEOUT": "1s",
+                "HERALD_DISPATCH_CONCURRENCY": "4", "HERALD_LEASE_DURATION": "4s", "HERALD_WEBHOOK_TIMEOUT": "2500ms", "HERALD_WHATSAPP_TIMEOUT": "1s",
                 "HERALD_TWILIO_TIMEOUT": "1s", "HERALD_BOTSERVER_TIMEOUT": "1s",
+                // A send that timed out on a loaded machine is retried soon, not on the default schedule.
+                "HERALD_RETRY_SCHEDULE": "200ms,500ms,1s,1s,1s,1s,1s,1s", "HERALD_RETRY_MIN_THROTTLED_DELAY": "0s",
             ]
             let frozen = try await HeraldProcess(database: nil, environment: environment)
             // Whatever happens below, never leave a frozen process behind.
