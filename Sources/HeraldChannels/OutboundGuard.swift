@@ -104,11 +104,3 @@ enum OutboundRefusal: Error {
         }
     }
 }
-
-extension OutboundGuard {
-    /// The 422 problem for a URL whose host is a refused literal address (no DNS look-up: a
-    /// name is checked when the request connects).
-    public func problem(field: String, url: String) -> FieldProblem? {
-        policy.refusal(forURL: url).map { FieldProblem(field: field, code: "address_not_allowed", problem: $0) }
-    }
-}

@@ -1,5 +1,5 @@
 public import Foundation
-public import HeraldCore
+import HeraldCore
 
 /// The dispatch pauses in force, read from the store at most once per ``ttl`` (by one caller
 /// while the others go on with the last read), so the dispatcher's loop costs no read per

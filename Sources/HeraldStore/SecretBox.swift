@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 public import HeraldCore
 
 /// Encrypts the secrets Herald keeps in its database — provider tokens and app secrets (a

@@ -68,7 +68,8 @@ extension PostgresStore {
                 """,
             binds: Self.binds(name, secrets.seal(value))
         ))
-        return try secrets.open(try rows.first?.decode(String.self) ?? secrets.seal(value))
+        guard let stored = try rows.first?.decode(String.self) else { return value }
+        return try secrets.open(stored)
     }
 
     private static let keyColumns = "id, tenant_id, role, name, prefix, hash, created_at, revoked_at"

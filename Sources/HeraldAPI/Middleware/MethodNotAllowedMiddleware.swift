@@ -1,6 +1,6 @@
 import HTTPTypes
 import HeraldCore
-public import Hummingbird
+import Hummingbird
 
 /// Answers a known path asked with a method it does not take (`TRACE /health`) with `405` and
 /// an `Allow` header naming the methods it does take, instead of the router's `404`: the path

@@ -47,8 +47,8 @@ extension APIHandler {
 
     /// An events URL naming a refused literal address answers 422 `address_not_allowed`.
     private func checkEventsURL(_ url: String?) throws -> String? {
-        if let url, let refusal = dependencies.outbound.refusal(forURL: url) {
-            throw APIError.validation([FieldProblem(field: "events_url", code: "address_not_allowed", problem: refusal)])
+        if let url, let problem = dependencies.outbound.problem(field: "events_url", url: url) {
+            throw APIError.validation([problem])
         }
         return url
     }

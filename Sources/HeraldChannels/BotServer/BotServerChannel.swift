@@ -41,7 +41,7 @@ public struct BotServerChannel: DeliveryChannel {
         case let url?:
             if let problem = WebhookChannel.urlProblem(url) {
                 reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem))
-            } else if let problem = outbound.problem(field: "config.url", url: url) {
+            } else if let problem = outbound.policy.problem(field: "config.url", url: url) {
                 reader.report(problem)
             }
         default: break

@@ -56,7 +56,7 @@ public struct TwilioChannel: DeliveryChannel {
             reader.report(FieldProblem(field: "config.from", code: "missing", problem: "give from (a phone number) or messaging_service_sid"))
         }
         if let base = reader.string("base_url") {
-            if let problem = ProfileFields.baseURLProblem(base) ?? outbound.problem(field: "config.base_url", url: base) { reader.report(problem) }
+            if let problem = ProfileFields.baseURLProblem(base) ?? outbound.policy.problem(field: "config.base_url", url: base) { reader.report(problem) }
         }
         if let senders = config["senders"], !(ProfileRate.number(senders).map { $0 >= 1 && $0 == $0.rounded() } ?? false) {
             reader.report(FieldProblem(field: "config.senders", code: "invalid_count", problem: "must be the number of senders in the messaging service (1 or more)"))

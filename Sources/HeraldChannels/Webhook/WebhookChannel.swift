@@ -55,7 +55,7 @@ public struct WebhookChannel: DeliveryChannel {
         if let url = reader.string("url") {
             if let problem = Self.urlProblem(url) {
                 reader.report(FieldProblem(field: "config.url", code: "invalid_url", problem: problem))
-            } else if let problem = outbound.problem(field: "config.url", url: url) {
+            } else if let problem = outbound.policy.problem(field: "config.url", url: url) {
                 reader.report(problem)
             }
         }
@@ -83,7 +83,7 @@ public struct WebhookChannel: DeliveryChannel {
         }
         if let problem = Self.urlProblem(url) {
             problems.append(FieldProblem(field: "url", code: "invalid_url", problem: problem))
-        } else if let problem = outbound.problem(field: "url", url: url) {
+        } else if let problem = outbound.policy.problem(field: "url", url: url) {
             problems.append(problem)
         } else if let allowed = configuration.allowedHosts,
                   let host = URLComponents(string: url)?.host?.lowercased(), !allowed.contains(host) {

@@ -56,7 +56,7 @@ public struct WhatsAppChannel: DeliveryChannel {
             reader.report(FieldProblem(field: "config.api_version", code: "invalid_version", problem: "must look like v26.0"))
         }
         if let base = reader.string("base_url") {
-            if let problem = ProfileFields.baseURLProblem(base) ?? outbound.problem(field: "config.base_url", url: base) { reader.report(problem) }
+            if let problem = ProfileFields.baseURLProblem(base) ?? outbound.policy.problem(field: "config.base_url", url: base) { reader.report(problem) }
         }
         return reader.problems + ProfileRate.problems(in: config) + ProfileFields.unknown(
             in: config,

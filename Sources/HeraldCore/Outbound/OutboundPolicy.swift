@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Which addresses Herald's outbound requests (webhooks, bot servers, status events, provider
 /// APIs) may reach: anywhere public, and nothing in the loopback, private, link-local, CGNAT,
@@ -66,6 +66,11 @@ public struct OutboundPolicy: Sendable, Hashable {
     public func refusal(forURL url: String) -> String? {
         guard let host = Self.host(of: url), let address = IPAddress(String(host)) else { return nil }
         return refusal(for: address)
+    }
+
+    /// The 422 problem for a URL whose host is a refused literal address, or `nil`.
+    public func problem(field: String, url: String) -> FieldProblem? {
+        refusal(forURL: url).map { FieldProblem(field: field, code: "address_not_allowed", problem: $0) }
     }
 
     /// The host of `scheme://[user@]host[:port][/…]`, brackets kept for IPv6 — read without a
