@@ -7,33 +7,74 @@ import NIOPosix
 import Glibc
 #endif
 
-/// Checks every outbound request against the ``OutboundPolicy`` when it is about to connect:
-/// the host's addresses are looked up then and each must be allowed, so a name that resolves
-/// to a loopback, private or metadata address — or is re-pointed there after the message was
-/// accepted (DNS rebinding) — is refused. A plain `http://` request is then sent to the very
-/// address checked (the `Host` header keeps the name), leaving no second look-up to rebind;
-/// an `https://` one is connected by name, where the certificate must match that name.
+/// Checks every outbound request against the ``OutboundPolicy`` when it is about to connect,
+/// and sends it only to the address it checked: the host's addresses are looked up then and
+/// each must be allowed, so a name that resolves to a loopback, private or metadata address —
+/// or is re-pointed there after the message was accepted (DNS rebinding) — is refused. A plain
+/// `http://` request is then sent to the checked address itself (the `Host` header keeps the
+/// name); an `https://` one goes through a client of ``PinnedClients`` that connects the name
+/// to that address while TLS still verifies the certificate for the name. Either way no second
+/// look-up is left to rebind.
 public struct OutboundGuard: Sendable {
-    public let policy: OutboundPolicy
+    /// Looks a host name up: every address it has.
+    public typealias Resolver = @Sendable (String) async throws -> [IPAddress]
 
-    public init(policy: OutboundPolicy = OutboundPolicy()) {
+    public let policy: OutboundPolicy
+    private let pinned: PinnedClients?
+    private let resolve: Resolver
+
+    /// - Parameters:
+    ///   - pinned: the clients that connect `https://` names to their checked address; without
+    ///     them (a library user's default) an `https://` name is checked, then connected by name.
+    ///   - resolve: the look-up (the system resolver unless a test needs another answer).
+    public init(policy: OutboundPolicy = OutboundPolicy(), pinned: PinnedClients? = nil, resolve: @escaping Resolver = OutboundGuard.lookUp) {
         self.policy = policy
+        self.pinned = pinned
+        self.resolve = resolve
     }
 
-    /// The request to send, checked (and for `http://` pinned to the checked address).
-    /// - Returns: the outcome to record instead when it may not go: a permanent failure for a
-    ///   refused address, a retry when the name cannot be looked up now.
-    func admit(_ request: HTTPClientRequest) async -> Result<HTTPClientRequest, OutboundRefusal> {
+    /// Sends `request` if its address is allowed, and gives the answer to `read` while the
+    /// connection is still held.
+    /// - Returns: what `read` made of the answer, or the outcome to record instead: a permanent
+    ///   failure for a refused address, a retry when the name cannot be looked up now or no
+    ///   answer came.
+    func send<Answer>(
+        _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, read: (HTTPClientResponse) async -> Answer
+    ) async -> Result<Answer, TransportError> {
+        let route: Route
+        switch await self.route(request, client: client) {
+        case .success(let found): route = found
+        case .failure(let refusal): return .failure(TransportError(outcome: refusal.outcome))
+        }
+        defer { route.finish() }
+        do {
+            let response = try await route.client.execute(route.request, timeout: .init(timeout))
+            return .success(await read(response))
+        } catch {
+            return .failure(TransportError(outcome: TransportFailure.outcome(for: error)))
+        }
+    }
+
+    /// Where a request goes: the request as sent and the client that sends it.
+    struct Route {
+        var request: HTTPClientRequest
+        var client: HTTPClient
+        /// Hands a pinned client back when the request is done.
+        var finish: @Sendable () -> Void = {}
+    }
+
+    /// The request checked, and pinned to the checked address where it names a host.
+    func route(_ request: HTTPClientRequest, client: HTTPClient) async -> Result<Route, OutboundRefusal> {
         // A literal address (the common case for local receivers) needs no URL parse at all.
         if let literal = OutboundPolicy.host(of: request.url).flatMap({ IPAddress(String($0)) }) {
-            return policy.refusal(for: literal).map { .failure(.refused($0)) } ?? .success(request)
+            return policy.refusal(for: literal).map { .failure(.refused($0)) } ?? .success(Route(request: request, client: client))
         }
         guard var components = URLComponents(string: request.url), let host = components.host, !host.isEmpty else {
-            return .success(request)  // The client itself answers an invalid URL.
+            return .success(Route(request: request, client: client))  // The client itself answers an invalid URL.
         }
         let addresses: [IPAddress]
         do {
-            addresses = try await Self.lookUp(host)
+            addresses = try await resolve(host)
         } catch {
             return .failure(.unresolved("could not look up \(host): \(error)"))
         }
@@ -41,19 +82,29 @@ public struct OutboundGuard: Sendable {
         for address in addresses {
             if let refusal = policy.refusal(for: address) { return .failure(.refused("\(host) resolves to \(refusal)")) }
         }
-        guard components.scheme?.lowercased() == "http" else { return .success(request) }
-        var pinned = request
-        if pinned.headers.first(name: "host") == nil {
-            pinned.headers.add(name: "host", value: components.port.map { "\(host):\($0)" } ?? host)
+        switch components.scheme?.lowercased() {
+        case "http":
+            var pinnedRequest = request
+            if pinnedRequest.headers.first(name: "host") == nil {
+                pinnedRequest.headers.add(name: "host", value: components.port.map { "\(host):\($0)" } ?? host)
+            }
+            components.host = if case .v6 = first { "[\(first)]" } else { "\(first)" }
+            guard let url = components.string else { return .success(Route(request: request, client: client)) }
+            pinnedRequest.url = url
+            return .success(Route(request: pinnedRequest, client: client))
+        case "https":
+            guard let pinned else { return .success(Route(request: request, client: client)) }
+            guard let pinnedClient = pinned.acquire(host: host, address: first) else {
+                return .failure(.unresolved("the server is stopping"))
+            }
+            return .success(Route(request: request, client: pinnedClient) { pinned.release(host: host, address: first) })
+        default:
+            return .success(Route(request: request, client: client))  // The client refuses other schemes.
         }
-        components.host = if case .v6 = first { "[\(first)]" } else { "\(first)" }
-        guard let url = components.string else { return .success(request) }
-        pinned.url = url
-        return .success(pinned)
     }
 
     /// The host's addresses, from the system resolver (on NIO's thread pool: it blocks).
-    static func lookUp(_ host: String) async throws -> [IPAddress] {
+    @Sendable public static func lookUp(_ host: String) async throws -> [IPAddress] {
         try await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

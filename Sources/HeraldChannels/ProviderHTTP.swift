@@ -29,13 +29,7 @@ enum ProviderHTTP {
     static func execute(
         _ request: HTTPClientRequest, client: HTTPClient, outbound: OutboundGuard, timeout: Duration
     ) async -> Result<ProviderAnswer, TransportError> {
-        let admitted: HTTPClientRequest
-        switch await outbound.admit(request) {
-        case .success(let request): admitted = request
-        case .failure(let refusal): return .failure(TransportError(outcome: refusal.outcome))
-        }
-        do {
-            let response = try await client.execute(admitted, timeout: .init(timeout))
+        await outbound.send(request, client: client, timeout: timeout) { response in
             var body: [UInt8] = []
             do {
                 for try await chunk in response.body {
@@ -45,9 +39,7 @@ enum ProviderHTTP {
             } catch {
                 // The status decides; a broken body only leaves less to read.
             }
-            return .success(ProviderAnswer(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"), body: body))
-        } catch {
-            return .failure(TransportError(outcome: TransportFailure.outcome(for: error)))
+            return ProviderAnswer(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"), body: body)
         }
     }
 

@@ -96,8 +96,10 @@ public struct HeraldServerBuilder: Sendable {
         )
         webhookConfiguration.previousSecret = configuration.webhook.previousSecret
         webhookConfiguration.previousSecretUntil = configuration.webhook.previousSecretUntil
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpClientConfiguration(dispatcherConfiguration))
-        let outbound = OutboundGuard(policy: configuration.outbound)
+        let clientConfiguration = httpClientConfiguration(dispatcherConfiguration)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let pinned = PinnedClients(configuration: clientConfiguration, eventLoopGroup: client.eventLoopGroup)
+        let outbound = OutboundGuard(policy: configuration.outbound, pinned: pinned)
         logger.notice("\(configuration.outbound.summary)")
         let events = EventDirectory(store: store)
         let channels: ChannelRegistry
@@ -181,7 +183,7 @@ public struct HeraldServerBuilder: Sendable {
             router: try buildRouter(dependencies),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.app.readTimeout.seconds * 1_000_000_000)))),
             configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
-            services: opened.services + [HTTPClientService(client: client), dispatcher, receipts] + retention(store),
+            services: opened.services + [HTTPClientService(client: client, pinned: pinned), dispatcher, receipts] + retention(store),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )

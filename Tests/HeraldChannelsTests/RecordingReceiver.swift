@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import HeraldTestSupport
@@ -33,20 +35,23 @@ final class RecordingReceiver: Sendable {
 
     var requests: [Recorded] { recorded.withLock { $0 } }
 
-    /// Runs the receiver while `body` runs, passing it the base URL.
-    func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+    /// Runs the receiver while `body` runs, passing it the base URL; with `tls`, it speaks
+    /// HTTPS with that server configuration.
+    func run<T: Sendable>(tls: TLSConfiguration? = nil, _ body: @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         router.post("/") { request, _ in try await self.answer(request) }
         router.post("**") { request, _ in try await self.answer(request) }
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         return try await withListeningApplication({ reportPort in
             Application(
                 router: router,
+                server: server,
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 onServerRunning: { channel in await reportPort(channel.localAddress?.port ?? 0) },
                 logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() })
             )
         }) { port in
-            try await body("http://127.0.0.1:\(port)")
+            try await body("\(tls == nil ? "http" : "https")://127.0.0.1:\(port)")
         }
     }
 

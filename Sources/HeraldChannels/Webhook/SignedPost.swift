@@ -40,21 +40,16 @@ struct SignedPost {
         }
         request.body = .bytes(ByteBuffer(bytes: body))
 
-        switch await outbound.admit(request) {
-        case .success(let admitted): request = admitted
-        case .failure(let refusal): return DeliveryReport(outcome: refusal.outcome)
+        let answer = await outbound.send(request, client: client, timeout: timeout) { response in
+            (status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"),
+             excerpt: await ResponseExcerpt.read(response.body, limit: excerptLimit))
         }
-        do {
-            let response = try await client.execute(request, timeout: .init(timeout))
-            let excerpt = await ResponseExcerpt.read(response.body, limit: excerptLimit)
-            let outcome = HTTPOutcomeClassifier.classify(
-                status: Int(response.status.code),
-                retryAfter: response.headers.first(name: "retry-after"),
-                now: clock.now()
-            )
-            return DeliveryReport(outcome: outcome, httpStatus: Int(response.status.code), responseExcerpt: excerpt)
-        } catch {
-            return DeliveryReport(outcome: TransportFailure.outcome(for: error))
+        switch answer {
+        case .failure(let error):
+            return DeliveryReport(outcome: error.outcome)
+        case .success(let answer):
+            let outcome = HTTPOutcomeClassifier.classify(status: answer.status, retryAfter: answer.retryAfter, now: clock.now())
+            return DeliveryReport(outcome: outcome, httpStatus: answer.status, responseExcerpt: answer.excerpt)
         }
     }
 }
