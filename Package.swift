@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -47,6 +48,11 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HeraldMetrics",
+            dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -58,6 +64,7 @@ let package = Package(
             name: "HeraldStoreSQLite",
             dependencies: [
                 "HeraldStore",
+                "HeraldMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 "HeraldCore",
@@ -69,6 +76,7 @@ let package = Package(
             dependencies: [
                 "HeraldCore",
                 "HeraldStore",
+                "HeraldMetrics",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,6 +101,7 @@ let package = Package(
             dependencies: [
                 "HeraldCore",
                 "HeraldStore",
+                "HeraldMetrics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -106,6 +115,8 @@ let package = Package(
                 "HeraldCore",
                 "HeraldStore",
                 "HeraldDispatcher",
+                "HeraldMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 // The provider callbacks' signature checks and parsers live with their channels.
                 "HeraldChannels",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -142,6 +153,8 @@ let package = Package(
                 "HeraldChannels",
                 "HeraldDispatcher",
                 "HeraldAPI",
+                "HeraldMetrics",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 public import HeraldCore
 public import HeraldDispatcher
+public import HeraldMetrics
 public import HeraldStore
 public import Logging
 
@@ -30,6 +31,10 @@ public struct APIDependencies: Sendable {
     /// Which addresses outbound URLs (tenants' events URLs) may name.
     public var outbound: OutboundPolicy
     public var logger: Logger
+    /// Where the API counts what it accepts and how long requests take.
+    public var metrics: HeraldMetrics
+    /// `GET /metrics`; `nil` when turned off.
+    public var metricsEndpoint: MetricsEndpoint?
     /// The backlog, counted for ``APILimits/maxBacklog``.
     let backlog: BacklogGauge
 
@@ -49,9 +54,12 @@ public struct APIDependencies: Sendable {
         version: String,
         environment: String,
         outbound: OutboundPolicy = OutboundPolicy(),
+        metricsEndpoint: MetricsEndpoint? = nil,
         logger: Logger
     ) {
         self.outbound = outbound
+        self.metricsEndpoint = metricsEndpoint
+        self.metrics = metricsEndpoint?.metrics ?? .off
         self.backlog = BacklogGauge(store: store, limit: limits.maxBacklog, every: limits.backlogCountInterval)
         self.store = store
         self.channels = channels

@@ -67,6 +67,11 @@ public struct APIError: HTTPResponseError, Sendable {
         .forbidden, code: "admin_key_required", message: "managing tenants and keys needs the admin key"
     )
 
+    static let metricsAccessNeeded = APIError(
+        .forbidden, code: "admin_key_required",
+        message: "reading /metrics needs the admin key, or a request from a network in metrics.allowed_networks"
+    )
+
     /// With `Retry-After`: the seconds until the quota's period resets.
     static func quotaExceeded(_ quota: Quota, now: Date) -> APIError {
         let seconds = max(1, Int(quota.nextPeriodStart(after: now).timeIntervalSince(now).rounded(.up)))

@@ -6,6 +6,8 @@ import HeraldStore
 /// no Hummingbird context.
 enum Caller {
     @TaskLocal static var principal: Principal?
+    /// The peer's address, bound only for a keyless request to `/metrics`.
+    @TaskLocal static var peer: IPAddress?
 
     /// The tenant whose key made the request.
     /// - Throws: ``APIError`` 401 without a key, 403 for the admin key.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HeraldCore
+import HeraldMetrics
 import HeraldStore
 
 /// Turns a request into a stored message: validates every field, lets the channel check and
@@ -56,9 +57,14 @@ struct MessageIntake: Sendable {
         }
         let quota = owner?.quota
         let results = try await dependencies.store.enqueue(pending.map(\.message), quota: quota)
+        var createdByChannel: [String: Int] = [:]
+        defer {
+            for (channel, count) in createdByChannel { dependencies.metrics.accepted(tenant: tenant.rawValue, channel: channel, count: count) }
+        }
         for ((index, message), result) in zip(pending, results) {
             switch result {
             case .created(let stored):
+                createdByChannel[stored.channel, default: 0] += 1
                 outcomes[index] = .accepted(.created(stored))
             case .existing(let stored):
                 outcomes[index] = stored.fingerprint == message.fingerprint

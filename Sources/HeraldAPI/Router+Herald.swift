@@ -18,6 +18,7 @@ import OpenAPIRuntime
 /// - Throws: when the generated routes cannot be registered (a bad server URL in the document).
 public func buildRouter(_ dependencies: APIDependencies) throws -> Router<HeraldRequestContext> {
     let router = Router(context: HeraldRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
     router.add(middleware: MethodNotAllowedMiddleware())
     router.add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldMetrics
 import HeraldStore
 
 /// Takes due messages under this process's lease, leaving out the new messages of throttle
@@ -11,6 +12,7 @@ struct Claimer: Sendable {
     let owner: String
     let leaseDuration: Duration
     let held: HeldLeases
+    let metrics: HeraldMetrics
 
     /// - Parameters:
     ///   - excludedTenants: the paused tenants, left out.
@@ -22,6 +24,7 @@ struct Claimer: Sendable {
             excludedTenants: excludedTenants.sorted { $0.rawValue < $1.rawValue }, onlyTenant: onlyTenant
         ))
         held.hold(claimed)
+        if !claimed.isEmpty { metrics.claimed(claimed.count) }
         return claimed
     }
 }

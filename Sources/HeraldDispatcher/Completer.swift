@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldMetrics
 import HeraldStore
 import Logging
 import Synchronization
@@ -21,11 +22,13 @@ final class Completer: Sendable {
     private let wakeSchedule: WakeSchedule
     private let signal: WorkSignal
     private let events: EventDirectory?
+    private let metrics: HeraldMetrics
     private let logger: Logger
     private let counts = Mutex(Counts())
 
-    init(store: any MessageStore, held: HeldLeases, wakeSchedule: WakeSchedule, events: EventDirectory?, logger: Logger) {
+    init(store: any MessageStore, held: HeldLeases, wakeSchedule: WakeSchedule, events: EventDirectory?, metrics: HeraldMetrics, logger: Logger) {
         self.store = store
+        self.metrics = metrics
         self.events = events
         self.signal = store.workSignal
         self.held = held
@@ -49,6 +52,9 @@ final class Completer: Sendable {
             error: resolution.error,
             responseExcerpt: report.responseExcerpt
         )
+        if case .deferred = resolution {} else {
+            metrics.delivery(channel: message.channel, outcome: resolution.attemptOutcome.rawValue, duration: duration)
+        }
         counts.withLock { counts in
             switch resolution {
             case .sent, .dryRun: counts.sent.record(at: now)

@@ -1,5 +1,6 @@
 import Foundation
 public import HeraldCore
+public import HeraldMetrics
 public import HeraldStore
 public import Logging
 public import ServiceLifecycle
@@ -58,6 +59,7 @@ public final class Dispatcher: Service {
     ///   - limiter: the token buckets; give one shared by the process's limits (on PostgreSQL,
     ///     one that divides them by the live processes).
     ///   - events: the tenants that take status events; `nil` raises none.
+    ///   - metrics: where deliveries, retries and claim sizes are counted.
     public init(
         store: any MessageStore & PauseStore,
         profiles: ProfileCache? = nil,
@@ -67,6 +69,7 @@ public final class Dispatcher: Service {
         limiter: RateLimiterRegistry = RateLimiterRegistry(),
         clock: any WallClock = SystemWallClock(),
         owner: String = Dispatcher.makeOwnerID(),
+        metrics: HeraldMetrics = .off,
         logger: Logger
     ) {
         self.store = store
@@ -82,9 +85,9 @@ public final class Dispatcher: Service {
             minimumClaim: max(1, min(configuration.batchSize, configuration.concurrency) / 4),
             signal: store.workSignal
         )
-        claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration, held: held)
+        claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration, held: held, metrics: metrics)
         admission = Admission(channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, logger: logger)
-        completer = Completer(store: store, held: held, wakeSchedule: wakeSchedule, events: events, logger: logger)
+        completer = Completer(store: store, held: held, wakeSchedule: wakeSchedule, events: events, metrics: metrics, logger: logger)
     }
 
     /// A lease owner id unique to this process: host, pid and a random suffix.

@@ -70,6 +70,13 @@ public struct HeraldConfiguration: Sendable {
         public var dryRun = false
     }
 
+    /// The `metrics` section: who may read `GET /metrics`.
+    public struct Metrics: Sendable {
+        public var enabled = true
+        /// Networks that may read it without a key; the admin key may always.
+        public var allowedNetworks: [IPNetwork] = []
+    }
+
     /// The `retry` section.
     public struct Retry: Sendable {
         /// `schedule` (the list in ``schedule``) or `exponential` (the formula keys).
@@ -125,6 +132,7 @@ public struct HeraldConfiguration: Sendable {
     public var outbound = OutboundPolicy()
     /// Provider callbacks a second each callback route takes (`callbacks.rate_limit`).
     public var callbackRate = 500.0
+    public var metrics = Metrics()
 
     public init() {}
 

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import HeraldMetrics
+import Prometheus
 import Foundation
 import HeraldChannels
 public import HeraldCore
@@ -63,12 +65,17 @@ public struct HeraldServerBuilder: Sendable {
         _ = try configuration.dispatcherConfiguration()
         _ = try configuration.postgresConfiguration()
         let processID = Dispatcher.makeOwnerID()
-        return try await OpenedStore.withOpenedStore(configuration: configuration, processID: processID, logger: logger) { opened in
-            try await body(try await build(opened, processID: processID))
+        // One registry per server (not the process-wide default): tests run several in one process.
+        let registry = PrometheusCollectorRegistry()
+        let metrics = configuration.metrics.enabled ? MetricsEndpoint.metrics(into: registry) : .off
+        return try await OpenedStore.withOpenedStore(configuration: configuration, processID: processID, metrics: metrics, logger: logger) { opened in
+            try await body(try await build(opened, processID: processID, registry: registry, metrics: metrics))
         }
     }
 
-    private func build(_ opened: OpenedStore, processID: String) async throws -> Application<RouterResponder<HeraldRequestContext>> {
+    private func build(
+        _ opened: OpenedStore, processID: String, registry: PrometheusCollectorRegistry, metrics: HeraldMetrics
+    ) async throws -> Application<RouterResponder<HeraldRequestContext>> {
         let retryPolicy = try configuration.retryPolicy()
         let dispatcherConfiguration = try configuration.dispatcherConfiguration()
         let store = opened.store
@@ -139,7 +146,7 @@ public struct HeraldServerBuilder: Sendable {
         let dispatcher = Dispatcher(
             store: store, profiles: ProfileCache(store: store), events: events, channels: channels, configuration: dispatcherConfiguration,
             limiter: RateLimiterRegistry(processCount: opened.processCount), clock: clock,
-            owner: processID, logger: logger.with(label: "dispatcher")
+            owner: processID, metrics: metrics, logger: logger.with(label: "dispatcher")
         )
         let receipts = ReceiptReconciler(store: store, events: events, clock: clock, logger: logger.with(label: "receipts"))
         let tenants = TenantDirectory(store: store)
@@ -175,6 +182,8 @@ public struct HeraldServerBuilder: Sendable {
             version: HeraldVersion.current,
             environment: configuration.app.environment,
             outbound: configuration.outbound,
+            metricsEndpoint: configuration.metrics.enabled
+                ? MetricsEndpoint(registry: registry, store: store, allowedNetworks: configuration.metrics.allowedNetworks) : nil,
             logger: logger
         )
         let onServerRunning = onServerRunning

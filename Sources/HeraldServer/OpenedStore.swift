@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+public import HeraldMetrics
 public import HeraldStore
 import HeraldStorePostgres
 import HeraldStoreSQLite
@@ -27,6 +28,7 @@ public struct OpenedStore: Sendable {
     public static func withOpenedStore<T: Sendable>(
         configuration: HeraldConfiguration,
         processID: String,
+        metrics: HeraldMetrics = .off,
         logger: Logger,
         _ body: (OpenedStore) async throws -> T
     ) async throws -> T {
@@ -34,13 +36,13 @@ public struct OpenedStore: Sendable {
         var (secrets, source) = try SecretKeySource.load(for: configuration)
         guard let postgres else {
             if case .file(let path) = source { secrets = try await finishRotation(keyFile: path, current: secrets, configuration.sqliteConfiguration) }
-            let store = try SQLiteStore(configuration: configuration.sqliteConfiguration, secrets: secrets)
+            let store = try SQLiteStore(configuration: configuration.sqliteConfiguration, secrets: secrets, metrics: metrics)
             // Before any service starts, so the dispatcher never sees an old schema.
             try store.migrate()
             try await checkKey(store, secrets, source, logger)
             return try await body(OpenedStore(store: store, services: [], secrets: secrets, secretKeySource: source))
         }
-        let store = PostgresStore(configuration: postgres, secrets: secrets, logger: logger.with(label: "postgres"))
+        let store = PostgresStore(configuration: postgres, secrets: secrets, metrics: metrics, logger: logger.with(label: "postgres"))
         let registry = PostgresProcessRegistry(
             store: store, processID: processID, host: ProcessInfo.processInfo.hostName,
             pid: Int(ProcessInfo.processInfo.processIdentifier),

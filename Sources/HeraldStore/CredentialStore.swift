@@ -70,4 +70,4 @@ public protocol SecretStore: Sendable {
     func resealSecrets(from old: SecretBox?, to new: SecretBox) async throws -> Int
 }
 
-public typealias HeraldStore = MessageStore & CredentialStore & TenantStore & ProfileStore & ReceiptStore & PacingStore & PauseStore & SecretStore & RetentionStore
+public typealias HeraldStore = MessageStore & CredentialStore & TenantStore & ProfileStore & ReceiptStore & PacingStore & PauseStore & SecretStore & RetentionStore & QueueDepthStore

@@ -29,6 +29,8 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     private let maxWaiting: Int
     private let weight: @Sendable (Item) -> Int
     private let flush: Flush
+    /// Told the weight of each batch flushed (for the batch-size metric).
+    private let observe: @Sendable (Int) -> Void
     private var queue: [Entry] = []
     /// The weight of what waits in ``queue``.
     private var waiting = 0
@@ -36,8 +38,9 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
 
     package init(
         window: Duration, maxBatch: Int, maxWaiting: Int = .max, weight: @escaping @Sendable (Item) -> Int = { _ in 1 },
-        flush: @escaping Flush
+        observe: @escaping @Sendable (Int) -> Void = { _ in }, flush: @escaping Flush
     ) {
+        self.observe = observe
         self.window = window
         self.maxBatch = max(1, maxBatch)
         self.maxWaiting = max(1, maxWaiting)
@@ -78,7 +81,9 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
         let take = min(queue.count, maxBatch)
         let batch = Array(queue.prefix(take))
         queue.removeFirst(take)
-        for entry in batch { waiting -= weight(entry.item) }
+        let batchWeight = batch.reduce(0) { $0 + weight($1.item) }
+        waiting -= batchWeight
+        observe(batchWeight)
 
         let result: Result<[Output], any Error>
         do {

@@ -1,6 +1,7 @@
 public import Foundation
 public import HeraldCore
 public import HeraldStore
+public import HeraldMetrics
 public import Logging
 import PostgresNIO
 import Synchronization
@@ -37,7 +38,7 @@ public final class PostgresStore: HeraldStore {
     private let enqueueCommitter: GroupCommitter<EnqueueRequest, [EnqueueResult]>
     private let completionCommitter: GroupCommitter<[Completion], [Bool]>
 
-    public init(configuration: PostgresConfiguration, secrets: SecretBox? = nil, logger: Logger) {
+    public init(configuration: PostgresConfiguration, secrets: SecretBox? = nil, metrics: HeraldMetrics = .off, logger: Logger) {
         self.secrets = secrets
         self.configuration = configuration
         self.logger = logger
@@ -49,7 +50,8 @@ public final class PostgresStore: HeraldStore {
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch,
             maxWaiting: configuration.maxPendingWrites,
-            weight: { $0.messages.count }
+            weight: { $0.messages.count },
+            observe: { metrics.committed($0, writes: "enqueue") }
         ) { requests in
             try await connections.transaction { connection in
                 try await PostgresEnqueue(requests: requests).run(on: connection, logger: logger)
@@ -59,7 +61,9 @@ public final class PostgresStore: HeraldStore {
         // per send in flight), and refusing a record would only send its message again.
         completionCommitter = GroupCommitter(
             window: configuration.groupCommitWindow,
-            maxBatch: configuration.groupCommitMaxBatch
+            maxBatch: configuration.groupCommitMaxBatch,
+            weight: { $0.count },
+            observe: { metrics.committed($0, writes: "completion") }
         ) { batches in
             let completions = batches.flatMap { $0 }
             let applied = try await connections.transaction { connection in

@@ -2,6 +2,7 @@ public import Foundation
 import GRDB
 public import HeraldCore
 public import HeraldStore
+public import HeraldMetrics
 
 /// The default store: one SQLite file in WAL mode, written through GRDB's `DatabasePool`.
 ///
@@ -24,7 +25,7 @@ public final class SQLiteStore: HeraldStore {
 
     /// Opens (creating if needed) the database file. Call ``migrate()`` before use.
     /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened.
-    public init(configuration: SQLiteConfiguration, secrets: SecretBox? = nil) throws {
+    public init(configuration: SQLiteConfiguration, secrets: SecretBox? = nil, metrics: HeraldMetrics = .off) throws {
         self.secrets = secrets
         var config = Configuration()
         config.busyMode = .timeout(configuration.busyTimeout.seconds)
@@ -42,7 +43,8 @@ public final class SQLiteStore: HeraldStore {
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch,
             maxWaiting: configuration.maxPendingWrites,
-            weight: { $0.messages.count }
+            weight: { $0.messages.count },
+            observe: { metrics.committed($0, writes: "enqueue") }
         ) { requests in
             try await Self.write(pool) { db in
                 var usage = SQLiteQuotaUsage()
@@ -55,7 +57,9 @@ public final class SQLiteStore: HeraldStore {
         // per send in flight), and refusing a record would only send its message again.
         completionCommitter = GroupCommitter(
             window: configuration.groupCommitWindow,
-            maxBatch: configuration.groupCommitMaxBatch
+            maxBatch: configuration.groupCommitMaxBatch,
+            weight: { $0.count },
+            observe: { metrics.committed($0, writes: "completion") }
         ) { requests in
             try await Self.write(pool) { db in try requests.map { try Self.record($0, db) } }
         }

@@ -26,6 +26,18 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /docs`.
     /// - Remark: Generated from `#/paths//docs/get(docs)`.
     func docs(_ input: Operations.Docs.Input) async throws -> Operations.Docs.Output
+    /// The server's metrics in the Prometheus text format
+    ///
+    /// Messages accepted (by tenant and channel), deliveries by channel and outcome, delivery
+    /// durations, retries, the queue depth by status (counted in the database, so the same from
+    /// every process), claim and group-commit batch sizes, HTTP request durations by route and
+    /// status, and the process's resident memory. Read with the admin key, or without a key
+    /// from a network in `metrics.allowed_networks`; `metrics.enabled: false` turns it off (404).
+    ///
+    ///
+    /// - Remark: HTTP `GET /metrics`.
+    /// - Remark: Generated from `#/paths//metrics/get(metrics)`.
+    func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output
     /// The tenant's messages, newest first
     ///
     /// - Remark: HTTP `GET /api/v1/messages`.
@@ -252,6 +264,20 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//docs/get(docs)`.
     internal func docs(headers: Operations.Docs.Input.Headers = .init()) async throws -> Operations.Docs.Output {
         try await docs(Operations.Docs.Input(headers: headers))
+    }
+    /// The server's metrics in the Prometheus text format
+    ///
+    /// Messages accepted (by tenant and channel), deliveries by channel and outcome, delivery
+    /// durations, retries, the queue depth by status (counted in the database, so the same from
+    /// every process), claim and group-commit batch sizes, HTTP request durations by route and
+    /// status, and the process's resident memory. Read with the admin key, or without a key
+    /// from a network in `metrics.allowed_networks`; `metrics.enabled: false` turns it off (404).
+    ///
+    ///
+    /// - Remark: HTTP `GET /metrics`.
+    /// - Remark: Generated from `#/paths//metrics/get(metrics)`.
+    internal func metrics(headers: Operations.Metrics.Input.Headers = .init()) async throws -> Operations.Metrics.Output {
+        try await metrics(Operations.Metrics.Input(headers: headers))
     }
     /// The tenant's messages, newest first
     ///

@@ -1,17 +1,26 @@
 import HTTPTypes
+import HeraldCore
 import Hummingbird
 
 /// Finds who a request acts for from its API key (`Authorization: Bearer …` or `X-API-Key`):
 /// a tenant or the administrator, bound to ``Caller`` for the request. A request without a
 /// valid key is answered 401 at once — before its body is read or judged — except on the open
-/// paths: `/health`, the documentation, and the provider callbacks (signed, not keyed).
+/// paths: `/health`, the documentation, and the provider callbacks (signed, not keyed); `/metrics`
+/// goes on with the peer's address, for its handler to judge.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
     let authenticator: APIKeyAuthenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let key = Self.presentedKey(request.headers), let principal = try await authenticator.principal(forKey: key) else {
-            guard Self.isOpen(request.uri.path) else { throw APIError.unauthorized }
+            let path = request.uri.path
+            if path == "/metrics" {
+                // Its handler decides: the peer may be on a network allowed to read it.
+                return try await Caller.$peer.withValue(context.remoteAddress?.ipAddress.flatMap(IPAddress.init)) {
+                    try await next(request, context)
+                }
+            }
+            guard Self.isOpen(path) else { throw APIError.unauthorized }
             return try await next(request, context)
         }
         return try await Caller.$principal.withValue(principal) { try await next(request, context) }

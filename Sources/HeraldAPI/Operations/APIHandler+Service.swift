@@ -32,6 +32,16 @@ extension APIHandler {
         .ok(.init(body: .yaml(.init(OpenAPIDocument.yaml))))
     }
 
+    func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
+        guard let endpoint = dependencies.metricsEndpoint else { throw APIError.notFound("metrics are turned off (metrics.enabled)") }
+        switch Caller.principal {
+        case .admin?: break
+        case .tenant?: throw APIError.metricsAccessNeeded
+        case nil: guard endpoint.admits(Caller.peer) else { throw APIError.unauthorized }
+        }
+        return .ok(.init(body: .plainText(.init(await endpoint.render()))))
+    }
+
     func docs(_ input: Operations.Docs.Input) async throws -> Operations.Docs.Output {
         .ok(.init(body: .html(.init(Self.referencePage))))
     }

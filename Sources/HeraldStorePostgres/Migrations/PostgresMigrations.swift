@@ -231,5 +231,59 @@ enum PostgresMigrations {
                 WHERE content_cleared_at IS NULL AND status NOT IN ('scheduled', 'queued', 'sending')
             """,
         ]),
+        // Queue depth by status, kept by statement triggers: see the SQLite migration 011. Each
+        // backend adds to rows of its own (slot = its pid), so concurrent writers never wait
+        // for one another on a counter; rows of backends that are gone are folded into slot 0.
+        PostgresMigration(version: 10, name: "queue_depth", statements: [
+            """
+            CREATE TABLE message_counts (
+                status TEXT NOT NULL, slot INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (status, slot)
+            )
+            """,
+            "INSERT INTO message_counts (status, slot, n) SELECT status, 0, COUNT(*) FROM messages GROUP BY status",
+            """
+            CREATE FUNCTION herald_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO message_counts (status, slot, n)
+                    SELECT status, pg_backend_pid(), COUNT(*) FROM inserted GROUP BY status
+                    ON CONFLICT (status, slot) DO UPDATE SET n = message_counts.n + EXCLUDED.n;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION herald_count_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO message_counts (status, slot, n)
+                    SELECT status, pg_backend_pid(), SUM(change) FROM (
+                        SELECT status, -1 AS change FROM before_update
+                        UNION ALL SELECT status, 1 FROM after_update
+                    ) AS changes GROUP BY status HAVING SUM(change) <> 0
+                    ON CONFLICT (status, slot) DO UPDATE SET n = message_counts.n + EXCLUDED.n;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION herald_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO message_counts (status, slot, n)
+                    SELECT status, pg_backend_pid(), -COUNT(*) FROM deleted GROUP BY status
+                    ON CONFLICT (status, slot) DO UPDATE SET n = message_counts.n + EXCLUDED.n;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER messages_count_insert AFTER INSERT ON messages
+                REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION herald_count_inserted()
+            """,
+            """
+            CREATE TRIGGER messages_count_update AFTER UPDATE ON messages
+                REFERENCING OLD TABLE AS before_update NEW TABLE AS after_update
+                FOR EACH STATEMENT EXECUTE FUNCTION herald_count_updated()
+            """,
+            """
+            CREATE TRIGGER messages_count_delete AFTER DELETE ON messages
+                REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION herald_count_deleted()
+            """,
+        ]),
     ]
 }

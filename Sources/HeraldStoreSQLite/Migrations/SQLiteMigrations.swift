@@ -14,6 +14,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("008_lease_versions", migrate: Migration008LeaseVersions.migrate)
         migrator.registerMigration("009_dispatch_pauses", migrate: Migration009DispatchPauses.migrate)
         migrator.registerMigration("010_retention", migrate: Migration010Retention.migrate)
+        migrator.registerMigration("011_queue_depth", migrate: Migration011QueueDepth.migrate)
         return migrator
     }
 }
