@@ -8,7 +8,7 @@ public struct HeraldCommand: AsyncParsableCommand {
         abstract: "A reliable outbound message dispatcher.",
         version: HeraldVersion.current,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, SinkCommand.self, SendCommand.self, BailCommand.self, MessagesCommand.self, StatusCommand.self,
+            ServeCommand.self, MigrateCommand.self, SinkCommand.self, BenchCommand.self, SendCommand.self, BailCommand.self, MessagesCommand.self, StatusCommand.self,
             TenantsCommand.self, KeysCommand.self, ProfilesCommand.self, RotateSecretKeyCommand.self,
         ],
         defaultSubcommand: nil
