@@ -48,8 +48,10 @@ public final class SQLiteStore: HeraldStore {
         ) { requests in
             try await Self.write(pool) { db in
                 var usage = SQLiteQuotaUsage()
-                let results = try requests.map { try Self.insert($0, usage: &usage, db) }
+                var depth = SQLiteQueueDepthTally()
+                let results = try requests.map { try Self.insert($0, usage: &usage, depth: &depth, db) }
                 try usage.save(db)
+                try depth.save(db)
                 return results
             }
         }
@@ -242,7 +244,9 @@ public final class SQLiteStore: HeraldStore {
         return try row.map(MessageRow.message)
     }
 
-    private static func insert(_ request: EnqueueRequest, usage: inout SQLiteQuotaUsage, _ db: Database) throws -> [EnqueueResult] {
+    private static func insert(
+        _ request: EnqueueRequest, usage: inout SQLiteQuotaUsage, depth: inout SQLiteQueueDepthTally, _ db: Database
+    ) throws -> [EnqueueResult] {
         let statement = try db.cachedStatement(sql: MessageRow.insertSQL)
         return try request.messages.map { message in
             if let quota = request.quota,
@@ -252,6 +256,7 @@ public final class SQLiteStore: HeraldStore {
             }
             try statement.execute(arguments: MessageRow.arguments(message))
             if db.changesCount > 0 {
+                depth.count(message.status)
                 // Events use no quota.
                 if message.kind == .message { try usage.count(message, db) }
                 return .created(message)
@@ -287,5 +292,6 @@ public final class SQLiteStore: HeraldStore {
     /// Stores an event Herald raised (no quota, no idempotency clash: its key is Herald's own).
     static func insertEvent(_ event: Message, _ db: Database) throws {
         try db.cachedStatement(sql: MessageRow.insertSQL).execute(arguments: MessageRow.arguments(event))
+        try SQLiteQueueDepthTally.add(db.changesCount, to: event.status, db)
     }
 }
