@@ -9,7 +9,7 @@ import HeraldCore
 /// channel, retries what can be retried and keeps a delivery log of every attempt.
 ///
 /// Every route except `/health`, `/openapi.json`, `/openapi.yaml` and `/docs` needs an API key as
-/// `Authorization: Bearer <key>`. Tenant keys send and read their tenant's messages; the admin key
+/// `Authorization: Bearer <key>` (`/metrics` also answers allow-listed networks without one). Tenant keys send and read their tenant's messages; the admin key
 /// manages tenants and keys. Every error has the same shape (`Error`).
 ///
 internal struct Client: APIProtocol {
