@@ -1376,8 +1376,12 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/TenantUpdate`.
         internal struct TenantUpdate: Codable, Hashable, Sendable {
+            /// null leaves it as it is.
+            ///
             /// - Remark: Generated from `#/components/schemas/TenantUpdate/name`.
             internal var name: Swift.String?
+            /// null leaves it as it is.
+            ///
             /// - Remark: Generated from `#/components/schemas/TenantUpdate/disabled`.
             internal var disabled: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/TenantUpdate/default_channel`.
@@ -1427,8 +1431,8 @@ extension Components {
             /// Creates a new `TenantUpdate`.
             ///
             /// - Parameters:
-            ///   - name:
-            ///   - disabled:
+            ///   - name: null leaves it as it is.
+            ///   - disabled: null leaves it as it is.
             ///   - defaultChannel:
             ///   - eventsUrl: Where status events go; null stops them.
             ///   - quota:
