@@ -214,21 +214,9 @@ extension ConfigurationKey {
             "metrics.allowed_networks", default: "(none)",
             "comma-separated CIDRs that may read /metrics without a key (such as 10.0.0.0/8 for a Prometheus server)"
         ) { c, v throws(HeraldError) in
-            c.metrics.allowedNetworks = try networks(v, "metrics.allowed_networks")
+            c.metrics.allowedNetworks = try IPNetwork.list(v, setting: "metrics.allowed_networks")
         },
     ]
-
-    static func networks(_ text: String, _ path: String) throws(HeraldError) -> [IPNetwork] {
-        var networks: [IPNetwork] = []
-        for entry in text.split(separator: ",") where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
-            do {
-                networks.append(try IPNetwork(String(entry)))
-            } catch {
-                throw .invalidConfiguration("\(path): \(error.message)")
-            }
-        }
-        return networks
-    }
 
     static func int(_ text: String, _ path: String, _ range: ClosedRange<Int>) throws(HeraldError) -> Int {
         guard let value = Int(text), range.contains(value) else {

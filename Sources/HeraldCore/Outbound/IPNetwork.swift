@@ -25,6 +25,21 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(address)/\(prefixLength)" }
 
+    /// Parses a comma-separated list of networks (blanks ignored), as the settings that open
+    /// ranges take them.
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` starting with `setting`.
+    public static func list(_ text: String, setting: String) throws(HeraldError) -> [IPNetwork] {
+        var networks: [IPNetwork] = []
+        for entry in text.split(separator: ",") where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
+            do {
+                networks.append(try IPNetwork(String(entry)))
+            } catch {
+                throw .invalidConfiguration("\(setting): \(error.message)")
+            }
+        }
+        return networks
+    }
+
     /// Whether `candidate` is in this range. An IPv4 range also holds the IPv4-mapped and other
     /// IPv6 spellings of its addresses.
     public func contains(_ candidate: IPAddress) -> Bool {

@@ -21,15 +21,7 @@ public struct OutboundPolicy: Sendable, Hashable {
     /// Parses `outbound.allowed_networks`: comma-separated CIDRs (empty: none).
     /// - Throws: ``HeraldError/invalidConfiguration(_:)`` naming the bad entry.
     public init(allowedNetworks text: String) throws(HeraldError) {
-        var networks: [IPNetwork] = []
-        for entry in text.split(separator: ",") where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
-            do {
-                networks.append(try IPNetwork(String(entry)))
-            } catch {
-                throw .invalidConfiguration("outbound.allowed_networks: \(error.message)")
-            }
-        }
-        self.init(allowed: networks)
+        self.init(allowed: try IPNetwork.list(text, setting: "outbound.allowed_networks"))
     }
 
     /// Every range refused unless opened. 169.254.169.254 (AWS, GCP, Azure, …) is in the
