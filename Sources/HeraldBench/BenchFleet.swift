@@ -1,10 +1,7 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The processes the bench starts and stops: `herald serve` (one or more, on one database) and
-/// `herald sink`, on free loopback ports, with their output in a temporary folder.
+/// `herald sink`, on loopback ports the kernel picks, with their output in a temporary folder.
 final class BenchFleet: Sendable {
     let serverURLs: [URL]
     let receiverURL: String
@@ -35,14 +32,13 @@ final class BenchFleet: Sendable {
             var receiver = settings.receiverURL
             var sinkStats: URL?
             if receiver == nil {
-                let port = try freePort()
+                let log = folder.appendingPathComponent("sink.log")
                 processes.append(try launch(
-                    settings.binary, ["sink", "--port", "\(port)", "--secret", secret, "--log-level", "warning"],
-                    environment: [:], log: folder.appendingPathComponent("sink.log")
+                    settings.binary, ["sink", "--port", "0", "--secret", secret, "--log-level", "warning"], environment: [:], log: log
                 ))
-                receiver = "http://127.0.0.1:\(port)/hook"
-                sinkStats = URL(string: "http://127.0.0.1:\(port)/stats")
-                try await waitUntilAnswering(URL(string: "http://127.0.0.1:\(port)/stats")!, process: processes[0])
+                let base = try await listeningURL(log, process: processes[0])
+                receiver = base + "/hook"
+                sinkStats = URL(string: base + "/stats")
             }
             let database = settings.database ?? folder.appendingPathComponent("bench.sqlite").path
             let isPostgres = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
@@ -63,15 +59,10 @@ final class BenchFleet: Sendable {
             var servers: [URL] = []
             var pids: [Int32] = []
             for index in 0..<settings.processes {
-                let port = try freePort()
-                let process = try launch(
-                    settings.binary, ["serve", "--port", "\(port)"], environment: environment,
-                    log: folder.appendingPathComponent("serve-\(index).log")
-                )
+                let log = folder.appendingPathComponent("serve-\(index).log")
+                let process = try launch(settings.binary, ["serve", "--host", "127.0.0.1", "--port", "0"], environment: environment, log: log)
                 processes.append(process)
-                let url = URL(string: "http://127.0.0.1:\(port)")!
-                try await waitUntilAnswering(url.appendingPathComponent("health"), process: process)
-                servers.append(url)
+                servers.append(URL(string: try await listeningURL(log, process: process))!)
                 pids.append(process.processIdentifier)
             }
             return BenchFleet(
@@ -103,36 +94,21 @@ final class BenchFleet: Sendable {
         return process
     }
 
-    /// Polls `url` until it answers (any status) or the process ends; 30 s at most.
-    private static func waitUntilAnswering(_ url: URL, process: Process) async throws {
+    /// Waits (30 s at most) for the `… listening on http://host:port` line a `herald serve` or
+    /// `herald sink` started with `--port 0` writes at once, and returns that base URL: the
+    /// kernel chose the port, so no other program can be handed it in between.
+    private static func listeningURL(_ log: URL, process: Process) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw BenchError("\(url.host ?? "a process") exited at start; see its log") }
-            if (try? await BenchHTTP.shared.get(url.absoluteString)) != nil { return }
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "listening on http://") {
+                let address = text[range.upperBound...].prefix { !$0.isWhitespace }
+                return "http://" + address
+            }
+            guard process.isRunning else { throw BenchError("a process the bench started exited: \(text.suffix(500))") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw BenchError("nothing answered at \(url) within 30 s")
-    }
-
-    /// A loopback port nothing listens on now (bound and released: another program could take
-    /// it in between, which a bench run can live with).
-    static func freePort() throws -> Int {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw BenchError("cannot open a socket") }
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw BenchError("cannot bind a loopback port") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        throw BenchError("a process the bench started did not report its port within 30 s; see \(log.path)")
     }
 }
 

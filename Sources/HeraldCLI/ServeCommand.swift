@@ -26,6 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
         if dryRun { extra.append(("dispatcher.dry_run", "true")) }
         let configuration = try options.load(extra: extra)
         let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
-        try await HeraldServerBuilder(configuration: configuration, logger: logger).run()
+        let host = configuration.app.host
+        let builder = HeraldServerBuilder(configuration: configuration, logger: logger, onServerRunning: { port in
+            // At once and whatever the log level: scripts (and `herald bench`) started with
+            // `--port 0` wait for this line to learn the port.
+            HeraldServerBuilder.writeAtOnce("herald serve listening on http://\(host):\(port)")
+        })
+        try await builder.run()
     }
 }

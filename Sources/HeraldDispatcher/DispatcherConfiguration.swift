@@ -3,7 +3,9 @@ public import HeraldCore
 /// How the dispatcher claims and sends. Checked when built, so a bad value stops start-up with
 /// a clear message rather than misbehaving later.
 public struct DispatcherConfiguration: Sendable, Hashable {
-    /// Sends in flight at once.
+    /// Messages between claim and recorded outcome at once: being sent, or sent and waiting for
+    /// their outcome's group commit (an fsync), which is why it is well above the connections
+    /// a receiver gets (`dispatcher.connections_per_host`).
     public var concurrency: Int
     /// The most messages one claim takes.
     public var batchSize: Int
@@ -15,7 +17,7 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     /// messages returned to the queue.
     public var shutdownGrace: Duration
 
-    public static let defaultConcurrency = 64
+    public static let defaultConcurrency = 256
     public static let defaultBatchSize = 100
     public static let defaultLeaseDuration = Duration.seconds(30)
     public static let defaultPollInterval = Duration.seconds(1)

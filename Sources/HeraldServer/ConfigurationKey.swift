@@ -113,8 +113,14 @@ extension ConfigurationKey {
         .init("database.process_timeout", default: "10s", "PostgreSQL: a process silent this long is gone; its leases are taken over") { c, v throws(HeraldError) in
             c.database.processTimeout = try duration(v, "database.process_timeout")
         },
-        .init("dispatcher.concurrency", aliases: ["HERALD_DISPATCH_CONCURRENCY"], default: "64", "sends in flight at once") { c, v throws(HeraldError) in
+        .init(
+            "dispatcher.concurrency", aliases: ["HERALD_DISPATCH_CONCURRENCY"], default: "256",
+            "messages in flight at once: being sent, or sent and waiting for their outcome to be written"
+        ) { c, v throws(HeraldError) in
             c.dispatcher.concurrency = try int(v, "dispatcher.concurrency", 1...10_000)
+        },
+        .init("dispatcher.connections_per_host", default: "64", "most connections open to one receiver host") { c, v throws(HeraldError) in
+            c.dispatcher.connectionsPerHost = try int(v, "dispatcher.connections_per_host", 1...10_000)
         },
         .init("dispatcher.batch_size", default: "100", "most messages one claim takes") { c, v throws(HeraldError) in
             c.dispatcher.batchSize = try int(v, "dispatcher.batch_size", 1...10_000)

@@ -62,6 +62,8 @@ public struct HeraldConfiguration: Sendable {
     public struct Dispatcher: Sendable {
         public var concurrency = DispatcherConfiguration.defaultConcurrency
         public var batchSize = DispatcherConfiguration.defaultBatchSize
+        /// Most connections the outbound HTTP client opens to one host.
+        public var connectionsPerHost = 64
         public var leaseDuration = DispatcherConfiguration.defaultLeaseDuration
         public var pollInterval = DispatcherConfiguration.defaultPollInterval
         public var shutdownGrace = DispatcherConfiguration.defaultShutdownGrace

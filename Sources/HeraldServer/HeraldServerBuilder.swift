@@ -103,7 +103,7 @@ public struct HeraldServerBuilder: Sendable {
         )
         webhookConfiguration.previousSecret = configuration.webhook.previousSecret
         webhookConfiguration.previousSecretUntil = configuration.webhook.previousSecretUntil
-        let clientConfiguration = httpClientConfiguration(dispatcherConfiguration)
+        let clientConfiguration = httpClientConfiguration()
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let pinned = PinnedClients(configuration: clientConfiguration, eventLoopGroup: client.eventLoopGroup)
         let outbound = OutboundGuard(policy: configuration.outbound, pinned: pinned)
@@ -205,12 +205,13 @@ public struct HeraldServerBuilder: Sendable {
         return [RetentionSweeper(store: store, keep: keep, clock: clock, logger: logger.with(label: "retention"))]
     }
 
-    private func httpClientConfiguration(_ dispatcher: DispatcherConfiguration) -> HTTPClient.Configuration {
+    private func httpClientConfiguration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
-        // One connection per concurrent send to a single endpoint; the default (8) would cap throughput.
+        // The default (8) would cap throughput to one endpoint; more slots than connections is
+        // right, since most of the dispatcher's slots wait on their outcome's commit, not the wire.
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: dispatcher.concurrency
+            concurrentHTTP1ConnectionsPerHostSoftLimit: self.configuration.dispatcher.connectionsPerHost
         )
         // A webhook that redirects is misconfigured; following it could leak the payload elsewhere.
         configuration.redirectConfiguration = .disallow
