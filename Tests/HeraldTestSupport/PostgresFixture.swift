@@ -102,8 +102,11 @@ public final class PostgresCluster: Sendable {
         while true {
             attempt += 1
             let port = Int.random(in: 20_000...60_000)
+            // fsync off (the machine does not lose power in a test), but commits reach the OS
+            // before they are answered: the restart tests stop the server with `-m immediate`,
+            // which with synchronous_commit off loses the last commits it had acknowledged.
             let options = "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories='' -c fsync=off "
-                + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=500"
+                + "-c full_page_writes=off -c max_connections=500"
             if try Self.start(pgCtl: binaries.pgCtl, data: data, options: options, log: log, asRoot: asRoot) {
                 self.options = options
                 self.url = "postgres://herald@127.0.0.1:\(port)/postgres?sslmode=disable"
