@@ -56,7 +56,8 @@ public struct HeraldMetrics: Sendable {
         ).recordNanoseconds(duration.nanoseconds)
     }
 
-    /// The exposition's metric names.
+    /// The names of the metrics recorded here (the scrape-time gauges, `herald_queue_depth` and
+    /// `process_resident_memory_bytes`, are the exporter's own).
     public enum Names {
         public static let accepted = "herald_messages_accepted_total"
         public static let deliveries = "herald_deliveries_total"
@@ -65,8 +66,6 @@ public struct HeraldMetrics: Sendable {
         public static let claimBatch = "herald_claim_batch_size"
         public static let commitBatch = "herald_group_commit_batch_size"
         public static let httpDuration = "herald_http_request_duration_seconds"
-        public static let queueDepth = "herald_queue_depth"
-        public static let residentMemory = "process_resident_memory_bytes"
     }
 }
 
