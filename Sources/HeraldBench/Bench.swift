@@ -25,10 +25,10 @@ public struct Bench: Sendable {
         let fleet = settings.serverURL == nil ? try await BenchFleet.start(settings) : nil
         do {
             let report = try await measure(fleet)
-            fleet?.stop()
+            await fleet?.stop()
             return report
         } catch {
-            fleet?.stop()
+            await fleet?.stop()
             throw error
         }
     }

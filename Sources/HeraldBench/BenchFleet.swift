@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The processes the bench starts and stops: `herald serve` (one or more, on one database) and
 /// `herald sink`, on loopback ports the kernel picks, with their output in a temporary folder.
@@ -74,10 +77,15 @@ final class BenchFleet: Sendable {
         }
     }
 
-    /// Stops every process (SIGTERM, then waits) and removes the folder.
-    func stop() {
+    /// Stops every process (SIGTERM, then waits without blocking a concurrency thread; 30 s at
+    /// most, then SIGKILL) and removes the folder.
+    func stop() async {
         for process in processes where process.isRunning { process.terminate() }
-        for process in processes { process.waitUntilExit() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while processes.contains(where: \.isRunning), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: folder)
     }
 
