@@ -14,7 +14,8 @@ public enum JSONWriter {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    /// Appends `value` to `out`.
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -29,16 +30,29 @@ public enum JSONWriter {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
             // Sorting the members themselves, not the keys, spares a hash lookup per member.
-            for (position, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(member.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            writeObject(sortedMembers: members.sorted(by: { $0.key < $1.key }), into: &out)
         }
+    }
+
+    /// Appends an object whose members are already in key order — what ``write(_:into:)``
+    /// writes for the same members as a ``JSONValue/object(_:)``, without building the
+    /// dictionary or sorting it (the answers of the ingest routes, a thousand at a time).
+    public static func writeObject(sortedMembers members: [(key: String, value: JSONValue)], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for index in members.indices {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(members[index].key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(members[index].value, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends `"key":`, the start of an object member.
+    public static func writeKey(_ key: String, into out: inout [UInt8]) {
+        writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
     }
 
     private static func writeNumber(_ number: Double, into out: inout [UInt8]) {
@@ -55,9 +69,13 @@ public enum JSONWriter {
 
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: text.utf8)
+        // Most strings need no escaping: copy them whole, scanning their contiguous bytes.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard needsNoEscaping(bytes) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
             out.append(UInt8(ascii: "\""))
             return
         }
@@ -76,5 +94,12 @@ public enum JSONWriter {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsNoEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            return false
+        }
+        return true
     }
 }

@@ -29,6 +29,14 @@ struct OutboundPolicyTests {
         #expect(IPAddress(host) == nil, "\(host)")
     }
 
+    @Test(arguments: [
+        ("8.8.8.8", 0x0808_0808), ("255.255.255.255", 0xffff_ffff), ("0.0.0.0", 0), ("10.20.30.40", 0x0a14_1e28),
+        ("010.0.0.1", 0x0800_0001), ("1.2.3.0x10", 0x0102_0310), ("1.65535", 0x0100_ffff), ("192.168.1.01", 0xc0a8_0101),
+    ] as [(String, UInt32)])
+    func dottedAddressesReadTheSameByEitherPath(host: String, value: UInt32) {
+        #expect(IPAddress(host) == .v4(value), "\(host)")
+    }
+
     @Test func literalURLsAreCheckedWithoutALookUp() {
         #expect(Self.strict.refusal(forURL: "http://127.1:8080/hook") != nil)
         #expect(Self.strict.refusal(forURL: "http://2130706433/") != nil)
@@ -62,6 +70,7 @@ extension OutboundPolicyTests {
     @Test(arguments: [
         ("http://127.0.0.1:8080/hook", "127.0.0.1"), ("https://user:pw@[::1]:9/x", "[::1]"), ("http://Hooks.Example.com?x=1", "Hooks.Example.com"),
         ("http://2130706433#frag", "2130706433"), ("https://a@b@10.0.0.1/p", "10.0.0.1"), ("no-scheme", nil), ("http:///path", nil),
+        ("x:y://10.0.0.1/p", "10.0.0.1"), ("héllo://ünï.example:1/", "ünï.example"), ("http:/one-slash", nil),
     ] as [(String, String?)])
     func theHostIsReadWithoutAFullParse(url: String, host: String?) {
         #expect(OutboundPolicy.host(of: url).map(String.init) == host)

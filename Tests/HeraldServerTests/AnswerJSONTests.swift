@@ -26,6 +26,7 @@ struct AnswerJSONTests {
             ]
         )
         #expect(batch.json == (try Self.generated(batch)))
+        #expect(batch.jsonBytes == JSONWriter.bytes(batch.json), "the batch answer is written in key order, as JSONWriter writes it")
         #expect(batch.results[3].error?.json["code"] == .string("QUOTA_EXCEEDED"))
     }
 
@@ -40,10 +41,25 @@ struct AnswerJSONTests {
         #expect(answer.json == error.json)
     }
 
-    @Test func messageAnswers() throws {
+    @Test(arguments: [nil, "whatsapp_message_id", "provider_message_id", "a_first_field"])
+    func messageAnswers(providerIDField: String?) throws {
         for message in MessageAnswerTests.messages {
-            let answer = MessageAnswer(message, providerIDField: nil)
+            let answer = MessageAnswer(message, providerIDField: providerIDField)
             #expect(answer.json == (try Self.generated(answer)))
+            var written: [UInt8] = []
+            answer.write(into: &written)
+            #expect(written == JSONWriter.bytes(answer.json), "members in key order, as JSONWriter writes them")
+            #expect(answer.members.count == answer.json.objectValue?.count, "no key twice")
+            if let providerIDField {
+                #expect(answer.json[providerIDField] == message.providerMessageID.map(JSONValue.string) ?? .null)
+            }
         }
+    }
+
+    @Test func aMessageAnswerReadBackIsTheSame() throws {
+        let answer = Self.message
+        let decoded = try JSONDecoder().decode(MessageAnswer.self, from: JSONEncoder().encode(answer))
+        #expect(decoded == answer)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(MessageAnswer.self, from: Data("[1]".utf8)) }
     }
 }

@@ -31,7 +31,11 @@ struct CreateMessageRoute {
 
     private static func response(_ status: HTTPResponse.Status, _ answer: Components.Responses.Message) -> Response {
         switch answer.body {
-        case .json(let message): JSONResponse.make(status: status, json: message.json)
+        case .json(let message):
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(1_024)
+            message.write(into: &bytes)
+            return JSONResponse.make(status: status, bytes: bytes)
         }
     }
 

@@ -23,7 +23,7 @@ struct CreateMessagesRoute {
         case .ok(let answer): return Self.response(.ok, answer)
         case .unprocessableContent(let answer):
             switch answer.body {
-            case .json(.BatchResponse(let batch)): return JSONResponse.make(status: .unprocessableContent, json: batch.json)
+            case .json(.BatchResponse(let batch)): return JSONResponse.make(status: .unprocessableContent, bytes: batch.jsonBytes)
             case .json(._Error(let error)): return JSONResponse.make(status: .unprocessableContent, json: error.json)
             }
         case let other: throw APIError.unexpectedOutput(other)
@@ -48,7 +48,7 @@ struct CreateMessagesRoute {
 
     private static func response(_ status: HTTPResponse.Status, _ answer: Components.Responses.Batch) -> Response {
         switch answer.body {
-        case .json(let batch): JSONResponse.make(status: status, json: batch.json)
+        case .json(let batch): JSONResponse.make(status: status, bytes: batch.jsonBytes)
         }
     }
 }

@@ -12,51 +12,70 @@ import HeraldCore
 /// encoder each (a seventh of the server's CPU time under ingest load, measured with perf). `MessageAnswerTests` holds
 /// these fields to the document's `Message` schema.
 struct MessageAnswer: Codable, Hashable, Sendable {
-    var json: JSONValue
+    /// The answer's members in key order, the order ``JSONWriter`` writes them in.
+    let members: [(key: String, value: JSONValue)]
+
+    /// The answer as one JSON value.
+    var json: JSONValue {
+        .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
+    }
 
     /// - Parameter providerIDField: where the message's channel repeats the provider id, if anywhere.
     init(_ message: Message, providerIDField: String?) {
-        var fields: [String: JSONValue] = [
-            "id": .string(message.id.rawValue),
-            "message_id": .string(message.id.rawValue),
-            "tenant_id": .string(message.tenantID.rawValue),
-            "kind": .string(message.kind.rawValue),
-            "channel": .string(message.channel),
-            "to": .optional(message.recipient),
-            "url": .optional(message.url),
-            "content": .optional(message.content),
-            "payload": message.payload ?? .null,
-            "metadata": .object(message.metadata),
-            "idempotency_key": .optional(message.idempotencyKey),
-            "priority": .integer(Int64(message.priority)),
-            "status": .string(message.status.rawValue),
-            "attempts": .integer(Int64(message.attempts)),
-            "send_at": .timestamp(message.sendAt),
-            "next_attempt_at": .timestamp(message.status.isPending ? message.nextAttemptAt : nil),
-            "provider_message_id": .optional(message.providerMessageID),
-            "last_error": .optional(message.lastError),
-            "failure_reason": .optional(message.status.isFailure ? message.lastError : nil),
-            "conversation_id": message.metadata["conversation_id"] ?? .null,
-            "outlet_id": message.metadata["outlet_id"] ?? message.outletID.map(JSONValue.string) ?? .null,
-            "profile_id": .optional(message.profileID?.rawValue),
-            "dry_run": .bool(message.dryRun),
-            "page": .optional(message.page),
-            "form": .optional(message.form),
-            "template": message.template ?? .null,
-            "expires_at": .timestamp(message.expiresAt),
-            "created_at": .timestamp(message.createdAt),
-            "updated_at": .timestamp(message.updatedAt),
-            "sent_at": .timestamp(message.sentAt),
-            "delivered_at": .timestamp(message.deliveredAt),
-            "read_at": .timestamp(message.readAt),
-            "failed_at": .timestamp(message.failedAt),
-            "cancelled_at": .timestamp(message.cancelledAt),
-            "receipts": .array(message.receipts.map(Self.receipt)),
+        // Written in key order, so the answer is written without sorting (`AnswerJSONTests`
+        // holds the order to what JSONWriter writes for ``json``).
+        var members: [(key: String, value: JSONValue)] = [
+            ("attempts", .integer(Int64(message.attempts))),
+            ("cancelled_at", .timestamp(message.cancelledAt)),
+            ("channel", .string(message.channel)),
+            ("content", .optional(message.content)),
+            ("conversation_id", message.metadata["conversation_id"] ?? .null),
+            ("created_at", .timestamp(message.createdAt)),
+            ("delivered_at", .timestamp(message.deliveredAt)),
+            ("dry_run", .bool(message.dryRun)),
+            ("expires_at", .timestamp(message.expiresAt)),
+            ("failed_at", .timestamp(message.failedAt)),
+            ("failure_reason", .optional(message.status.isFailure ? message.lastError : nil)),
+            ("form", .optional(message.form)),
+            ("id", .string(message.id.rawValue)),
+            ("idempotency_key", .optional(message.idempotencyKey)),
+            ("kind", .string(message.kind.rawValue)),
+            ("last_error", .optional(message.lastError)),
+            ("message_id", .string(message.id.rawValue)),
+            ("metadata", .object(message.metadata)),
+            ("next_attempt_at", .timestamp(message.status.isPending ? message.nextAttemptAt : nil)),
+            ("outlet_id", message.metadata["outlet_id"] ?? message.outletID.map(JSONValue.string) ?? .null),
+            ("page", .optional(message.page)),
+            ("payload", message.payload ?? .null),
+            ("priority", .integer(Int64(message.priority))),
+            ("profile_id", .optional(message.profileID?.rawValue)),
+            ("provider_message_id", .optional(message.providerMessageID)),
+            ("read_at", .timestamp(message.readAt)),
+            ("receipts", .array(message.receipts.map(Self.receipt))),
+            ("send_at", .timestamp(message.sendAt)),
+            ("sent_at", .timestamp(message.sentAt)),
+            ("status", .string(message.status.rawValue)),
+            ("template", message.template ?? .null),
+            ("tenant_id", .string(message.tenantID.rawValue)),
+            ("to", .optional(message.recipient)),
+            ("updated_at", .timestamp(message.updatedAt)),
+            ("url", .optional(message.url)),
         ]
         if let providerIDField {
-            fields[providerIDField] = .optional(message.providerMessageID)
+            let member = (key: providerIDField, value: JSONValue.optional(message.providerMessageID))
+            let place = members.firstIndex { $0.key >= providerIDField } ?? members.endIndex
+            if place < members.endIndex, members[place].key == providerIDField {
+                members[place] = member
+            } else {
+                members.insert(member, at: place)
+            }
         }
-        json = .object(fields)
+        self.members = members
+    }
+
+    /// Appends the answer's JSON to `out`: the bytes ``JSONWriter`` writes for ``json``.
+    func write(into out: inout [UInt8]) {
+        JSONWriter.writeObject(sortedMembers: members, into: &out)
     }
 
     /// One entry of the receipt history, with RFC 3339 times.
@@ -72,11 +91,24 @@ struct MessageAnswer: Codable, Hashable, Sendable {
     }
 
     init(from decoder: any Decoder) throws {
-        json = try JSONValue(from: decoder)
+        guard let members = try JSONValue(from: decoder).objectValue else {
+            throw DecodingError.typeMismatch(
+                MessageAnswer.self, .init(codingPath: decoder.codingPath, debugDescription: "a message is a JSON object")
+            )
+        }
+        self.members = members.sorted { $0.key < $1.key }
     }
 
     func encode(to encoder: any Encoder) throws {
         try json.encode(to: encoder)
+    }
+
+    static func == (left: MessageAnswer, right: MessageAnswer) -> Bool {
+        left.json == right.json
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(json)
     }
 }
 

@@ -47,6 +47,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// `inet_aton`: one to four parts, each decimal, octal (leading 0) or hex (0x); the last
     /// part fills the bytes the others left.
     static func parseV4(_ text: Substring) -> UInt32? {
+        if let plain = parseDottedDecimal(text.utf8) { return plain }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...4).contains(parts.count) else { return nil }
         var values: [UInt64] = []
@@ -63,6 +64,34 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         let room = UInt64(8 * (4 - (values.count - 1)))
         guard last < (1 << room) else { return nil }
         return UInt32(result | last)
+    }
+
+    /// The common spelling, `a.b.c.d` in decimal without leading zeros, read without
+    /// allocating (every webhook URL with a literal address is checked at ingest); `nil` sends
+    /// anything else to the general reading above.
+    private static func parseDottedDecimal(_ bytes: Substring.UTF8View) -> UInt32? {
+        var result: UInt32 = 0
+        var part: UInt32 = 0
+        var digits = 0
+        var parts = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3, part <= 0xff else { return nil }
+                result = result << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                // A leading zero means octal in the general reading.
+                guard digits < 3, !(digits == 1 && part == 0) else { return nil }
+                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else {
+                return nil
+            }
+        }
+        guard parts == 3, digits > 0, part <= 0xff else { return nil }
+        return result << 8 | part
     }
 
     private static func parseNumber(_ part: Substring) -> UInt64? {

@@ -68,16 +68,29 @@ public struct OutboundPolicy: Sendable, Hashable {
     /// The host of `scheme://[user@]host[:port][/…]`, brackets kept for IPv6 — read without a
     /// full URL parse, which costs more than the rest of ingest's checks together.
     public static func host(of url: String) -> Substring? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        var authority = url[schemeEnd.upperBound...]
-        if let end = authority.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { authority = authority[..<end] }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
+        guard let authorityStart = endOfScheme(url.utf8) else { return nil }
+        var authority = url[authorityStart...]
+        if let end = authority.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
+            authority = authority[..<end]
+        }
+        if let at = authority.utf8.lastIndex(of: UInt8(ascii: "@")) { authority = authority[authority.utf8.index(after: at)...] }
+        if authority.utf8.first == UInt8(ascii: "[") {
+            guard let close = authority.utf8.firstIndex(of: UInt8(ascii: "]")) else { return nil }
             return authority[...close]
         }
-        if let colon = authority.firstIndex(of: ":") { authority = authority[..<colon] }
+        if let colon = authority.utf8.firstIndex(of: UInt8(ascii: ":")) { authority = authority[..<colon] }
         return authority.isEmpty ? nil : authority
+    }
+
+    /// Where the authority starts: after the first `://`.
+    private static func endOfScheme(_ bytes: String.UTF8View) -> String.Index? {
+        var index = bytes.startIndex
+        while let colon = bytes[index...].firstIndex(of: UInt8(ascii: ":")) {
+            let rest = bytes[bytes.index(after: colon)...]
+            if rest.starts(with: "//".utf8) { return bytes.index(colon, offsetBy: 3) }
+            index = bytes.index(after: colon)
+        }
+        return nil
     }
 
     /// What `herald serve` says at start about the guard.
