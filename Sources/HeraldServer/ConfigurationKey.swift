@@ -88,7 +88,7 @@ extension ConfigurationKey {
             }
             c.database.durability = durability
         },
-        .init("database.group_commit_window", default: "500us", "how long a group commit waits for company (0 for none)") { c, v throws(HeraldError) in
+        .init("database.group_commit_window", default: "200us", "how long a group commit waits for company (0 for none)") { c, v throws(HeraldError) in
             c.database.groupCommitWindow = try duration(v, "database.group_commit_window")
         },
         .init("database.max_pending_writes", default: "20000", "most messages waiting to be stored; past it ingest answers 503 overloaded with Retry-After") { c, v throws(HeraldError) in

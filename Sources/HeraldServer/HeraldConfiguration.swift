@@ -42,7 +42,7 @@ public struct HeraldConfiguration: Sendable {
         /// `postgres://` URL, which ``ConfigurationLoader`` moves to ``url``.
         public var path = "herald.sqlite"
         public var durability = SQLiteConfiguration.Durability.full
-        public var groupCommitWindow = Duration.microseconds(500)
+        public var groupCommitWindow = Duration.microseconds(200)
         public var groupCommitMaxBatch = 1000
         public var maxPendingWrites = 20_000
         /// The key that seals stored secrets (base64 of 32 bytes); for SQLite, a key file

@@ -45,7 +45,7 @@ public struct PostgresConfiguration: Sendable {
         schema: String? = nil,
         maxConnections: Int = 20,
         acquireTimeout: Duration = .seconds(5),
-        groupCommitWindow: Duration = .microseconds(500),
+        groupCommitWindow: Duration = .microseconds(200),
         groupCommitMaxBatch: Int = 1000
     ) {
         self.host = host

@@ -26,7 +26,7 @@ public struct SQLiteConfiguration: Sendable, Hashable {
     public init(
         path: String,
         durability: Durability = .full,
-        groupCommitWindow: Duration = .microseconds(500),
+        groupCommitWindow: Duration = .microseconds(200),
         groupCommitMaxBatch: Int = 1000,
         busyTimeout: Duration = .seconds(5)
     ) {
