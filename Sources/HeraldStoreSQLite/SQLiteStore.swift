@@ -20,7 +20,7 @@ public final class SQLiteStore: HeraldStore {
     /// as they are (the server always gives one).
     let secrets: SecretBox?
     public let workSignal = WorkSignal()
-    private let enqueueCommitter: GroupCommitter<EnqueueRequest, [EnqueueResult]>
+    private let enqueueCommitter: GroupCommitter<PreparedEnqueue, [EnqueueResult]>
     private let completionCommitter: GroupCommitter<[Completion], [Bool]>
 
     /// Opens (creating if needed) the database file. Call ``migrate()`` before use.
@@ -43,7 +43,7 @@ public final class SQLiteStore: HeraldStore {
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch,
             maxWaiting: configuration.maxPendingWrites,
-            weight: { $0.messages.count },
+            weight: { $0.request.messages.count },
             observe: { metrics.committed($0, writes: "enqueue") }
         ) { requests in
             try await Self.write(pool) { db in
@@ -79,7 +79,9 @@ public final class SQLiteStore: HeraldStore {
 
     public func enqueue(_ messages: [Message], quota: Quota?) async throws -> [EnqueueResult] {
         guard !messages.isEmpty else { return [] }
-        let results = try await enqueueCommitter.submit(EnqueueRequest(messages: messages, quota: quota))
+        // The rows' arguments (their JSON written out) are built here, on the caller's task,
+        // so the one writer only binds and steps.
+        let results = try await enqueueCommitter.submit(PreparedEnqueue(EnqueueRequest(messages: messages, quota: quota)))
         workSignal.signal()
         return results
     }
@@ -245,16 +247,17 @@ public final class SQLiteStore: HeraldStore {
     }
 
     private static func insert(
-        _ request: EnqueueRequest, usage: inout SQLiteQuotaUsage, depth: inout SQLiteQueueDepthTally, _ db: Database
+        _ prepared: PreparedEnqueue, usage: inout SQLiteQuotaUsage, depth: inout SQLiteQueueDepthTally, _ db: Database
     ) throws -> [EnqueueResult] {
         let statement = try db.cachedStatement(sql: MessageRow.insertSQL)
-        return try request.messages.map { message in
+        let request = prepared.request
+        return try zip(request.messages, prepared.arguments).map { message, arguments in
             if let quota = request.quota,
                try usage.used(message.tenantID, quota.period, quota.periodStart(containing: message.createdAt), db) >= quota.limit {
                 // Over quota: only a replay of an existing message is still answered.
                 return try existing(message, db).map(EnqueueResult.existing) ?? .quotaExceeded
             }
-            try statement.execute(arguments: MessageRow.arguments(message))
+            try statement.execute(arguments: arguments)
             if db.changesCount > 0 {
                 depth.count(message.status)
                 // Events use no quota.
