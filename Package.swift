@@ -299,6 +299,7 @@ let package = Package(
             name: "HeraldProcessTests",
             dependencies: [
                 "herald",
+                "HeraldBench",
                 "HeraldClient",
                 "HeraldSink",
                 "HeraldCore",
