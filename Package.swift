@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // Micro-benchmarks of the hot pure functions (`swift package benchmark`).
+        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(
@@ -222,6 +224,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
+        ),
+        // The hot pure functions timed one by one: `swift package benchmark --target HeraldMicroBenchmarks`.
+        .executableTarget(
+            name: "HeraldMicroBenchmarks",
+            dependencies: [
+                "HeraldCore",
+                "HeraldChannels",
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/HeraldMicroBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         // Emits 10,000 messages through the BatchEmitter: `swift run EmitterExample`.
         .executableTarget(
