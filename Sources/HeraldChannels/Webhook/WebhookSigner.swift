@@ -35,8 +35,16 @@ public struct WebhookSigner: Sendable {
         return matched
     }
 
+    /// The MAC of `id.timestamp.body`, fed piece by piece rather than copied into one buffer first.
     private func mac(id: String, timestamp: Int, body: some DataProtocol) -> HashedAuthenticationCode<SHA256> {
-        HMAC<SHA256>.authenticationCode(for: Self.signedContent(id, timestamp, body), using: key)
+        var hmac = HMAC<SHA256>(key: key)
+        var prefix = id
+        prefix += "."
+        prefix += String(timestamp)
+        prefix += "."
+        prefix.withUTF8 { hmac.update(data: $0) }
+        hmac.update(data: body)
+        return hmac.finalize()
     }
 
     private static func signedContent(_ id: String, _ timestamp: Int, _ body: some DataProtocol) -> Data {
