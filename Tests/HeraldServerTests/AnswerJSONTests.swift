@@ -25,8 +25,9 @@ struct AnswerJSONTests {
                 .init(index: 3, status: .rejected, error: .init(APIError.quotaExceeded(Quota(limit: 5, period: .day), now: Date(timeIntervalSince1970: 1_800_000_000)))),
             ]
         )
-        #expect(batch.json == (try Self.generated(batch)))
-        #expect(batch.jsonBytes == JSONWriter.bytes(batch.json), "the batch answer is written in key order, as JSONWriter writes it")
+        let written = try JSONParser.parse(batch.jsonBytes)
+        #expect(written == (try Self.generated(batch)))
+        #expect(batch.jsonBytes == JSONWriter.bytes(written), "the batch answer is written in key order, as JSONWriter writes it")
         #expect(batch.results[3].error?.json["code"] == .string("QUOTA_EXCEEDED"))
     }
 

@@ -4,26 +4,9 @@ import HeraldCore
 // writer. `AnswerJSONTests` checks each against what the generated conversion writes.
 
 extension Components.Schemas.BatchResponse {
-    /// The answer as JSON, as the generated conversion would write it.
-    var json: JSONValue {
-        .object([
-            "accepted": .integer(Int64(accepted)),
-            "existing": .integer(Int64(existing)),
-            "rejected": .integer(Int64(rejected)),
-            "results": .array(results.map { result in
-                var fields: [String: JSONValue] = ["index": .integer(Int64(result.index)), "status": .string(result.status.rawValue)]
-                fields["message_id"] = result.messageId.map(JSONValue.string)
-                fields["message"] = result.message?.json
-                fields["error"] = result.error?.json
-                return .object(fields)
-            }),
-        ])
-    }
-}
-
-extension Components.Schemas.BatchResponse {
-    /// The bytes ``JSONWriter`` writes for ``json``, written member by member in key order
-    /// without building it: a batch answer holds up to a thousand messages.
+    /// The answer as JSON, as the generated conversion would write it but with sorted keys (the
+    /// bytes ``JSONWriter`` writes for the same value), written member by member in key order
+    /// without building the value: a batch answer holds up to a thousand messages.
     var jsonBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + results.count * 1_024)
