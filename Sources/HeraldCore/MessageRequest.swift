@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A message as a client asks for it — the body of `POST /api/v1/messages`, a batch item, the
 /// CLI's flags — read field by field so that every wrong type is reported at once with its name.
