@@ -3,8 +3,9 @@ public import Foundation
 public import HeraldCore
 public import HeraldStore
 
-/// Checks API keys: those from configuration (compared in constant time) and those stored as
-/// SHA-256 digests. A key of a disabled (or unknown) tenant, or a revoked key, is no key.
+/// Checks API keys: those from configuration (their digests compared with swift-crypto's
+/// constant-time comparison) and those stored as SHA-256 digests. A key of a disabled (or
+/// unknown) tenant, or a revoked key, is no key.
 public struct APIKeyAuthenticator: Sendable {
     private let configuredKeyDigest: Data?
     private let configuredAdminKeyDigest: Data?
@@ -25,14 +26,15 @@ public struct APIKeyAuthenticator: Sendable {
 
     /// Who `key` belongs to, or `nil` when it is not a valid key.
     public func principal(forKey key: String) async throws -> Principal? {
-        let digest = Data(SHA256.hash(data: Data(key.utf8)))
-        if let configuredAdminKeyDigest, Self.constantTimeEqual(digest, configuredAdminKeyDigest) {
+        let digest = SHA256.hash(data: Data(key.utf8))
+        // swift-crypto compares digests in constant time.
+        if let configuredAdminKeyDigest, digest == configuredAdminKeyDigest {
             return .admin
         }
-        if let configuredKeyDigest, Self.constantTimeEqual(digest, configuredKeyDigest) {
+        if let configuredKeyDigest, digest == configuredKeyDigest {
             return try await active(.default)
         }
-        guard let stored = try await store.apiKey(hash: Hex.encode(digest)) else { return nil }
+        guard let stored = try await store.apiKey(hash: Hex.encode(Data(digest))) else { return nil }
         switch stored.role {
         case .admin: return .admin
         case .tenant: return try await active(stored.tenantID)
@@ -66,10 +68,5 @@ public struct APIKeyAuthenticator: Sendable {
             createdAt: now
         )
         return (key, record)
-    }
-
-    private static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -14,9 +14,9 @@ struct ProviderAnswer: Sendable {
     /// The body parsed as a JSON object, if it is one.
     var json: [String: JSONValue]? { JSONValue.decode(body)?.objectValue }
 
-    /// The start of the body, for the delivery log.
+    /// The start of the body, for the delivery log (``StorableText``).
     func excerpt(limit: Int = 256) -> String? {
-        body.isEmpty ? nil : String(decoding: body.prefix(limit), as: UTF8.self)
+        body.isEmpty ? nil : StorableText.clean(bytes: body.prefix(limit), limit: limit)
     }
 }
 

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
+import HeraldCore
 import NIOCore
 
-/// Keeps the first bytes of a provider's answer for the delivery log, reading no more than needed.
+/// Keeps the first bytes of a provider's answer for the delivery log, reading no more than
+/// needed, cleaned to text any database stores (``StorableText``).
 enum ResponseExcerpt {
     static func read(_ body: HTTPClientResponse.Body, limit: Int) async -> String? {
         var kept = [UInt8]()
@@ -14,6 +16,6 @@ enum ResponseExcerpt {
             // The status already decided the outcome; a broken body only shortens the excerpt.
         }
         guard !kept.isEmpty else { return nil }
-        return String(decoding: kept, as: UTF8.self)
+        return StorableText.clean(bytes: kept, limit: limit)
     }
 }

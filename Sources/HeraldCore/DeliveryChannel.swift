@@ -14,6 +14,10 @@ public protocol DeliveryChannel: Sendable {
     /// The retry policy for this channel's messages.
     var retryPolicy: RetryPolicy { get }
 
+    /// The longest one attempt may take, connection and name resolution included: a send never
+    /// starts under a lease with less than this (and a second) left.
+    var timeout: Duration { get }
+
     /// The field under which API answers repeat the provider's message id (such as
     /// `whatsapp_message_id`), or `nil` when `provider_message_id` alone names it.
     var providerIDField: String? { get }

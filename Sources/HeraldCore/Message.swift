@@ -55,6 +55,10 @@ public struct Message: Sendable, Hashable, Codable {
     /// How many times the message was claimed: each claim's lease carries the new count as its
     /// version, which fences off a late result of an earlier claim.
     public var leaseVersion: Int64 = 0
+    /// How many times in a row its lease expired with nothing recorded under it (the process
+    /// holding it died or hung); anything recorded — a result, a deferral, a lease returned —
+    /// starts the count again.
+    public var leaseExpiries: Int = 0
     public var providerMessageID: String?
     public var lastError: String?
     public var createdAt: Date

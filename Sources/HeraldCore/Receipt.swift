@@ -39,14 +39,42 @@ public struct Receipt: Sendable, Hashable {
     public var errorCode: String?
     /// The provider's words for the failure, with its details.
     public var errorMessage: String?
+    /// The provider's sender the callback was verified for: a WhatsApp `phone_number_id`, a
+    /// Twilio `AccountSid`.
+    public var sender: String?
+    /// The sender profiles the receipt may apply to: those that send as ``sender`` and whose
+    /// credentials verified the callback. A receipt moves only a message sent with one of them,
+    /// so one tenant's credentials never move another tenant's message.
+    public var profiles: [ProfileID]
 
-    public init(channel: String, providerMessageID: String, status: Status, at: Date, errorCode: String? = nil, errorMessage: String? = nil) {
+    public init(
+        channel: String, providerMessageID: String, status: Status, at: Date, errorCode: String? = nil, errorMessage: String? = nil,
+        sender: String? = nil, profiles: [ProfileID] = []
+    ) {
         self.channel = channel
         self.providerMessageID = providerMessageID
         self.status = status
         self.at = at
         self.errorCode = errorCode
         self.errorMessage = errorMessage
+        self.sender = sender
+        self.profiles = profiles
+    }
+
+    /// The receipt bound to the sender and profiles that verified it.
+    public func verified(for sender: String?, profiles: [ProfileID]) -> Receipt {
+        var receipt = self
+        receipt.sender = sender
+        receipt.profiles = profiles
+        return receipt
+    }
+
+    /// Whether the receipt may move `message`: the same channel and provider id, sent with one of
+    /// ``profiles``, and not in the middle of an attempt (a receipt waits until the attempt's
+    /// result is recorded, then follows the life-cycle).
+    public func mayApply(to message: Message) -> Bool {
+        message.channel == channel && message.providerMessageID == providerMessageID
+            && message.profileID.map(profiles.contains) == true && message.status != .sending
     }
 
     /// The failure reason kept on the message: `<code>: <message>`.

@@ -3,9 +3,10 @@ import HeraldCore
 import HeraldStore
 import Logging
 
-/// Decides, for each claimed message, what happens before anything is sent: it expired, its
-/// channel or profile is gone, it is a dry run, it must wait for a rate limit (put back, holding
-/// its turn, not an attempt), or it goes now.
+/// Decides, for each claimed message, what happens before anything is sent: it is poison (its
+/// lease expired ``maxClaims`` times with nothing recorded), it expired, its channel or profile
+/// is gone, it is a dry run, it must wait for a rate limit (put back, holding its turn, not an
+/// attempt), or it goes now.
 struct Admission: Sendable {
     /// What to do with one claimed message.
     enum Decision: Sendable {
@@ -23,7 +24,12 @@ struct Admission: Sendable {
     let profiles: ProfileCache?
     let limiter: RateLimiterRegistry
     let pacing: (any PacingStore)?
+    /// ``DispatcherConfiguration/maxClaims``.
+    let maxClaims: Int
     let logger: Logger
+
+    /// The reason a message ends with when it was claimed ``maxClaims`` times and never finished.
+    static let poison = "poison"
 
     /// Decides for every message, in order. Recipient spacing is reserved for the whole batch
     /// in one store call.
@@ -72,8 +78,14 @@ struct Admission: Sendable {
         return decisions.compactMap { $0 }
     }
 
-    /// Everything but the rate limits: expiry, channel, profile, dry run.
+    /// Everything but the rate limits: poison, expiry, channel, profile, dry run.
     private func prepare(_ message: Message, now: Date) async -> Decision {
+        if message.leaseExpiries >= maxClaims {
+            logger.warning("poison message: its lease expired each time it was claimed, with nothing recorded; it ends failed", metadata: [
+                "message": "\(message.id)", "tenant": "\(message.tenantID)", "claims": "\(message.leaseExpiries)",
+            ])
+            return .finish(message, .failed(error: Self.poison), DeliveryReport(outcome: .failed(reason: Self.poison)))
+        }
         if let expiresAt = message.expiresAt, expiresAt <= now {
             return .finish(message, .failed(error: "expired"), DeliveryReport(outcome: .failed(reason: "expired")))
         }

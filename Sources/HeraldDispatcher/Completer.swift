@@ -25,6 +25,8 @@ final class Completer: Sendable {
     private let metrics: HeraldMetrics
     private let logger: Logger
     private let counts = Mutex(Counts())
+    /// The most of an answer any channel keeps, however it was configured.
+    static let excerptLimit = 64 * 1024
 
     init(store: any MessageStore, held: HeldLeases, wakeSchedule: WakeSchedule, events: EventDirectory?, metrics: HeraldMetrics, logger: Logger) {
         self.store = store
@@ -37,10 +39,13 @@ final class Completer: Sendable {
     }
 
     /// Records one attempt (or, with `requestSent` false, an outcome reached without sending).
+    /// Text that came from outside (an excerpt, a provider's reason or id) is stored cleaned
+    /// (``StorableText``): no answer can make a result unrecordable.
     func record(
         _ message: Message, _ resolution: Completion.Resolution, report: DeliveryReport,
         startedAt: Date, duration: Duration, requestSent: Bool, now: Date
     ) async {
+        let resolution = resolution.storable
         let attempt = AttemptRecord(
             id: .generate(at: startedAt),
             messageID: message.id,
@@ -50,7 +55,7 @@ final class Completer: Sendable {
             httpStatus: report.httpStatus,
             outcome: resolution.attemptOutcome,
             error: resolution.error,
-            responseExcerpt: report.responseExcerpt
+            responseExcerpt: report.responseExcerpt.map { StorableText.clean($0, limit: Self.excerptLimit) }
         )
         if case .deferred = resolution {} else {
             metrics.delivery(channel: message.channel, outcome: resolution.attemptOutcome.rawValue, duration: duration)
@@ -73,7 +78,7 @@ final class Completer: Sendable {
             now: now
         )
         completion.event = await event(for: message, after: completion)
-        await write([completion])
+        await write([(message, completion)])
     }
 
     /// The status event `completion` raises for the message's tenant, if it takes events.
@@ -98,10 +103,24 @@ final class Completer: Sendable {
     func deferAll(_ waiting: [(message: Message, until: Date)], now: Date) async {
         guard !waiting.isEmpty else { return }
         await write(waiting.map {
-            Completion(messageID: $0.message.id, lease: Self.lease(of: $0.message), resolution: .deferred(until: $0.until), attempt: nil, now: now)
+            ($0.message, Completion(messageID: $0.message.id, lease: Self.lease(of: $0.message), resolution: .deferred(until: $0.until), attempt: nil, now: now))
         })
         if let first = waiting.map(\.until).min() { wakeUp(at: first) }
         for entry in waiting { wakeSchedule.add(entry.until) }
+    }
+
+    /// Puts a message back in the queue without an attempt, its lease returned (it is due now);
+    /// a message claimed again meanwhile is left to its new holder.
+    func putBack(_ message: Message, now: Date, reason: String) async {
+        let lease = Self.lease(of: message)
+        logger.notice("message put back without an attempt", metadata: ["message": "\(message.id)", "reason": "\(reason)"])
+        do {
+            _ = try await store.releaseLeases([message.id: lease], now: now)
+            held.forget(message.id, lease)
+        } catch {
+            // Its lease expires on its own; another claim picks it up then.
+            logger.error("could not put a message back; its lease will expire", metadata: ["message": "\(message.id)", "error": "\(error)"])
+        }
     }
 
     /// Schedules a wake-up at `moment`, waking the dispatcher now if it sleeps past it.
@@ -120,7 +139,11 @@ final class Completer: Sendable {
         message.lease?.token ?? LeaseToken(owner: "", version: 0)
     }
 
-    private func write(_ completions: [Completion]) async {
+    /// Writes results. When the database refuses a batch (rather than being unreachable), each
+    /// is written alone; one it still refuses ends its message `failed` with reason
+    /// ``unrecordable`` (the refusal kept in its delivery log), never a silent re-send.
+    private func write(_ entries: [(message: Message, completion: Completion)]) async {
+        let completions = entries.map(\.completion)
         do {
             let applied = try await store.complete(completions)
             for (completion, applied) in zip(completions, applied) {
@@ -132,16 +155,56 @@ final class Completer: Sendable {
                     ])
                 }
             }
+        } catch where StoreError.isRefusal(error) && entries.count > 1 {
+            for entry in entries { await write([entry]) }
+        } catch where StoreError.isRefusal(error) && entries[0].completion.resolution != .failed(error: Self.unrecordable) {
+            await recordUnrecordable(entries[0].message, entries[0].completion, refusal: error)
         } catch {
-            // The messages stay leased; when the lease expires they are claimed and sent again.
+            // The messages stay leased; when the lease expires they are claimed again.
             logger.error("could not record attempts", metadata: [
                 "messages": "\(completions.map(\.messageID.rawValue).joined(separator: ","))", "error": "\(error)",
             ])
         }
     }
+
+    /// The reason a message ends with when its result cannot be recorded.
+    static let unrecordable = "unrecordable_result"
+
+    /// Ends the message `failed` with reason ``unrecordable``, in place of the result the
+    /// database refused; its delivery log keeps the attempt and why the database refused it.
+    private func recordUnrecordable(_ message: Message, _ refused: Completion, refusal: any Error) async {
+        logger.error("the database refused to record an attempt's result; the message ends failed (unrecordable_result)", metadata: [
+            "message": "\(message.id)", "outcome": "\(refused.targetStatus.rawValue)", "error": "\(refusal)",
+        ])
+        let now = refused.now
+        let attempt = refused.attempt
+        var completion = Completion(
+            messageID: refused.messageID, lease: refused.lease, resolution: .failed(error: Self.unrecordable),
+            attempt: AttemptRecord(
+                id: .generate(at: now), messageID: message.id, number: attempt?.number ?? message.attempts + 1,
+                startedAt: attempt?.startedAt ?? now, duration: attempt?.duration ?? .zero, httpStatus: attempt?.httpStatus, outcome: .failed,
+                error: StorableText.clean("\(Self.unrecordable): \(refused.targetStatus.rawValue) could not be recorded: \(refusal)", limit: 1024),
+                responseExcerpt: nil
+            ),
+            requestSent: refused.requestSent, now: now
+        )
+        completion.event = await event(for: message, after: completion)
+        await write([(message, completion)])
+    }
 }
 
 extension Completion.Resolution {
+    /// The resolution with its text cleaned for storing (``StorableText``).
+    var storable: Completion.Resolution {
+        switch self {
+        case .sent(let id): .sent(providerMessageID: id.map { StorableText.clean($0, limit: 512) })
+        case .retry(let at, let error): .retry(at: at, error: StorableText.clean(error, limit: 4096))
+        case .failed(let error): .failed(error: StorableText.clean(error, limit: 4096))
+        case .throttled(let at, let error): .throttled(at: at, error: StorableText.clean(error, limit: 4096))
+        case .dryRun, .deferred: self
+        }
+    }
+
     var attemptOutcome: AttemptOutcome {
         switch self {
         case .sent: .sent

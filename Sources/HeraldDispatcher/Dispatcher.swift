@@ -51,6 +51,7 @@ public final class Dispatcher: Service {
     private let completer: Completer
     private let wakeSchedule = WakeSchedule()
     private let held = HeldLeases()
+    private let membership: @Sendable () -> Int?
     private var signal: WorkSignal { store.workSignal }
 
     /// - Parameters:
@@ -60,6 +61,12 @@ public final class Dispatcher: Service {
     ///     one that divides them by the live processes).
     ///   - events: the tenants that take status events; `nil` raises none.
     ///   - metrics: where deliveries, retries and claim sizes are counted.
+    ///   - membership: this process's membership of the cluster now: an epoch number while it
+    ///     may claim and send, `nil` while it may not. On PostgreSQL, `nil` once its last
+    ///     successful heartbeat is older than `database.process_timeout` (another process may
+    ///     have taken its messages over), and a new epoch once it has registered again: a
+    ///     message claimed in an earlier epoch is put back, not sent. Checked before every
+    ///     claim and every send; always epoch 0 for an embedded store.
     public init(
         store: any MessageStore & PauseStore,
         profiles: ProfileCache? = nil,
@@ -70,8 +77,10 @@ public final class Dispatcher: Service {
         clock: any WallClock = SystemWallClock(),
         owner: String = Dispatcher.makeOwnerID(),
         metrics: HeraldMetrics = .off,
+        membership: @escaping @Sendable () -> Int? = { 0 },
         logger: Logger
     ) {
+        self.membership = membership
         self.store = store
         self.configuration = configuration
         self.limiter = limiter
@@ -86,7 +95,10 @@ public final class Dispatcher: Service {
             signal: store.workSignal
         )
         claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration, held: held, metrics: metrics)
-        admission = Admission(channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, logger: logger)
+        admission = Admission(
+            channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, maxClaims: configuration.maxClaims,
+            logger: logger
+        )
         completer = Completer(store: store, held: held, wakeSchedule: wakeSchedule, events: events, metrics: metrics, logger: logger)
     }
 
@@ -145,17 +157,20 @@ public final class Dispatcher: Service {
         let paused = tenant == nil ? try await pauses.current().tenants : []
         // Reserve the free slots before claiming, so the loop cannot take them meanwhile.
         let slots = pool.reserve(upTo: configuration.concurrency)
+        let epoch = membership()
         let claimed: [Message]
         do {
-            claimed = slots == 0 ? [] : try await claimer.claim(
-                limit: configuration.batchSize, now: started, excludedTenants: paused, onlyTenant: tenant
+            // No more than the slots reserved: a message claimed but waiting for a slot would
+            // see its lease run out and be claimed (and sent) again.
+            claimed = slots == 0 || epoch == nil ? [] : try await claimer.claim(
+                limit: min(configuration.batchSize, slots), now: started, excludedTenants: paused, onlyTenant: tenant
             )
         } catch {
             pool.release(slots)
             throw error
         }
         var cycle = DispatchCycle(startedAt: started, finishedAt: started, claimed: claimed.count)
-        let (finished, sends) = await dispatch(claimed)
+        let (finished, sends) = await dispatch(claimed, epoch: epoch ?? 0)
         for resolution in finished { cycle.count(resolution) }
         let used = min(slots, sends.count)
         // The background loop may have been waiting for the slots this cycle does not need.
@@ -221,6 +236,12 @@ public final class Dispatcher: Service {
                     await idle(pauses.server ? configuration.pollInterval : nil)
                     continue
                 }
+                // Another process may hold this one's messages by now: claim nothing until the
+                // membership is renewed.
+                guard let epoch = membership() else {
+                    await idle(min(configuration.pollInterval, .milliseconds(200)))
+                    continue
+                }
                 let slots = pool.reserve(upTo: configuration.batchSize)
                 let claimed: [Message]
                 do {
@@ -235,7 +256,7 @@ public final class Dispatcher: Service {
                     continue
                 }
                 pool.returnUnused(slots - claimed.count)
-                let (finished, sends) = await dispatch(claimed)
+                let (finished, sends) = await dispatch(claimed, epoch: epoch)
                 pool.release(finished.count)
                 for send in sends {
                     group.addTask {
@@ -262,9 +283,10 @@ public final class Dispatcher: Service {
     }
 
     /// Decides for each claimed message; what needs no send is recorded here.
+    /// - Parameter epoch: the membership the messages were claimed in.
     /// - Returns: the resolutions recorded without a send (a deferral among them), and the
     ///   sends to run. The caller gives back the slots.
-    private func dispatch(_ claimed: [Message]) async -> (finished: [Completion.Resolution?], sends: [@Sendable () async -> Completion.Resolution?]) {
+    private func dispatch(_ claimed: [Message], epoch: Int) async -> (finished: [Completion.Resolution?], sends: [@Sendable () async -> Completion.Resolution?]) {
         guard !claimed.isEmpty else { return ([], []) }
         let now = clock.now()
         var waiting: [(message: Message, until: Date)] = []
@@ -278,7 +300,7 @@ public final class Dispatcher: Service {
                 await completer.record(message, resolution, report: report, startedAt: now, duration: .zero, requestSent: false, now: now)
                 finished.append(resolution)
             case .send(let request, let channel):
-                sends.append { await self.send(request, through: channel) }
+                sends.append { await self.send(request, through: channel, claimedIn: epoch) }
             case .rehearse(let request, let channel):
                 sends.append { await self.rehearse(request, through: channel) }
             }
@@ -290,14 +312,25 @@ public final class Dispatcher: Service {
         return (finished, sends)
     }
 
-    /// Sends one message and records the result.
-    /// - Returns: what was recorded; `nil` when the send was abandoned (shutdown past the grace).
-    private func send(_ request: DeliveryRequest, through channel: any DeliveryChannel) async -> Completion.Resolution? {
+    /// Sends one message and records the result — unless its lease has less than the channel's
+    /// timeout and a second left, or this process's membership lapsed since the claim (another
+    /// process may hold the message by now): then it is put back without an attempt.
+    /// - Returns: what was recorded; `nil` when nothing was (put back, or abandoned at shutdown).
+    private func send(_ request: DeliveryRequest, through channel: any DeliveryChannel, claimedIn epoch: Int) async -> Completion.Resolution? {
         let started = clock.now()
+        guard membership() == epoch else {
+            await completer.putBack(request.message, now: started, reason: "this process's membership lapsed after the claim")
+            return nil
+        }
+        guard let lease = request.message.lease, lease.expiresAt.timeIntervalSince(started) >= (channel.timeout + .seconds(1)).seconds else {
+            await completer.putBack(request.message, now: started, reason: "its lease has less than the channel's timeout and a second left")
+            return nil
+        }
         let startInstant = ContinuousClock.now
         let report = await channel.send(request)
-        // Past the shutdown grace: leave the message leased; its lease is returned on the way out.
-        if Task.isCancelled { return nil }
+        // Past the shutdown grace: a sent answer is recorded (it went out); anything else
+        // leaves the message leased, and its lease is returned on the way out.
+        if Task.isCancelled, case .sent = report.outcome {} else if Task.isCancelled { return nil }
         let now = clock.now()
         if case .throttled(_, let after, let limit) = report.outcome, let key = limit ?? request.message.throttleKey {
             limiter.throttled(key, now: now, after: after)

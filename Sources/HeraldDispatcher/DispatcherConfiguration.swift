@@ -16,12 +16,17 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     /// On shutdown, how long in-flight sends may take before they are abandoned and their
     /// messages returned to the queue.
     public var shutdownGrace: Duration
+    /// How many times a message's lease may expire with nothing recorded under it — a message
+    /// that kills or hangs the process — before it ends `failed` with reason `poison` instead of
+    /// being claimed again.
+    public var maxClaims: Int
 
     public static let defaultConcurrency = 256
     public static let defaultBatchSize = 100
     public static let defaultLeaseDuration = Duration.seconds(30)
     public static let defaultPollInterval = Duration.seconds(1)
     public static let defaultShutdownGrace = Duration.seconds(10)
+    public static let defaultMaxClaims = 5
 
     /// - Throws: ``HeraldError/invalidConfiguration(_:)`` when a value is out of range.
     public init(
@@ -29,7 +34,8 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         batchSize: Int = defaultBatchSize,
         leaseDuration: Duration = defaultLeaseDuration,
         pollInterval: Duration = defaultPollInterval,
-        shutdownGrace: Duration = defaultShutdownGrace
+        shutdownGrace: Duration = defaultShutdownGrace,
+        maxClaims: Int = defaultMaxClaims
     ) throws(HeraldError) {
         guard (1...10_000).contains(concurrency) else {
             throw .invalidConfiguration("dispatcher.concurrency must be between 1 and 10000 (got \(concurrency))")
@@ -46,10 +52,14 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         guard shutdownGrace >= .zero else {
             throw .invalidConfiguration("dispatcher.shutdown_grace cannot be negative")
         }
+        guard (1...1000).contains(maxClaims) else {
+            throw .invalidConfiguration("dispatcher.max_claims must be between 1 and 1000 (got \(maxClaims))")
+        }
         self.concurrency = concurrency
         self.batchSize = batchSize
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval
         self.shutdownGrace = shutdownGrace
+        self.maxClaims = maxClaims
     }
 }

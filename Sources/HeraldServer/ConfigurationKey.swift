@@ -134,6 +134,12 @@ extension ConfigurationKey {
         .init("dispatcher.shutdown_grace", default: "10s", "on shutdown, how long in-flight sends may finish") { c, v throws(HeraldError) in
             c.dispatcher.shutdownGrace = try duration(v, "dispatcher.shutdown_grace")
         },
+        .init(
+            "dispatcher.max_claims", default: "5",
+            "how many times a message's lease may expire with nothing recorded (it kills or hangs the process) before it ends failed with reason poison"
+        ) { c, v throws(HeraldError) in
+            c.dispatcher.maxClaims = try int(v, "dispatcher.max_claims", 1...1000)
+        },
         .init("dispatcher.paused", default: "false", "store a server-wide pause of dispatching at start (it holds until resumed with the admin key)") { c, v throws(HeraldError) in
             c.dispatcher.paused = try bool(v, "dispatcher.paused")
         },

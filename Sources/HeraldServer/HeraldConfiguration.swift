@@ -67,6 +67,7 @@ public struct HeraldConfiguration: Sendable {
         public var leaseDuration = DispatcherConfiguration.defaultLeaseDuration
         public var pollInterval = DispatcherConfiguration.defaultPollInterval
         public var shutdownGrace = DispatcherConfiguration.defaultShutdownGrace
+        public var maxClaims = DispatcherConfiguration.defaultMaxClaims
         public var paused = false
         /// Every message accepted is a dry run.
         public var dryRun = false
@@ -181,7 +182,7 @@ public struct HeraldConfiguration: Sendable {
         return try DispatcherConfiguration(
             concurrency: dispatcher.concurrency, batchSize: dispatcher.batchSize,
             leaseDuration: dispatcher.leaseDuration, pollInterval: dispatcher.pollInterval,
-            shutdownGrace: dispatcher.shutdownGrace
+            shutdownGrace: dispatcher.shutdownGrace, maxClaims: dispatcher.maxClaims
         )
     }
 

@@ -146,7 +146,7 @@ public struct HeraldServerBuilder: Sendable {
         let dispatcher = Dispatcher(
             store: store, profiles: ProfileCache(store: store), events: events, channels: channels, configuration: dispatcherConfiguration,
             limiter: RateLimiterRegistry(processCount: opened.processCount), clock: clock,
-            owner: processID, metrics: metrics, logger: logger.with(label: "dispatcher")
+            owner: processID, metrics: metrics, membership: opened.membership, logger: logger.with(label: "dispatcher")
         )
         let receipts = ReceiptReconciler(store: store, events: events, clock: clock, logger: logger.with(label: "receipts"))
         let tenants = TenantDirectory(store: store)

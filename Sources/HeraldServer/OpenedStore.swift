@@ -16,6 +16,9 @@ public struct OpenedStore: Sendable {
     /// How many processes share the database now (the live ones on PostgreSQL, else 1): each
     /// enforces its share of every rate limit.
     public var processCount: @Sendable () -> Int = { 1 }
+    /// This process's membership of the cluster (``PostgresProcessRegistry/membership``); always
+    /// epoch 0 for SQLite, the only process on its file.
+    public var membership: @Sendable () -> Int? = { 0 }
     /// The key the stored secrets are sealed with, and where it came from.
     public var secrets: SecretBox
     public var secretKeySource: SecretKeySource
@@ -52,7 +55,8 @@ public struct OpenedStore: Sendable {
         return try await store.withRunning {
             try await checkKey(store, secrets, source, logger)
             return try await body(OpenedStore(
-                store: store, services: [registry], processCount: { registry.liveProcessCount }, secrets: secrets, secretKeySource: source
+                store: store, services: [registry], processCount: { registry.liveProcessCount }, membership: { registry.membership },
+                secrets: secrets, secretKeySource: source
             ))
         }
     }

@@ -9,6 +9,14 @@
 /// What waits is bounded: past `maxWaiting` (in ``weight`` units — messages, say) a new item
 /// is refused at once with ``StoreError/busy(_:)`` instead of growing memory while the disk
 /// falls behind. An item arriving at an empty queue is always taken, however heavy.
+///
+/// One caller's bad item does not fail the others': a batch whose flush throws an error
+/// `splits` accepts (the database refused something in it, rather than being unreachable) is
+/// flushed again in halves, down to the refused item alone, which alone gets the error.
+///
+/// The flush runs in a task of its own, awaited by the leader, not on the leader's task: a
+/// leader whose task is cancelled (a send abandoned at shutdown) must not cancel the writes of
+/// everyone in its batch (GRDB interrupts the write of a cancelled task).
 package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     /// Writes a batch; returns one output per item, in order.
     package typealias Flush = @Sendable ([Item]) async throws -> [Output]
@@ -28,6 +36,7 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     private let maxBatch: Int
     private let maxWaiting: Int
     private let weight: @Sendable (Item) -> Int
+    private let splits: @Sendable (any Error) -> Bool
     private let flush: Flush
     /// Told the weight of each batch flushed (for the batch-size metric).
     private let observe: @Sendable (Int) -> Void
@@ -36,10 +45,14 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     private var waiting = 0
     private var leaderActive = false
 
+    /// - Parameter splits: whether a flush that threw this error is worth retrying in halves
+    ///   (the database refused a row); by default never.
     package init(
         window: Duration, maxBatch: Int, maxWaiting: Int = .max, weight: @escaping @Sendable (Item) -> Int = { _ in 1 },
+        splits: @escaping @Sendable (any Error) -> Bool = { _ in false },
         observe: @escaping @Sendable (Int) -> Void = { _ in }, flush: @escaping Flush
     ) {
+        self.splits = splits
         self.observe = observe
         self.window = window
         self.maxBatch = max(1, maxBatch)
@@ -85,14 +98,11 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
         waiting -= batchWeight
         observe(batchWeight)
 
-        let result: Result<[Output], any Error>
-        do {
-            let outputs = try await flush(batch.map(\.item))
-            precondition(outputs.count == batch.count, "a flush must return one output per item")
-            result = .success(outputs)
-        } catch {
-            result = .failure(error)
-        }
+        let items = batch.map(\.item)
+        let flush = flush
+        let splits = splits
+        // Not on this task: see the type's documentation. Awaited here, so it never outlives the leader.
+        let results = await Task { await Self.write(items, flush: flush, splits: splits) }.value
 
         // Hand leadership on before answering anyone, so the queue never stalls.
         if let next = queue.first?.continuation {
@@ -103,8 +113,7 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
         }
 
         var own: Result<Output, any Error>?
-        for (index, entry) in batch.enumerated() {
-            let outcome = result.map { $0[index] }
+        for (entry, outcome) in zip(batch, results) {
             guard let continuation = entry.continuation else {
                 own = outcome
                 continue
@@ -116,5 +125,21 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
         }
         guard let own else { preconditionFailure("the leader's entry is always in its own batch") }
         return try own.get()
+    }
+
+    /// Flushes `items`; when the flush throws an error `splits` accepts, flushes each half on
+    /// its own, so only the refused item gets the error.
+    /// - Returns: one result per item, in order.
+    private static func write(_ items: [Item], flush: Flush, splits: @Sendable (any Error) -> Bool) async -> [Result<Output, any Error>] {
+        do {
+            let outputs = try await flush(items)
+            precondition(outputs.count == items.count, "a flush must return one output per item")
+            return outputs.map { .success($0) }
+        } catch {
+            guard items.count > 1, splits(error) else { return items.map { _ in .failure(error) } }
+            let half = items.count / 2
+            return await write(Array(items[..<half]), flush: flush, splits: splits)
+                + write(Array(items[half...]), flush: flush, splits: splits)
+        }
     }
 }

@@ -52,9 +52,7 @@ extension InMemoryStore {
     }
 
     private static func apply(_ receipt: Receipt, now: Date, events: EventSubscriptions, _ state: inout State) -> AppliedReceipt? {
-        guard let message = state.messages.values.first(where: {
-            $0.channel == receipt.channel && $0.providerMessageID == receipt.providerMessageID
-        }) else { return nil }
+        guard let message = state.messages.values.first(where: receipt.mayApply(to:)) else { return nil }
         let (updated, effect) = message.applying(receipt, receivedAt: now)
         state.messages[message.id] = updated
         let applied = AppliedReceipt(receipt: receipt, message: updated, effect: effect)

@@ -107,6 +107,7 @@ public final class InMemoryStore: HeraldStore {
             let expiry = params.now.adding(params.leaseDuration)
             return chosen.map { candidate in
                 var message = candidate
+                if message.status == .sending { message.leaseExpiries += 1 }
                 // Statuses were filtered above, so the move is always legal.
                 try? message.transition(to: .sending, at: params.now)
                 message.leaseVersion += 1

@@ -8,6 +8,7 @@ extension Message {
         // A leased message is `sending`, from which every resolution is legal.
         try? transition(to: completion.targetStatus, at: now)
         lease = nil
+        leaseExpiries = 0
         attempts += completion.attemptIncrement
         notBefore = nil
         let throttledBefore = throttles
@@ -41,6 +42,7 @@ extension Message {
         var message = self
         try? message.transition(to: .queued, at: now)
         message.lease = nil
+        message.leaseExpiries = 0
         message.nextAttemptAt = now
         return message
     }
@@ -54,5 +56,6 @@ extension Message {
         notBefore = nil
         failedAt = nil
         lease = nil
+        leaseExpiries = 0
     }
 }

@@ -9,6 +9,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case unavailable = "store_unavailable"
         case busy = "store_busy"
         case corrupt = "store_corrupt"
+        case invalidData = "invalid_data"
     }
 
     private let kind: Code
@@ -48,9 +49,29 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(kind: .corrupt, message: message)
     }
 
+    /// The database refused a value it cannot store (PostgreSQL's SQLSTATE class 22: a NUL in
+    /// text, a number out of range); the API answers 422.
+    public static func invalidData(_ message: String) -> StoreError {
+        StoreError(kind: .invalidData, message: message)
+    }
+
     public var isNotFound: Bool { kind == .notFound }
     public var isConflict: Bool { kind == .conflict }
     public var isIllegalTransition: Bool { kind == .illegalTransition }
     public var isUnavailable: Bool { kind == .unavailable }
     public var isBusy: Bool { kind == .busy }
+    public var isInvalidData: Bool { kind == .invalidData }
+
+    /// Whether the database answered and refused the write for what it holds — invalid data, a
+    /// broken constraint — rather than being unreachable or busy: another write may well succeed.
+    public var isRefusal: Bool { kind == .invalidData || kind == .conflict }
+
+    /// Whether `error`, thrown by a store, means the database answered and refused the write —
+    /// anything but unreachable, busy or cancelled — so the same write alone, or another, may
+    /// fare differently.
+    public static func isRefusal(_ error: any Error) -> Bool {
+        if error is CancellationError { return false }
+        guard let error = error as? StoreError else { return true }
+        return !error.isUnavailable && !error.isBusy
+    }
 }

@@ -37,7 +37,8 @@ enum PostgresClaim {
             ORDER BY priority DESC, due LIMIT $4
         )
         UPDATE messages AS m
-        SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3, lease_version = m.lease_version + 1
+        SET status = 'sending', lease_owner = $1, lease_expires_at = $2, updated_at = $3, lease_version = m.lease_version + 1,
+            lease_expiries = CASE WHEN m.status = 'sending' THEN m.lease_expiries + 1 ELSE m.lease_expiries END
         FROM picked WHERE m.id = picked.id
         RETURNING \(PostgresMessageRow.columns(qualifiedBy: "m"))
         """

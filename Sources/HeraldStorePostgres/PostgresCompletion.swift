@@ -72,7 +72,7 @@ enum PostgresCompletion {
                     last_error = CASE WHEN c.throttle = 2 THEN m.last_error ELSE c.error END,
                     attempts = m.attempts + c.increment,
                     throttles = CASE c.throttle WHEN 0 THEN 0 WHEN 1 THEN m.throttles + 1 ELSE m.throttles END,
-                    not_before = c.not_before
+                    not_before = c.not_before, lease_expiries = 0
                 FROM (VALUES \(rows.joined(separator: ", ")))
                     AS c(id, owner, version, status, now, sent_at, provider_id, next_attempt, failed_at, error, throttle, not_before, increment)
                 WHERE m.id = c.id AND m.status = 'sending' AND m.lease_owner = c.owner AND m.lease_version = c.version

@@ -11,7 +11,7 @@ enum PostgresMessageRow {
         "priority", "status", "attempts", "send_at", "next_attempt_at", "lease_owner", "lease_expires_at",
         "provider_message_id", "last_error", "created_at", "updated_at", "sent_at", "delivered_at", "read_at",
         "failed_at", "cancelled_at", "profile_id", "outlet_id", "dry_run", "page", "form", "template", "expires_at", "throttles",
-        "not_before", "receipts", "kind", "lease_version",
+        "not_before", "receipts", "kind", "lease_version", "lease_expiries",
     ]
 
     static let columns = columnNames.joined(separator: ", ")
@@ -64,6 +64,7 @@ enum PostgresMessageRow {
         bindings.append(ReceiptEntry.storedText(message.receipts))
         bindings.append(message.kind.rawValue)
         bindings.append(message.leaseVersion)
+        bindings.append(Int64(message.leaseExpiries))
     }
 
     /// Reads a row selected as ``columns`` (by position).
@@ -106,6 +107,7 @@ enum PostgresMessageRow {
         message.attempts = Int(try value(12, Int64.self))
         message.nextAttemptAt = Date(millis: try value(14, Int64.self))
         message.leaseVersion = try value(37, Int64.self)
+        message.leaseExpiries = Int(try value(38, Int64.self))
         if let owner: String = try value(15), let expires = Date(millis: try value(16, Int64?.self)) {
             message.lease = Lease(owner: owner, expiresAt: expires, version: message.leaseVersion)
         }

@@ -15,7 +15,18 @@ import Synchronization
 ///
 /// ``liveProcessCount`` is the seam for limits shared across processes: a global rate limit is
 /// divided among the live processes.
+///
+/// A process cannot know when the others give up on it, only when it last told them it is
+/// alive: ``membership`` is `nil` once its last successful heartbeat began ``timeout`` ago (a
+/// stall, a lost database), so its dispatcher sends nothing more, and a new epoch once it has
+/// heartbeated again, so nothing claimed before the lapse is sent after it.
 public final class PostgresProcessRegistry: Service {
+    private struct Membership {
+        /// When the last successful heartbeat began.
+        var lastBeat: ContinuousClock.Instant?
+        var epoch = 0
+    }
+
     /// This process's id; the same as its dispatcher's lease owner, which is how its leases are found.
     public let processID: String
     public let interval: Duration
@@ -25,6 +36,7 @@ public final class PostgresProcessRegistry: Service {
     private let pid: Int64
     private let logger: Logger
     private let live = Mutex(1)
+    private let state = Mutex(Membership())
 
     public init(store: PostgresStore, processID: String, host: String, pid: Int, interval: Duration, timeout: Duration, logger: Logger) {
         self.store = store
@@ -38,6 +50,16 @@ public final class PostgresProcessRegistry: Service {
 
     /// The processes that heartbeated within ``timeout`` at the last beat, this one included.
     public var liveProcessCount: Int { live.withLock { $0 } }
+
+    /// This process's membership now: its epoch while its last successful heartbeat began less
+    /// than ``timeout`` ago, else `nil` (the others may have expired its leases). The epoch
+    /// changes when a heartbeat succeeds after such a lapse.
+    public var membership: Int? {
+        state.withLock { state in
+            guard let last = state.lastBeat, ContinuousClock.now - last < timeout else { return nil }
+            return state.epoch
+        }
+    }
 
     public func run() async throws {
         logger.info("joining the cluster", metadata: ["process": "\(processID)"])
@@ -59,8 +81,18 @@ public final class PostgresProcessRegistry: Service {
     /// removes gone processes and expires their leases. Failures are logged and retried at the
     /// next beat: the database may be restarting.
     public func beat() async {
+        let started = ContinuousClock.now
         do {
             try await heartbeat()
+            let renewed = state.withLock { state in
+                defer { state.lastBeat = started }
+                guard let last = state.lastBeat, started - last >= timeout else { return false }
+                state.epoch += 1
+                return true
+            }
+            if renewed {
+                logger.warning("registered again after a lapse longer than database.process_timeout; messages claimed before it are put back, not sent")
+            }
             let (gone, rescued, live) = try await removeGoneProcesses()
             self.live.withLock { $0 = max(1, live) }
             if gone > 0 {

@@ -17,8 +17,9 @@ extension PostgresStore {
                 }
                 try await connection.query(PostgresQuery(
                     unsafeSQL: """
-                        INSERT INTO pending_receipts (channel, provider_message_id, status, at, error_code, error_message, received_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7)
+                        INSERT INTO pending_receipts (
+                            channel, provider_message_id, status, at, error_code, error_message, received_at, sender, profile_ids
+                        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                         """,
                     binds: Self.receiptBindings(receipt, receivedAt: now)
                 ), logger: logger)
@@ -34,20 +35,27 @@ extension PostgresStore {
             var run = PendingReceiptsRun()
             // SKIP LOCKED: every process runs this; each takes receipts the others are not applying.
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT p.id, p.channel, p.provider_message_id, p.status, p.at, p.error_code, p.error_message
+                SELECT p.id, p.channel, p.provider_message_id, p.status, p.at, p.error_code, p.error_message, p.sender, p.profile_ids
                 FROM pending_receipts AS p
-                WHERE EXISTS (SELECT 1 FROM messages AS m WHERE m.channel = p.channel AND m.provider_message_id = p.provider_message_id)
+                WHERE EXISTS (
+                    SELECT 1 FROM messages AS m
+                    WHERE m.channel = p.channel AND m.provider_message_id = p.provider_message_id AND m.status <> 'sending'
+                        AND m.profile_id = ANY(p.profile_ids)
+                )
                 ORDER BY p.id LIMIT 1000
                 FOR UPDATE OF p SKIP LOCKED
                 """), logger: logger).collect()
             var done: [Int64] = []
             for row in rows {
-                let (id, channel, providerID, statusText, at, code, text) = try row.decode(
-                    (Int64, String, String, String, Int64, String?, String?).self
+                let (id, channel, providerID, statusText, at, code, text, sender, profiles) = try row.decode(
+                    (Int64, String, String, String, Int64, String?, String?, String?, [String]).self
                 )
                 done.append(id)
                 guard let status = Receipt.Status(rawValue: statusText) else { continue }
-                let receipt = Receipt(channel: channel, providerMessageID: providerID, status: status, at: Date(millis: at), errorCode: code, errorMessage: text)
+                let receipt = Receipt(
+                    channel: channel, providerMessageID: providerID, status: status, at: Date(millis: at), errorCode: code, errorMessage: text,
+                    sender: sender, profiles: profiles.map(ProfileID.init(unchecked:))
+                )
                 if let applied = try await Self.apply(receipt, now: now, events: events, connection, logger) { run.applied.append(applied) }
             }
             if !done.isEmpty {
@@ -104,13 +112,17 @@ extension PostgresStore {
         return slots
     }
 
-    /// Applies one receipt to its message, if the message is known (locked until the transaction ends).
+    /// Applies one receipt to its message, if the message is known, was sent with one of the
+    /// receipt's profiles, and is not in the middle of an attempt (locked until the transaction ends).
     private static func apply(
         _ receipt: Receipt, now: Date, events: EventSubscriptions, _ connection: LeasedConnection, _ logger: Logger
     ) async throws -> AppliedReceipt? {
         let rows = try await connection.query(PostgresQuery(
-            unsafeSQL: PostgresMessageRow.select + " WHERE channel = $1 AND provider_message_id = $2 FOR UPDATE",
-            binds: binds(receipt.channel, receipt.providerMessageID)
+            unsafeSQL: PostgresMessageRow.select + """
+                 WHERE channel = $1 AND provider_message_id = $2 AND status <> 'sending' AND profile_id = ANY($3::text[])
+                FOR UPDATE
+                """,
+            binds: binds(receipt.channel, receipt.providerMessageID, receipt.profiles.map(\.rawValue))
         ), logger: logger).collect()
         guard let message = try rows.first.map(PostgresMessageRow.message) else { return nil }
         let (updated, effect) = message.applying(receipt, receivedAt: now)
@@ -133,7 +145,7 @@ extension PostgresStore {
     }
 
     private static func receiptBindings(_ receipt: Receipt, receivedAt: Date) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 7)
+        var bindings = PostgresBindings(capacity: 9)
         bindings.append(receipt.channel)
         bindings.append(receipt.providerMessageID)
         bindings.append(receipt.status.rawValue)
@@ -141,6 +153,8 @@ extension PostgresStore {
         bindings.append(receipt.errorCode)
         bindings.append(receipt.errorMessage)
         bindings.append(receivedAt.millis)
+        bindings.append(receipt.sender)
+        bindings.append(receipt.profiles.map(\.rawValue))
         return bindings
     }
 

@@ -51,6 +51,7 @@ public final class PostgresStore: HeraldStore {
             maxBatch: configuration.groupCommitMaxBatch,
             maxWaiting: configuration.maxPendingWrites,
             weight: { $0.messages.count },
+            splits: Self.isRefusal,
             observe: { metrics.committed($0, writes: "enqueue") }
         ) { requests in
             try await connections.transaction { connection in
@@ -63,6 +64,7 @@ public final class PostgresStore: HeraldStore {
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch,
             weight: { $0.count },
+            splits: Self.isRefusal,
             observe: { metrics.committed($0, writes: "completion") }
         ) { batches in
             let completions = batches.flatMap { $0 }
@@ -75,6 +77,13 @@ public final class PostgresStore: HeraldStore {
                 return Array(applied[offset..<offset + batch.count])
             }
         }
+    }
+
+    /// Whether a group commit that failed with `error` is worth retrying in halves: PostgreSQL
+    /// answered and refused something in it (any statement error), rather than being
+    /// unreachable, restarting or out of resources.
+    @Sendable static func isRefusal(_ error: any Error) -> Bool {
+        StoreError.isRefusal(error)
     }
 
     /// Runs the connection pool and the work-notification listener until the task is cancelled.
@@ -173,7 +182,7 @@ public final class PostgresStore: HeraldStore {
             unsafeSQL: """
                 WITH released AS (
                     UPDATE messages AS m SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
-                        next_attempt_at = $1, updated_at = $1
+                        next_attempt_at = $1, updated_at = $1, lease_expiries = 0
                     FROM unnest($2::text[], $3::text[], $4::int8[]) AS l(id, owner, version)
                     WHERE m.id = l.id AND m.status = 'sending' AND m.lease_owner = l.owner AND m.lease_version = l.version
                     RETURNING 1
@@ -253,7 +262,7 @@ public final class PostgresStore: HeraldStore {
             } catch let error as HeraldError {
                 throw StoreError.illegalTransition(error)
             }
-            var update = PostgresBindings(capacity: 9)
+            var update = PostgresBindings(capacity: 11)
             update.append(message.status.rawValue)
             update.append(Int64(message.attempts))
             update.append(message.nextAttemptAt.millis)
@@ -263,12 +272,14 @@ public final class PostgresStore: HeraldStore {
             update.append(message.failedAt?.millis)
             update.append(message.cancelledAt?.millis)
             update.append(message.notBefore?.millis)
+            update.append(Int64(message.leaseExpiries))
             update.append(id.rawValue)
             try await connection.query(PostgresQuery(
                 unsafeSQL: """
                     UPDATE messages SET status = $1, attempts = $2, next_attempt_at = $3, lease_owner = $4,
-                        lease_expires_at = $5, updated_at = $6, failed_at = $7, cancelled_at = $8, not_before = $9
-                    WHERE id = $10
+                        lease_expires_at = $5, updated_at = $6, failed_at = $7, cancelled_at = $8, not_before = $9,
+                        lease_expiries = $10
+                    WHERE id = $11
                     """,
                 binds: update
             ), logger: logger)

@@ -2,10 +2,13 @@ import HeraldStore
 import PostgresNIO
 
 extension StoreError {
-    /// Translates a PostgresNIO failure: a database that cannot be reached, is restarting or
-    /// dropped the connection is ``StoreError/unavailable(_:)`` (the API answers 503); a unique
-    /// violation is ``StoreError/conflict(_:)``. Other PostgreSQL errors become a
-    /// ``PostgresStatementError`` that says what failed; anything else is passed on unchanged.
+    /// Translates a PostgresNIO failure by its SQLSTATE class: a database that cannot be reached,
+    /// is restarting, dropped the connection, ran out of resources (53) or cancelled the statement
+    /// (57014) is ``StoreError/unavailable(_:)`` (the API answers 503 with `Retry-After`); a
+    /// data exception (22) is ``StoreError/invalidData(_:)`` (422); an integrity constraint
+    /// violation (23) is ``StoreError/conflict(_:)`` (409). Other PostgreSQL errors become a
+    /// ``PostgresStatementError`` that says what failed, SQLSTATE included (500, logged);
+    /// anything else is passed on unchanged.
     static func translating(_ error: any Error) -> any Error {
         switch error {
         case let error as StoreError:
@@ -18,11 +21,15 @@ extension StoreError {
             if isConnectionFailure(error) {
                 return StoreError.unavailable("the database connection failed (\(error.code))")
             }
+            let message = error.serverInfo?[.message] ?? "\(error.code)"
             switch error.serverInfo?[.sqlState] {
-            case "23505"?:
-                return StoreError.conflict(error.serverInfo?[.message] ?? "duplicate key")
-            case let state? where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "40001" || state == "40P01":
-                return StoreError.unavailable("the database is not accepting work (SQLSTATE \(state))")
+            case let state? where state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") || state == "57014"
+                || state == "40001" || state == "40P01":
+                return StoreError.unavailable("the database is not accepting work (SQLSTATE \(state): \(message))")
+            case let state? where state.hasPrefix("22"):
+                return StoreError.invalidData("the database refused a value (SQLSTATE \(state): \(message))")
+            case let state? where state.hasPrefix("23"):
+                return StoreError.conflict("the database refused the change (SQLSTATE \(state): \(message))")
             default:
                 return PostgresStatementError(error)
             }

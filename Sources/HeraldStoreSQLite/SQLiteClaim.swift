@@ -20,7 +20,8 @@ enum SQLiteClaim {
     static let sql = """
         UPDATE messages
         SET status = 'sending', lease_owner = :owner, lease_expires_at = :expiry, updated_at = :now,
-            lease_version = lease_version + 1
+            lease_version = lease_version + 1,
+            lease_expiries = CASE WHEN status = 'sending' THEN lease_expiries + 1 ELSE lease_expiries END
         WHERE id IN (
             SELECT id FROM (
                 SELECT * FROM (

@@ -15,7 +15,7 @@ enum SQLiteCompletion {
             last_error = CASE WHEN ? THEN last_error ELSE ? END,
             attempts = attempts + ?,
             throttles = CASE ? WHEN 0 THEN 0 WHEN 1 THEN throttles + 1 ELSE throttles END,
-            not_before = ?
+            not_before = ?, lease_expiries = 0
         WHERE id = ? AND status = 'sending' AND lease_owner = ? AND lease_version = ?
         """
 

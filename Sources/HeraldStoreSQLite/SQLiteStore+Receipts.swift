@@ -13,12 +13,13 @@ extension SQLiteStore {
                 if let applied = try Self.apply(receipt, now: now, events: events, db) { return .applied(applied.message, applied.effect) }
                 try db.execute(
                     sql: """
-                        INSERT INTO pending_receipts (channel, provider_message_id, status, at, error_code, error_message, received_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO pending_receipts (
+                            channel, provider_message_id, status, at, error_code, error_message, received_at, sender, profile_ids
+                        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         receipt.channel, receipt.providerMessageID, receipt.status.rawValue, receipt.at.millis,
-                        receipt.errorCode, receipt.errorMessage, now.millis,
+                        receipt.errorCode, receipt.errorMessage, now.millis, receipt.sender, Self.profileList(receipt.profiles),
                     ]
                 )
                 return .pending
@@ -30,16 +31,20 @@ extension SQLiteStore {
         let run = try await Self.write(pool) { db in
             var run = PendingReceiptsRun()
             let known = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT p.id, p.channel, p.provider_message_id, p.status, p.at, p.error_code, p.error_message
+                SELECT p.id, p.channel, p.provider_message_id, p.status, p.at, p.error_code, p.error_message, p.sender, p.profile_ids
                 FROM pending_receipts AS p
-                WHERE EXISTS (SELECT 1 FROM messages AS m WHERE m.channel = p.channel AND m.provider_message_id = p.provider_message_id)
+                WHERE EXISTS (
+                    SELECT 1 FROM messages AS m
+                    WHERE m.channel = p.channel AND m.provider_message_id = p.provider_message_id AND m.status <> 'sending'
+                        AND m.profile_id IN (SELECT value FROM json_each(p.profile_ids))
+                )
                 ORDER BY p.id LIMIT 1000
                 """))
             for row in known {
                 guard let status = Receipt.Status(rawValue: row[3]) else { continue }
                 let receipt = Receipt(
                     channel: row[1], providerMessageID: row[2], status: status, at: Date(millis: row[4] as Int64),
-                    errorCode: row[5], errorMessage: row[6]
+                    errorCode: row[5], errorMessage: row[6], sender: row[7], profiles: Self.profiles(inList: row[8])
                 )
                 if let applied = try Self.apply(receipt, now: now, events: events, db) { run.applied.append(applied) }
                 try db.execute(sql: "DELETE FROM pending_receipts WHERE id = ?", arguments: [row[0] as Int64])
@@ -73,11 +78,15 @@ extension SQLiteStore {
         }
     }
 
-    /// Applies one receipt to its message, if the message is known.
+    /// Applies one receipt to its message, if the message is known, was sent with one of the
+    /// receipt's profiles, and is not in the middle of an attempt.
     private static func apply(_ receipt: Receipt, now: Date, events: EventSubscriptions, _ db: Database) throws -> AppliedReceipt? {
         guard let message = try Row.fetchOne(
-            db.cachedStatement(sql: MessageRow.select + " WHERE channel = ? AND provider_message_id = ?"),
-            arguments: [receipt.channel, receipt.providerMessageID]
+            db.cachedStatement(sql: MessageRow.select + """
+                 WHERE channel = ? AND provider_message_id = ? AND status <> 'sending'
+                    AND profile_id IN (SELECT value FROM json_each(?))
+                """),
+            arguments: [receipt.channel, receipt.providerMessageID, profileList(receipt.profiles)]
         ).map(MessageRow.message) else { return nil }
         let (updated, effect) = message.applying(receipt, receivedAt: now)
         if effect != .duplicate {
@@ -97,5 +106,14 @@ extension SQLiteStore {
         let applied = AppliedReceipt(receipt: receipt, message: updated, effect: effect)
         if let event = events.event(for: applied, now: now) { try insertEvent(event, db) }
         return applied
+    }
+
+    /// Profile ids as the JSON array text `pending_receipts.profile_ids` keeps.
+    private static func profileList(_ profiles: [ProfileID]) -> String {
+        JSONValue.array(profiles.map { .string($0.rawValue) }).jsonText
+    }
+
+    private static func profiles(inList text: String) -> [ProfileID] {
+        (JSONValue.decode(Array(text.utf8))?.arrayValue ?? []).compactMap { $0.stringValue.map(ProfileID.init(unchecked:)) }
     }
 }

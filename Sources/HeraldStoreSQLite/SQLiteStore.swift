@@ -44,6 +44,7 @@ public final class SQLiteStore: HeraldStore {
             maxBatch: configuration.groupCommitMaxBatch,
             maxWaiting: configuration.maxPendingWrites,
             weight: { $0.request.messages.count },
+            splits: Self.isRefusal,
             observe: { metrics.committed($0, writes: "enqueue") }
         ) { requests in
             try await Self.write(pool) { db in
@@ -61,10 +62,17 @@ public final class SQLiteStore: HeraldStore {
             window: configuration.groupCommitWindow,
             maxBatch: configuration.groupCommitMaxBatch,
             weight: { $0.count },
+            splits: Self.isRefusal,
             observe: { metrics.committed($0, writes: "completion") }
         ) { requests in
             try await Self.write(pool) { db in try requests.map { try Self.record($0, db) } }
         }
+    }
+
+    /// Whether a group commit that failed with `error` is worth retrying in halves: SQLite
+    /// refused something in it, rather than being unable to write at all.
+    @Sendable static func isRefusal(_ error: any Error) -> Bool {
+        (error as? StoreError)?.isRefusal ?? false
     }
 
     /// Runs the migrations this file has not run yet.
@@ -145,7 +153,7 @@ public final class SQLiteStore: HeraldStore {
         let count = try await Self.write(pool) { db in
             let statement = try db.cachedStatement(sql: """
                 UPDATE messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
-                    next_attempt_at = ?, updated_at = ?
+                    next_attempt_at = ?, updated_at = ?, lease_expiries = 0
                 WHERE id = ? AND status = 'sending' AND lease_owner = ? AND lease_version = ?
                 """)
             var count = 0
@@ -218,13 +226,13 @@ public final class SQLiteStore: HeraldStore {
             try db.execute(
                 sql: """
                     UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, lease_owner = ?,
-                        lease_expires_at = ?, updated_at = ?, failed_at = ?, cancelled_at = ?, not_before = ?
+                        lease_expires_at = ?, updated_at = ?, failed_at = ?, cancelled_at = ?, not_before = ?, lease_expiries = ?
                     WHERE id = ? AND status = ?
                     """,
                 arguments: [
                     message.status.rawValue, message.attempts, message.nextAttemptAt.millis, message.lease?.owner,
                     message.lease?.expiresAt.millis, message.updatedAt.millis, message.failedAt?.millis,
-                    message.cancelledAt?.millis, message.notBefore?.millis, id.rawValue, before.rawValue,
+                    message.cancelledAt?.millis, message.notBefore?.millis, message.leaseExpiries, id.rawValue, before.rawValue,
                 ]
             )
             return message

@@ -13,8 +13,12 @@ extension StoreError {
             return
         }
         switch error.resultCode {
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_MISMATCH:
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             self = .corrupt("SQLite: \(error.resultCode)")
+        case .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE:
+            self = .invalidData("SQLite: \(error.resultCode): \(error.message ?? "")")
+        case .SQLITE_CONSTRAINT:
+            self = .conflict("SQLite: \(error.resultCode): \(error.message ?? "")")
         default:
             // Busy, locked, I/O, full disk, cannot open: the database is not able to answer now.
             self = .unavailable("SQLite: \(error.resultCode): \(error.message ?? "")")

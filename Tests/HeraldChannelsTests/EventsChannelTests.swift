@@ -1,3 +1,4 @@
+import HeraldTestSupport
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes

@@ -7,6 +7,7 @@ import Synchronization
 final class ScriptedChannel: DeliveryChannel {
     let name = "scripted"
     let retryPolicy: RetryPolicy
+    let timeout: Duration
 
     private struct State {
         var script: [DeliveryOutcome]
@@ -23,15 +24,21 @@ final class ScriptedChannel: DeliveryChannel {
     private let state: Mutex<State>
     private let limits: @Sendable (DeliveryRequest) -> RateLimitPlan
     private let clock: any WallClock
+    /// Whether a held send cancelled still answers with its scripted outcome (the answer came in
+    /// as the task was cancelled); otherwise it answers as an abandoned request does.
+    private let answersWhenCancelled: Bool
 
     /// - Parameters:
     ///   - limits: the rate limits of each send (none by default).
     ///   - clock: what ``sendTimes`` are read from.
     init(
         script: [DeliveryOutcome] = [.sent(providerMessageID: "p-1")], retryPolicy: RetryPolicy, gateOpen: Bool = true,
-        clock: any WallClock = SystemWallClock(), limits: @escaping @Sendable (DeliveryRequest) -> RateLimitPlan = { _ in .none }
+        clock: any WallClock = SystemWallClock(), timeout: Duration = .seconds(10), answersWhenCancelled: Bool = false,
+        limits: @escaping @Sendable (DeliveryRequest) -> RateLimitPlan = { _ in .none }
     ) {
+        self.answersWhenCancelled = answersWhenCancelled
         self.retryPolicy = retryPolicy
+        self.timeout = timeout
         self.state = Mutex(State(script: script, gateOpen: gateOpen))
         self.limits = limits
         self.clock = clock
@@ -87,6 +94,9 @@ final class ScriptedChannel: DeliveryChannel {
             openGate()
         }
         state.withLock { $0.active -= 1 }
+        if Task.isCancelled && !answersWhenCancelled {
+            return DeliveryReport(outcome: .retry(reason: "cancelled before an answer came", after: nil))
+        }
         let status: Int? = switch outcome {
         case .sent: 200
         case .retry: 503

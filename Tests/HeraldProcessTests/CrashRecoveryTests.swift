@@ -61,10 +61,17 @@ struct CrashRecoveryTests {
             let deliveries = ledger.deliveries
             #expect(Set(deliveries.keys) == Set(accepted))
             #expect(ledger.stats.invalidSignatures == 0)
-            // At-least-once: only messages in flight at the kill may arrive twice.
-            let duplicates = deliveries.values.filter { $0 > 1 }.count
-            print("crash recovery: \(accepted.count) accepted, \(deliveredBeforeKill) delivered before kill -9, \(duplicates) delivered twice")
-            #expect(duplicates <= 100, "\(duplicates) duplicates")
+            // At-least-once: only messages in flight at the kill (8 slots, and as many results not
+            // yet recorded) may arrive twice — or a message whose attempt timed out on a loaded
+            // machine and was rightly sent again, which its delivery log shows.
+            let twice = deliveries.filter { $0.value > 1 }.map(\.key)
+            var timedOut = 0
+            for id in twice {
+                let attempts = try await FaultInjectionProcessTests.attempts(id, port: second.port)
+                if attempts.contains(where: { $0.objectValue?["error"]?.stringValue?.contains("timed out") == true }) { timedOut += 1 }
+            }
+            print("crash recovery: \(accepted.count) accepted, \(deliveredBeforeKill) delivered before kill -9, \(twice.count) delivered twice, \(timedOut) of them after a timeout")
+            #expect(twice.count - timedOut <= 16, "\(twice.count) duplicates, \(timedOut) after a timeout")
 
             // A graceful stop exits 0.
             #expect(await second.terminate() == 0)

@@ -23,9 +23,16 @@ struct CallbacksAPITests {
         return harness
     }
 
-    /// Stores a message the provider accepted as `providerID`.
+    /// Stores a message the provider accepted as `providerID`, sent with the default tenant's
+    /// profile of `channel` (for WhatsApp, one for number 1065 without a secret of its own is
+    /// made when there is none: the server's app secret verifies its callbacks).
     static func sentMessage(_ harness: APITestHarness, channel: String = "whatsapp", providerID: String) async throws -> MessageID {
-        let message = Message(id: .generate(at: harness.clock.now()), draft: MessageDraft(channel: channel, recipient: "+14155550100", content: "hi"), now: harness.clock.now())
+        let now = harness.clock.now()
+        let profile = channel == "whatsapp" ? try await whatsAppProfile(harness) : try await harness.store.profiles(tenant: .default).first { $0.channel == channel }
+        let message = Message(
+            id: .generate(at: now),
+            draft: MessageDraft(channel: channel, recipient: "+14155550100", content: "hi", profileID: try #require(profile).id), now: now
+        )
         _ = try await harness.store.enqueue([message])
         let claimed = try await harness.store.claim(ClaimParams(owner: "t", limit: 100, now: harness.clock.now(), leaseDuration: .seconds(30)))
         let mine = try #require(claimed.first { $0.id == message.id })
@@ -33,6 +40,20 @@ struct CallbacksAPITests {
             messageID: mine.id, lease: try #require(mine.lease?.token), resolution: .sent(providerMessageID: providerID), attempt: nil, now: harness.clock.now()
         )])
         return message.id
+    }
+
+    /// The default tenant's WhatsApp profile: the one it has, or one made for number 1065
+    /// without a secret of its own (the server's app secret verifies its callbacks).
+    @discardableResult
+    static func whatsAppProfile(_ harness: APITestHarness) async throws -> SenderProfile {
+        if let profile = try await harness.store.profiles(tenant: .default).first(where: { $0.channel == "whatsapp" }) { return profile }
+        let now = harness.clock.now()
+        let profile = SenderProfile(
+            id: .generate(at: now), tenantID: .default, name: "wa", channel: "whatsapp",
+            config: ["phone_number_id": .string("1065"), "access_token": .string("t")], createdAt: now, updatedAt: now
+        )
+        try await harness.store.createProfile(profile)
+        return profile
     }
 
     static func statusBody(_ id: String, _ status: String, at timestamp: Int, errors: String = "") -> String {
@@ -111,6 +132,7 @@ struct CallbacksAPITests {
 
     @Test func aReceiptForAnUnknownIdIsAnsweredAndAppliedOnceItsMessageIsKnown() async throws {
         let harness = Self.harness()
+        try await Self.whatsAppProfile(harness)
         try await harness.test { client in
             let status = try await Self.postWhatsApp(client, Self.statusBody("wamid.LATE", "delivered", at: 1_800_000_003))
             #expect(status == .ok)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import HeraldStore
 import Synchronization
 import HeraldTestSupport
@@ -109,5 +110,62 @@ struct GroupCommitterTests {
         }
         // Drained: room again.
         #expect(try await committer.submit(10) == 10)
+    }
+
+    @Test func aRefusedItemIsSplitOffAndOnlyItsCallerGetsTheError() async throws {
+        let log = FlushLog()
+        let committer = GroupCommitter<Int, Int>(window: .milliseconds(50), maxBatch: 100, splits: { $0 is Boom }) { items in
+            log.batches.withLock { $0.append(items) }
+            // Like a transaction: one bad row and nothing in the batch is written.
+            if items.contains(13) { throw Boom() }
+            return items.map { $0 * 10 }
+        }
+        let results = await withTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+            for value in 0..<20 {
+                group.addTask {
+                    do { return (value, .success(try await committer.submit(value))) } catch { return (value, .failure(error)) }
+                }
+            }
+            return await group.reduce(into: [Int: Result<Int, any Error>]()) { $0[$1.0] = $1.1 }
+        }
+        for (value, result) in results {
+            if value == 13 {
+                #expect(throws: Boom.self) { try result.get() }
+            } else {
+                #expect(try result.get() == value * 10)
+            }
+        }
+        #expect(log.batches.withLock { $0.contains([13]) }, "split down to the refused item alone")
+    }
+
+    @Test func aCancelledLeaderDoesNotCancelTheWritesOfItsBatch() async throws {
+        // A real SQLite write: GRDB interrupts the write of a task that is cancelled.
+        let path = try TemporaryDirectory.make().appendingPathComponent("commit.sqlite").path
+        let pool = try DatabasePool(path: path)
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE rows (n INTEGER NOT NULL)") }
+        let flushing = Gate()
+        let committer = GroupCommitter<Int, Bool>(window: .milliseconds(100), maxBatch: 100) { items in
+            flushing.open()
+            return try await pool.write { db in
+                // The leader is cancelled while this transaction is under way.
+                usleep(200_000)
+                for item in items { try db.execute(sql: "INSERT INTO rows (n) VALUES (?)", arguments: [item]) }
+                return items.map { _ in true }
+            }
+        }
+        let leader = Task { try await committer.submit(0) }
+        try await Task.sleep(for: .milliseconds(20))
+        let followers = Task {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for value in 1...5 { group.addTask { try await committer.submit(value) } }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+        }
+        await flushing.wait()
+        leader.cancel()
+        #expect(try await followers.value == [true, true, true, true, true])
+        _ = try? await leader.value
+        let stored = try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM rows ORDER BY n") }
+        #expect(stored == [0, 1, 2, 3, 4, 5], "the whole batch committed, the cancelled leader's own write too")
     }
 }

@@ -219,6 +219,58 @@ struct PostgresStoreTests {
             })
         }
     }
+
+    @Test func postgreSQLErrorsAreTranslatedByTheirSQLSTATEClass() async throws {
+        try await Self.withStores(1) { stores in
+            let store = stores[0]
+            let message = Suite.message()
+            _ = try await store.enqueue([message])
+            // The same id again (no idempotency key to answer it with): a unique violation, class 23.
+            let conflict = await #expect(throws: StoreError.self) { try await store.enqueue([message]) }
+            #expect(conflict?.isConflict == true, "\(String(describing: conflict))")
+            // A NUL in text, class 22.
+            var nul = Suite.message()
+            nul.content = "a\u{0}b"
+            let invalid = await #expect(throws: StoreError.self) { try await store.enqueue([nul]) }
+            #expect(invalid?.isInvalidData == true, "\(String(describing: invalid))")
+            // Neither is the database being unavailable: it keeps answering.
+            #expect(try await store.message(id: message.id, tenant: nil) == message)
+        }
+    }
+
+    @Test func aResultPostgreSQLRefusesIsSplitOffAndTheRestOfItsGroupCommitIsRecorded() async throws {
+        try await Self.withStores(1) { stores in
+            let store = stores[0]
+            let messages = (0..<20).map { _ in Suite.message() }
+            _ = try await store.enqueue(messages)
+            let claimed = try await Suite.claim(store, limit: 20)
+            #expect(claimed.count == 20)
+            let results = await withTaskGroup(of: (MessageID, Result<[Bool], any Error>).self) { group in
+                for message in claimed {
+                    // One receiver answered with a NUL byte that nothing cleaned: PostgreSQL refuses it (22021).
+                    let reason = message.id == claimed[7].id ? "bad\u{0}answer" : "HTTP 503"
+                    let completion = Completion(
+                        messageID: message.id, lease: message.lease!.token, resolution: .retry(at: Suite.start.addingTimeInterval(60), error: reason),
+                        attempt: Suite.attempt(for: message, outcome: .retry, at: Suite.start), now: Suite.start
+                    )
+                    group.addTask {
+                        do { return (message.id, .success(try await store.complete([completion]))) } catch { return (message.id, .failure(error)) }
+                    }
+                }
+                return await group.reduce(into: [MessageID: Result<[Bool], any Error>]()) { $0[$1.0] = $1.1 }
+            }
+            for (id, result) in results {
+                if id == claimed[7].id {
+                    let error = #expect(throws: StoreError.self) { try result.get() }
+                    #expect(error?.isInvalidData == true, "SQLSTATE class 22 is invalid data")
+                    #expect(try await store.message(id: id, tenant: nil)?.status == .sending)
+                } else {
+                    #expect(try result.get() == [true])
+                    #expect(try await store.message(id: id, tenant: nil)?.status == .queued)
+                }
+            }
+        }
+    }
 }
 
 /// What the workers of ``PostgresStoreTests/noCallHangsWhileTheDatabaseRestarts()`` share.

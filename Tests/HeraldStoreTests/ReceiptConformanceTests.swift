@@ -8,17 +8,25 @@ import Testing
 struct ReceiptConformanceTests {
     typealias Suite = StoreConformanceTests
 
+    /// The sender profile the suite's messages are sent with, and the receipts verified for.
+    static let profile = ProfileID.generate(at: Suite.start)
+
     /// A WhatsApp message the provider accepted as `providerID`.
-    static func sentMessage(_ store: any HeraldStore, providerID: String) async throws -> Message {
-        let message = ThrottleConformanceTests.message(profile: .generate(at: Suite.start))
+    static func sentMessage(_ store: any HeraldStore, providerID: String, profile: ProfileID = profile) async throws -> Message {
+        let message = ThrottleConformanceTests.message(profile: profile)
         _ = try await store.enqueue([message])
         let claimed = try #require(try await Suite.claim(store).first { $0.id == message.id })
         #expect(try await Suite.complete(store, claimed, .sent(providerMessageID: providerID)))
         return message
     }
 
-    static func receipt(_ id: String, _ status: Receipt.Status, at seconds: TimeInterval, code: String? = nil) -> Receipt {
-        Receipt(channel: "whatsapp", providerMessageID: id, status: status, at: Suite.start.addingTimeInterval(seconds), errorCode: code, errorMessage: code.map { "error \($0)" })
+    static func receipt(
+        _ id: String, _ status: Receipt.Status, at seconds: TimeInterval, code: String? = nil, profiles: [ProfileID] = [profile]
+    ) -> Receipt {
+        Receipt(
+            channel: "whatsapp", providerMessageID: id, status: status, at: Suite.start.addingTimeInterval(seconds), errorCode: code,
+            errorMessage: code.map { "error \($0)" }, sender: "1065", profiles: profiles
+        )
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -88,6 +96,47 @@ struct ReceiptConformanceTests {
             _ = try await store.applyReceipts([Self.receipt("wamid.NEVER", .read, at: 1)], now: Suite.start)
             #expect(try await store.applyPendingReceipts(now: Suite.start.addingTimeInterval(10), maxAge: .seconds(3600)).expired == 0)
             #expect(try await store.applyPendingReceipts(now: Suite.start.addingTimeInterval(3601), maxAge: .seconds(3600)).expired == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aReceiptMovesOnlyAMessageSentWithAProfileItWasVerifiedFor(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let other = ProfileID.generate(at: Suite.start)
+            let message = try await Self.sentMessage(store, providerID: "wamid.X", profile: other)
+            let elsewhere = Self.receipt("wamid.X", .failed, at: 5, code: "131026")
+            #expect(try await store.applyReceipts([elsewhere], now: Suite.start) == [.pending], "verified for another profile: kept, not applied")
+            #expect(try await store.applyPendingReceipts(now: Suite.start.addingTimeInterval(1), maxAge: .seconds(3600)).applied.isEmpty)
+            #expect(try await store.message(id: message.id, tenant: nil)?.status == .sent)
+
+            let own = Self.receipt("wamid.X", .delivered, at: 6, profiles: [Self.profile, other])
+            #expect(try await store.applyReceipts([own], now: Suite.start).map(Self.effect) == [.moved(from: .sent, to: .delivered)])
+            // The kept one never applies: it expires with the others.
+            #expect(try await store.applyPendingReceipts(now: Suite.start.addingTimeInterval(3601), maxAge: .seconds(3600)).expired == 1)
+            #expect(try await store.message(id: message.id, tenant: nil)?.status == .delivered)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aReceiptWaitsWhileItsMessageIsSendingAndIsAppliedAfterTheResult(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let message = try await Self.sentMessage(store, providerID: "wamid.R")
+            _ = try await store.applyReceipts([Self.receipt("wamid.R", .failed, at: 2, code: "131000")], now: Suite.start)
+            _ = try await store.retry(id: message.id, tenant: nil, now: Suite.start.addingTimeInterval(3))
+            let resent = try #require(try await Suite.claim(store, at: Suite.start.addingTimeInterval(4)).first)
+            #expect(resent.status == .sending)
+
+            // A late receipt for the earlier send arrives during the new attempt: it must not end it.
+            let late = Self.receipt("wamid.R", .delivered, at: 5)
+            #expect(try await store.applyReceipts([late], now: Suite.start.addingTimeInterval(5)) == [.pending])
+            #expect(try await store.message(id: message.id, tenant: nil)?.status == .sending)
+            #expect(try await store.applyPendingReceipts(now: Suite.start.addingTimeInterval(6), maxAge: .seconds(3600)).applied.isEmpty)
+
+            // The attempt's result is recorded; then the receipt follows the life-cycle.
+            #expect(try await Suite.complete(store, resent, .sent(providerMessageID: nil), at: Suite.start.addingTimeInterval(7)))
+            let run = try await store.applyPendingReceipts(now: Suite.start.addingTimeInterval(8), maxAge: .seconds(3600))
+            #expect(run.applied.map(\.effect) == [.moved(from: .sent, to: .delivered)])
+            #expect(try await store.message(id: message.id, tenant: nil)?.status == .delivered)
         }
     }
 }

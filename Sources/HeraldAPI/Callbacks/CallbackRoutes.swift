@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,10 +14,13 @@ import NIOCore
 /// is authenticated by its signature over the raw body, before anything in it is read; a
 /// missing or wrong one is 401 and changes nothing. Receipts for a message not known yet are
 /// kept and applied once it is; a receipt for an id Herald never sent is still answered 200
-/// (and logged), so the provider does not retry it forever. Each status change raises its
-/// tenant's event in the same transaction; a customer's incoming WhatsApp message becomes a
-/// `message.received` event for the tenant whose profile has that business number (stored
-/// before the 200, once per wamid however often Meta repeats the callback).
+/// (and logged), so the provider does not retry it forever. A callback acts only for the
+/// credentials that verified it: a receipt moves only a message sent with a profile whose
+/// number (WhatsApp `phone_number_id`) or account (Twilio `AccountSid`) it names and whose
+/// secret signed it (``WhatsAppSenders``). Each status change raises its tenant's event in the
+/// same transaction; a customer's incoming WhatsApp message becomes a `message.received` event
+/// for the tenants whose verified profiles have that business number (stored before the 200,
+/// once per wamid however often Meta repeats the callback).
 struct CallbackRoutes: Sendable {
     static let whatsAppPath = "/api/v1/callbacks/whatsapp"
     static let twilioPath = "/api/v1/callbacks/twilio"
@@ -57,30 +61,56 @@ struct CallbackRoutes: Sendable {
     @Sendable func receiveWhatsApp(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         try admit("whatsapp")
         let body = try await read(request)
-        var secrets = [settings.whatsAppAppSecret].compactMap { $0 }
-        secrets += try await profiles(of: "whatsapp").compactMap { $0.setting("app_secret") }
-        guard WhatsAppCallback.signatureMatches(body: body, header: request.headers[Self.hubSignature], secrets: Array(Set(secrets)).sorted()) else {
+        let senders = WhatsAppSenders(profiles: try await profiles(of: "whatsapp"), serverSecret: settings.whatsAppAppSecret)
+        let signedWith = senders.signingSecrets(body: body, header: request.headers[Self.hubSignature])
+        guard !signedWith.isEmpty else {
             throw Self.badSignature("X-Hub-Signature-256 must be sha256= and the HMAC-SHA256 of the body with the app secret")
         }
         guard let content = WhatsAppCallback.parse(body) else {
             throw APIError.invalidJSON("the callback body is not a JSON object")
         }
-        try await apply(content.receipts, provider: "WhatsApp")
-        try await pass(content.incoming)
+        // Judged value by value: each speaks for one business number.
+        var receipts: [Receipt] = []
+        var incoming: [(message: IncomingMessage, tenants: Set<TenantID>)] = []
+        var verifiedAny = content.values.isEmpty
+        for value in content.values {
+            let number = value.phoneNumberID
+            switch senders.verdict(phoneNumberID: number, signedWith: signedWith) {
+            case .profiles(let profiles):
+                verifiedAny = true
+                receipts += value.receipts.map { $0.verified(for: number, profiles: profiles.map(\.id)) }
+                incoming += value.incoming.map { ($0, Set(profiles.map(\.tenantID))) }
+            case .unclaimed:
+                verifiedAny = true
+                incoming += value.incoming.map { ($0, [TenantID.default]) }
+                if !value.receipts.isEmpty {
+                    logger.notice("WhatsApp receipts for a number no profile has; nothing was sent from it", metadata: [
+                        "phone_number_id": "\(number ?? "?")", "count": "\(value.receipts.count)",
+                    ])
+                }
+            case .unverified:
+                logger.warning("skipped a WhatsApp callback value: its signature is not by an app secret of its number's profiles", metadata: [
+                    "phone_number_id": "\(number ?? "?")", "receipts": "\(value.receipts.count)", "incoming": "\(value.incoming.count)",
+                ])
+            }
+        }
+        guard verifiedAny else {
+            throw Self.badSignature("X-Hub-Signature-256 must be signed with the app secret of the profile whose phone_number_id the callback names")
+        }
+        try await apply(receipts, provider: "WhatsApp")
+        try await pass(incoming)
         return Self.ok
     }
 
-    /// Stores a `message.received` event for each incoming message, for the tenants whose
-    /// WhatsApp profile has its business number (the `default` tenant when none has).
-    private func pass(_ incoming: [IncomingMessage]) async throws {
+    /// Stores a `message.received` event for each incoming message, for the tenants its value
+    /// was verified for.
+    private func pass(_ incoming: [(message: IncomingMessage, tenants: Set<TenantID>)]) async throws {
         guard !incoming.isEmpty else { return }
         let subscriptions = try await events.subscriptions()
-        let profiles = try await profiles(of: "whatsapp")
         let now = clock.now()
         var byTenant: [TenantID: [Message]] = [:]
-        for message in incoming {
-            let owners = Set(profiles.filter { $0.setting("phone_number_id") == message.businessNumber }.map(\.tenantID))
-            for tenant in owners.isEmpty ? [TenantID.default] : owners.sorted(by: { $0.rawValue < $1.rawValue }) {
+        for (message, tenants) in incoming {
+            for tenant in tenants.sorted(by: { $0.rawValue < $1.rawValue }) {
                 guard let url = subscriptions.urls[tenant] else {
                     logger.info("incoming WhatsApp message acknowledged; its tenant takes no events", metadata: [
                         "tenant": "\(tenant)", "to_number": "\(message.businessNumber ?? "?")", "id": "\(message.providerMessageID ?? "?")",
@@ -105,13 +135,18 @@ struct CallbackRoutes: Sendable {
         let parameters = FormBody.parse(body)
         let fields = Dictionary(parameters, uniquingKeysWith: { first, _ in first })
         let url = calledURL(request)
-        let tokens = Set(try await profiles(of: "twilio").filter { $0.setting("account_sid") == fields["AccountSid"] }.compactMap { $0.setting("auth_token") })
+        let account = fields["AccountSid"]
         let signature = request.headers[Self.twilioSignature]
-        guard tokens.sorted().contains(where: { TwilioCallback.signatureMatches(url: url, parameters: parameters, header: signature, authToken: $0) }) else {
+        // The profiles of the account the callback names whose auth token signed it.
+        let verified = try await profiles(of: "twilio").filter { profile in
+            guard let account, profile.setting("account_sid") == account, let token = profile.setting("auth_token") else { return false }
+            return TwilioCallback.signatureMatches(url: url, parameters: parameters, header: signature, authToken: token)
+        }
+        guard !verified.isEmpty else {
             throw Self.badSignature("X-Twilio-Signature must be Twilio's signature of \(url) with the auth token of the profile whose account_sid is AccountSid")
         }
         if let receipt = TwilioCallback.receipt(fields, receivedAt: clock.now()) {
-            try await apply([receipt], provider: "Twilio")
+            try await apply([receipt.verified(for: account, profiles: verified.map(\.id))], provider: "Twilio")
         }
         return Self.ok
     }
@@ -172,12 +207,10 @@ struct CallbackRoutes: Sendable {
         APIError(.unauthorized, code: "invalid_signature", message: message)
     }
 
+    /// Compares digests (swift-crypto's comparison is constant-time), so neither the length
+    /// nor the first differing byte shows in the time taken.
     private static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        var difference = UInt8(left.count == right.count ? 0 : 1)
-        for index in 0..<min(left.count, right.count) { difference |= left[index] ^ right[index] }
-        return difference == 0
+        SHA256.hash(data: Data(lhs.utf8)) == SHA256.hash(data: Data(rhs.utf8))
     }
 
     private static let ok = JSONResponse.make(status: .ok, json: .object(["received": .bool(true)]))

@@ -42,6 +42,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as StoreError where error.isUnavailable:
             logger.warning("store unavailable", metadata: ["error": "\(error)"])
             return .storeUnavailable
+        case let error as StoreError where error.isInvalidData:
+            logger.notice("the database refused a value", metadata: ["error": "\(error)"])
+            return APIError(.unprocessableContent, code: "invalid_data", message: "the database cannot store a value of this request: \(error.message)")
+        case let error as StoreError where error.isConflict:
+            logger.notice("the database refused a change", metadata: ["error": "\(error)"])
+            return APIError(.conflict, code: "conflict", message: "the change conflicts with what is stored: \(error.message)")
         default:
             let requestID = "req_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             logger.error("unexpected failure", metadata: ["request_id": "\(requestID)", "error": "\(error)"])

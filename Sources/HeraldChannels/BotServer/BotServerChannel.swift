@@ -17,7 +17,7 @@ public struct BotServerChannel: DeliveryChannel {
     public var sendsMetadata: Bool { true }
     private let client: HTTPClient
     private let outbound: OutboundGuard
-    private let timeout: Duration
+    public let timeout: Duration
     private let clock: any WallClock
     private let logger: Logger
 

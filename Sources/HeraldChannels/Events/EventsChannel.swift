@@ -15,7 +15,7 @@ public struct EventsChannel: DeliveryChannel {
     private let client: HTTPClient
     private let outbound: OutboundGuard
     private let endpoint: EndpointLookup
-    private let timeout: Duration
+    public let timeout: Duration
     private let responseExcerptLimit: Int
     private let clock: any WallClock
     private let userAgent: String

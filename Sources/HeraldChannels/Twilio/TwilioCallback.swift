@@ -41,9 +41,12 @@ public enum TwilioCallback {
         guard let sid = parameters["MessageSid"] ?? parameters["SmsSid"], !sid.isEmpty,
               let status = (parameters["MessageStatus"] ?? parameters["SmsStatus"]).flatMap(Receipt.Status.init(rawValue:))
         else { return nil }
-        let code = parameters["ErrorCode"].flatMap { $0.isEmpty ? nil : $0 }
-        let words = parameters["ErrorMessage"].flatMap { $0.isEmpty ? nil : $0 } ?? code.map { "Twilio error \($0)" }
-        return Receipt(channel: "twilio", providerMessageID: sid, status: status, at: receivedAt, errorCode: code, errorMessage: words)
+        let code: String? = parameters["ErrorCode"].flatMap { $0.isEmpty ? nil : StorableText.clean($0, limit: 64) }
+        let words: String? = parameters["ErrorMessage"].flatMap { $0.isEmpty ? nil : StorableText.clean($0, limit: 1024) } ?? code.map { "Twilio error \($0)" }
+        return Receipt(
+            channel: "twilio", providerMessageID: StorableText.clean(sid, limit: 256), status: status, at: receivedAt, errorCode: code,
+            errorMessage: words
+        )
     }
 }
 

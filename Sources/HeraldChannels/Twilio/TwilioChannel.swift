@@ -12,6 +12,7 @@ public struct TwilioChannel: DeliveryChannel {
     public let retryPolicy: RetryPolicy
     public var requiresProfile: Bool { true }
     public var secretProfileFields: Set<String> { ["auth_token"] }
+    public var timeout: Duration { configuration.timeout }
     private let client: HTTPClient
     private let outbound: OutboundGuard
     private let configuration: TwilioConfiguration
@@ -148,7 +149,7 @@ public struct TwilioChannel: DeliveryChannel {
     static func errorReason(_ answer: ProviderAnswer) -> String {
         let json = answer.json
         guard let code = json?["code"]?.integerValue else { return "HTTP \(answer.status)" }
-        return "Twilio error \(code): \(json?["message"]?.stringValue ?? "HTTP \(answer.status)")"
+        return "Twilio error \(code): \(json?["message"]?.stringValue.map { StorableText.clean($0, limit: 1024) } ?? "HTTP \(answer.status)")"
     }
 
     private func form(for delivery: DeliveryRequest) -> [(String, String)] {

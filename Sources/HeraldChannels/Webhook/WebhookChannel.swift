@@ -47,6 +47,7 @@ public struct WebhookChannel: DeliveryChannel {
     }
 
     public var secretProfileFields: Set<String> { ["secret", "bearer_token", "headers"] }
+    public var timeout: Duration { configuration.timeout }
 
     /// A webhook profile: `url`, `secret` (`whsec_…`), `bearer_token`, `headers` (an object of
     /// strings), each optional; what it leaves out falls back to the server's webhook settings.

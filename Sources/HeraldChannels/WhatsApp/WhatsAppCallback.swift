@@ -26,8 +26,21 @@ public enum WhatsAppCallback {
         return "sha256=" + Hex.encode(Array(code))
     }
 
-    /// The parts of a callback Herald acts on.
+    /// The parts of a callback Herald acts on, value by value: each `entry[].changes[].value`
+    /// speaks for one business number, and is verified for that number on its own.
     public struct Content: Sendable, Hashable {
+        public var values: [Value] = []
+
+        /// Every value's receipts.
+        public var receipts: [Receipt] { values.flatMap(\.receipts) }
+        /// Every value's customer messages.
+        public var incoming: [IncomingMessage] { values.flatMap(\.incoming) }
+    }
+
+    /// One `entry[].changes[].value`: what happened on one business number.
+    public struct Value: Sendable, Hashable {
+        /// `metadata.phone_number_id`: the number it speaks for.
+        public var phoneNumberID: String?
         public var receipts: [Receipt] = []
         /// Customer messages: passed on, never stored.
         public var incoming: [IncomingMessage] = []
@@ -42,22 +55,23 @@ public enum WhatsAppCallback {
         var content = Content()
         for entry in root["entry"]?.arrayValue ?? [] {
             for change in entry.objectValue?["changes"]?.arrayValue ?? [] {
-                guard let value = change.objectValue?["value"]?.objectValue else { continue }
-                let metadata = value["metadata"]?.objectValue
-                let phoneNumberID = metadata?["phone_number_id"]?.stringValue
-                let contacts = value["contacts"]?.arrayValue?.compactMap(\.objectValue) ?? []
-                for status in value["statuses"]?.arrayValue ?? [] {
-                    if let receipt = receipt(status.objectValue ?? [:]) { content.receipts.append(receipt) } else { content.ignored += 1 }
+                guard let fields = change.objectValue?["value"]?.objectValue else { continue }
+                let metadata = fields["metadata"]?.objectValue
+                var value = Value(phoneNumberID: metadata?["phone_number_id"]?.stringValue)
+                let contacts = fields["contacts"]?.arrayValue?.compactMap(\.objectValue) ?? []
+                for status in fields["statuses"]?.arrayValue ?? [] {
+                    if let receipt = receipt(status.objectValue ?? [:]) { value.receipts.append(receipt) } else { value.ignored += 1 }
                 }
-                for message in value["messages"]?.arrayValue ?? [] {
-                    guard let fields = message.objectValue else { continue }
-                    let from = fields["from"]?.stringValue
-                    content.incoming.append(IncomingMessage(
-                        channel: "whatsapp", businessNumber: phoneNumberID,
+                for message in fields["messages"]?.arrayValue ?? [] {
+                    guard let payload = message.objectValue else { continue }
+                    let from = payload["from"]?.stringValue
+                    value.incoming.append(IncomingMessage(
+                        channel: "whatsapp", businessNumber: value.phoneNumberID,
                         displayPhoneNumber: metadata?["display_phone_number"]?.stringValue,
-                        contact: contacts.first { $0["wa_id"]?.stringValue == from }, payload: fields
+                        contact: contacts.first { $0["wa_id"]?.stringValue == from }, payload: payload
                     ))
                 }
+                content.values.append(value)
             }
         }
         return content
@@ -71,12 +85,14 @@ public enum WhatsAppCallback {
               [.delivered, .read, .failed].contains(status)
         else { return nil }
         let seconds = item["timestamp"].flatMap { $0.stringValue.flatMap(Double.init) ?? $0.doubleValue } ?? 0
-        var receipt = Receipt(channel: "whatsapp", providerMessageID: id, status: status, at: Date(timeIntervalSince1970: seconds))
+        var receipt = Receipt(
+            channel: "whatsapp", providerMessageID: StorableText.clean(id, limit: 256), status: status, at: Date(timeIntervalSince1970: seconds)
+        )
         if let error = item["errors"]?.arrayValue?.first?.objectValue {
             receipt.errorCode = error["code"]?.integerValue.map(String.init)
             let words = error["message"]?.stringValue ?? error["title"]?.stringValue
             let details = error["error_data"]?.objectValue?["details"]?.stringValue
-            receipt.errorMessage = [words, details == words ? nil : details].compactMap { $0 }.joined(separator: " — ")
+            receipt.errorMessage = StorableText.clean([words, details == words ? nil : details].compactMap { $0 }.joined(separator: " — "), limit: 1024)
         }
         return receipt
     }

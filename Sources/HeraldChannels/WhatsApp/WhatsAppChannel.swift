@@ -14,6 +14,7 @@ public struct WhatsAppChannel: DeliveryChannel {
     public var providerIDField: String? { "whatsapp_message_id" }
     public var requiresProfile: Bool { true }
     public var secretProfileFields: Set<String> { ["access_token", "app_secret"] }
+    public var timeout: Duration { configuration.timeout }
     private let client: HTTPClient
     private let outbound: OutboundGuard
     private let configuration: WhatsAppConfiguration

@@ -64,8 +64,8 @@ struct GraphError: Sendable, Hashable {
         guard case .object(let error)? = body?["error"], let code = error["code"]?.integerValue else { return nil }
         self.code = code
         subcode = error["error_subcode"]?.integerValue
-        message = error["message"]?.stringValue
-        if case .object(let data)? = error["error_data"] { details = data["details"]?.stringValue }
+        message = error["message"]?.stringValue.map { StorableText.clean($0, limit: 1024) }
+        if case .object(let data)? = error["error_data"] { details = data["details"]?.stringValue.map { StorableText.clean($0, limit: 1024) } }
     }
 
     /// `failure_reason`: the code, Meta's message and its details (Meta is retiring `title`).

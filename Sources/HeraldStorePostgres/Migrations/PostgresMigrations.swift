@@ -285,5 +285,13 @@ enum PostgresMigrations {
                 REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION herald_count_deleted()
             """,
         ]),
+        // Receipts bound to the credentials that verified them: see the SQLite migration 012.
+        PostgresMigration(version: 11, name: "receipt_senders", statements: [
+            "ALTER TABLE pending_receipts ADD COLUMN sender TEXT, ADD COLUMN profile_ids TEXT[] NOT NULL DEFAULT '{}'",
+        ]),
+        // Poison messages: see the SQLite migration 013.
+        PostgresMigration(version: 12, name: "lease_expiries", statements: [
+            "ALTER TABLE messages ADD COLUMN lease_expiries BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 }

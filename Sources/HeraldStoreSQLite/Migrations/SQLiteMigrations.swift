@@ -15,6 +15,8 @@ enum SQLiteMigrations {
         migrator.registerMigration("009_dispatch_pauses", migrate: Migration009DispatchPauses.migrate)
         migrator.registerMigration("010_retention", migrate: Migration010Retention.migrate)
         migrator.registerMigration("011_queue_depth", migrate: Migration011QueueDepth.migrate)
+        migrator.registerMigration("012_receipt_senders", migrate: Migration012ReceiptSenders.migrate)
+        migrator.registerMigration("013_lease_expiries", migrate: Migration013LeaseExpiries.migrate)
         return migrator
     }
 }
