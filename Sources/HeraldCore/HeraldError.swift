@@ -5,6 +5,7 @@ public struct HeraldError: Error, Sendable, Hashable, CustomStringConvertible {
         case illegalTransition = "illegal_transition"
         case validation = "validation_failed"
         case invalidConfiguration = "invalid_configuration"
+        case contentCleared = "content_cleared"
     }
 
     private let kind: Code
@@ -28,6 +29,13 @@ public struct HeraldError: Error, Sendable, Hashable, CustomStringConvertible {
         let summary = problems.map { "\($0.field): \($0.problem)" }.joined(separator: "; ")
         return HeraldError(kind: .validation, message: summary, problems: problems)
     }
+
+    /// The message's content was cleared by retention: there is nothing left to send again.
+    public static let contentCleared = HeraldError(
+        kind: .contentCleared,
+        message: "its content was cleared (retention.message_content), so it cannot be sent again",
+        problems: []
+    )
 
     /// A setting is missing or out of range.
     public static func invalidConfiguration(_ message: String) -> HeraldError {

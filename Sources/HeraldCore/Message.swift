@@ -68,6 +68,9 @@ public struct Message: Sendable, Hashable, Codable {
     public var readAt: Date?
     public var failedAt: Date?
     public var cancelledAt: Date?
+    /// When retention cleared its content, payload, template and metadata; such a message is
+    /// never sent again.
+    public var contentClearedAt: Date?
 
     /// Builds a new, not yet stored message from a validated draft.
     public init(id: MessageID, draft: MessageDraft, now: Date) {

@@ -6,7 +6,7 @@ extension InMemoryStore {
     public func clearContent(finishedBefore cutoff: Date, limit: Int, now: Date) async throws -> Int {
         state.withLock { state in
             let due = state.messages.values
-                .filter { MessageStatus.finished.contains($0.status) && $0.updatedAt < cutoff && !state.cleared.contains($0.id) }
+                .filter { MessageStatus.finished.contains($0.status) && $0.updatedAt < cutoff && $0.contentClearedAt == nil }
                 .sorted { $0.updatedAt < $1.updatedAt }
                 .prefix(limit)
             for message in due {
@@ -15,8 +15,8 @@ extension InMemoryStore {
                 cleared.payload = nil
                 cleared.template = nil
                 cleared.metadata = [:]
+                cleared.contentClearedAt = now
                 state.messages[message.id] = cleared
-                state.cleared.insert(message.id)
             }
             return due.count
         }

@@ -16,8 +16,6 @@ public final class InMemoryStore: HeraldStore {
         var pendingReceipts: [(receipt: Receipt, receivedAt: Date)] = []
         var pacing: [String: Date] = [:]
         var pauses: Set<PauseScope> = []
-        /// Messages whose content retention cleared.
-        var cleared: Set<MessageID> = []
     }
 
     struct UsageKey: Hashable {

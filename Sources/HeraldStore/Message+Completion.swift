@@ -48,8 +48,11 @@ extension Message {
     }
 
     /// Queues a failed message again with a fresh attempt budget.
-    /// - Throws: ``HeraldError/illegalTransition(from:to:)`` unless the message failed.
+    /// - Throws: ``HeraldError/illegalTransition(from:to:)`` unless the message failed;
+    ///   ``HeraldError/contentCleared`` when retention cleared what it said.
     public mutating func requeueForManualRetry(now: Date) throws(HeraldError) {
+        guard status.canTransition(to: .queued) else { throw .illegalTransition(from: status, to: .queued) }
+        guard contentClearedAt == nil else { throw .contentCleared }
         try transition(to: .queued, at: now)
         attempts = 0
         nextAttemptAt = now

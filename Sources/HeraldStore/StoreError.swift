@@ -10,6 +10,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case busy = "store_busy"
         case corrupt = "store_corrupt"
         case invalidData = "invalid_data"
+        case contentCleared = "content_cleared"
     }
 
     private let kind: Code
@@ -28,9 +29,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(kind: .conflict, message: message)
     }
 
-    /// The message's status does not allow the change.
+    /// The message's status does not allow the change (or, for ``HeraldError/contentCleared``,
+    /// what it said is gone: ``isContentCleared``).
     public static func illegalTransition(_ error: HeraldError) -> StoreError {
-        StoreError(kind: .illegalTransition, message: error.message)
+        StoreError(kind: error == .contentCleared ? .contentCleared : .illegalTransition, message: error.message)
     }
 
     /// The database cannot be reached or is busy beyond its timeout; worth retrying later.
@@ -61,6 +63,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var isUnavailable: Bool { kind == .unavailable }
     public var isBusy: Bool { kind == .busy }
     public var isInvalidData: Bool { kind == .invalidData }
+    /// Retention cleared the message's content: it cannot be sent again.
+    public var isContentCleared: Bool { kind == .contentCleared }
 
     /// Whether the database answered and refused the write for what it holds — invalid data, a
     /// broken constraint — rather than being unreachable or busy: another write may well succeed.

@@ -115,4 +115,23 @@ struct MessageLifecycleAPITests {
             #expect(body["attempts"] == .number(0))
         }
     }
+
+    @Test func aMessageWhoseContentWasClearedIsNotSentAgain() async throws {
+        let harness = APITestHarness()
+        let id = try await harness.enqueue()
+        let claimed = try await harness.store.claim(.init(owner: "o", limit: 1, now: harness.clock.now(), leaseDuration: .seconds(30)))[0]
+        _ = try await harness.store.complete([Completion(
+            messageID: claimed.id, lease: try #require(claimed.lease?.token), resolution: .failed(error: "HTTP 410"), attempt: nil,
+            now: harness.clock.now()
+        )])
+        let later = harness.clock.now().addingTimeInterval(3600)
+        #expect(try await harness.store.clearContent(finishedBefore: later, limit: 10, now: later) == 1)
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/messages/\(id)/retry")
+            #expect(status == .conflict)
+            #expect(body["error"] == .string("content_cleared"))
+            #expect(body["message"]?.stringValue?.contains("retention.message_content") == true)
+        }
+        #expect(try await harness.store.message(id: id, tenant: nil)?.status == .failed, "nothing was queued to go out empty")
+    }
 }

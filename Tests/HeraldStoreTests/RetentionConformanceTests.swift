@@ -89,4 +89,22 @@ struct RetentionConformanceTests {
         }
         #expect(plan.contains("messages_retention"), "\(plan)")
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aFailedMessageWhoseContentWasClearedCannotBeRetried(kind: StoreKind) async throws {
+        try await kind.withStore { (store: any HeraldStore) async throws in
+            let failed = Self.message("gone soon")
+            _ = try await store.enqueue([failed])
+            try await Self.finish(store, .failed(error: "HTTP 410"), at: Suite.start)
+            let later = Suite.start.addingTimeInterval(7200)
+            #expect(try await store.clearContent(finishedBefore: later, limit: 100, now: later) == 1)
+            #expect(try await store.message(id: failed.id, tenant: nil)?.contentClearedAt == later)
+
+            let refusal = await #expect(throws: StoreError.self) { try await store.retry(id: failed.id, tenant: nil, now: later) }
+            #expect(refusal?.isContentCleared == true)
+            let stored = try #require(try await store.message(id: failed.id, tenant: nil))
+            #expect(stored.status == .failed, "nothing is queued to send an empty body")
+            #expect(try await Suite.claim(store, at: later).isEmpty)
+        }
+    }
 }

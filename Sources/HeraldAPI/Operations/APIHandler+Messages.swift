@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HeraldCore
 import HeraldStore
 
@@ -72,6 +73,8 @@ extension APIHandler {
     ) async throws -> Message {
         do {
             return try await body(dependencies.store, message.id, message.tenantID, dependencies.clock.now())
+        } catch let error as StoreError where error.isContentCleared {
+            throw APIError(.conflict, code: "content_cleared", message: "message \(message.id) cannot be \(verb): \(error.message)")
         } catch let error as StoreError where error.isIllegalTransition {
             throw APIError.invalidState("only \(allowed) messages can be \(verb); this one is \(message.status.rawValue)")
         } catch let error as StoreError where error.isNotFound {
