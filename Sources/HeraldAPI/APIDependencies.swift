@@ -13,9 +13,12 @@ public struct APIDependencies: Sendable {
     public var authenticator: APIKeyAuthenticator
     public var tenants: TenantDirectory
     public var profiles: ProfileDirectory
-    /// The tenants that take status events: told when an events URL or secret changes, read
-    /// when a callback changes a message's status.
-    public var events: EventDirectory
+    /// Tenants' events settings and webhook secrets: told when one changes, read when a
+    /// callback changes a message's status.
+    public var events: TenantDeliveryDirectory
+    /// The server's `webhook.secret`: the `default` tenant's, and what still signs beside a
+    /// tenant made before tenants had secrets of their own until its first rotation.
+    public var serverWebhookSecret: String?
     /// The channel of a message that names none and whose outlet has no profile.
     public var defaultChannel: String
     /// Every message is a dry run (`herald serve --dry-run`).
@@ -45,7 +48,8 @@ public struct APIDependencies: Sendable {
         authenticator: APIKeyAuthenticator,
         tenants: TenantDirectory,
         profiles: ProfileDirectory,
-        events: EventDirectory,
+        events: TenantDeliveryDirectory,
+        serverWebhookSecret: String? = nil,
         defaultChannel: String = "webhook",
         dryRun: Bool = false,
         clock: any WallClock = SystemWallClock(),
@@ -68,6 +72,7 @@ public struct APIDependencies: Sendable {
         self.tenants = tenants
         self.profiles = profiles
         self.events = events
+        self.serverWebhookSecret = serverWebhookSecret
         self.defaultChannel = defaultChannel
         self.dryRun = dryRun
         self.clock = clock
@@ -95,6 +100,8 @@ public struct APILimits: Sendable, Hashable {
     public var maxSendWait: Duration
     /// How long a rotated events secret still signs beside the new one.
     public var eventsSecretOverlap: Duration = Tenant.eventsSecretGracePeriod
+    /// How long a rotated webhook secret still signs beside the new one (`webhook.secret_overlap`).
+    public var webhookSecretOverlap: Duration = Tenant.webhookSecretOverlap
     /// The most messages waiting to be sent before ingest answers 503 `backlog_full`; `nil`: no limit.
     public var maxBacklog: Int?
     /// How often the backlog is counted for ``maxBacklog``.

@@ -38,17 +38,22 @@ public struct OutboundGuard: Sendable {
     /// - Returns: what `read` made of the answer, or the outcome to record instead: a permanent
     ///   failure for a refused address, a retry when the name cannot be looked up now or no
     ///   answer came.
+    /// `timeout` covers the whole attempt, the name's look-up included: a resolver that hangs
+    /// fails the attempt at the timeout, as a receiver that does not answer does.
     func send<Answer>(
         _ request: HTTPClientRequest, client: HTTPClient, timeout: Duration, read: (HTTPClientResponse) async -> Answer
     ) async -> Result<Answer, TransportError> {
+        let deadline = ContinuousClock.now + timeout
         let route: Route
-        switch await self.route(request, client: client) {
+        switch await self.route(request, client: client, within: timeout) {
         case .success(let found): route = found
         case .failure(let refusal): return .failure(TransportError(outcome: refusal.outcome))
         }
         defer { route.finish() }
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else { return .failure(TransportError(outcome: OutboundRefusal.timedOut.outcome)) }
         do {
-            let response = try await route.client.execute(route.request, timeout: .init(timeout))
+            let response = try await route.client.execute(route.request, timeout: .init(left))
             return .success(await read(response))
         } catch {
             return .failure(TransportError(outcome: TransportFailure.outcome(for: error)))
@@ -63,8 +68,9 @@ public struct OutboundGuard: Sendable {
         var finish: @Sendable () -> Void = {}
     }
 
-    /// The request checked, and pinned to the checked address where it names a host.
-    func route(_ request: HTTPClientRequest, client: HTTPClient) async -> Result<Route, OutboundRefusal> {
+    /// The request checked, and pinned to the checked address where it names a host; the name
+    /// looked up within `timeout`.
+    func route(_ request: HTTPClientRequest, client: HTTPClient, within timeout: Duration = .seconds(60)) async -> Result<Route, OutboundRefusal> {
         // A literal address (the common case for local receivers) needs no URL parse at all.
         if let literal = OutboundPolicy.host(of: request.url).flatMap({ IPAddress(String($0)) }) {
             return policy.refusal(for: literal).map { .failure(.refused($0)) } ?? .success(Route(request: request, client: client))
@@ -73,10 +79,9 @@ public struct OutboundGuard: Sendable {
             return .success(Route(request: request, client: client))  // The client itself answers an invalid URL.
         }
         let addresses: [IPAddress]
-        do {
-            addresses = try await resolve(host)
-        } catch {
-            return .failure(.unresolved("could not look up \(host): \(error)"))
+        switch await lookUp(host, within: timeout) {
+        case .success(let found): addresses = found
+        case .failure(let refusal): return .failure(refusal)
         }
         guard let first = addresses.first else { return .failure(.unresolved("\(host) has no address")) }
         for address in addresses {
@@ -103,41 +108,37 @@ public struct OutboundGuard: Sendable {
         }
     }
 
-    /// The host's addresses, from the system resolver (on NIO's thread pool: it blocks).
+    /// The host's addresses, from the system resolver on a pool of its own threads
+    /// (``SystemResolver/shared``; the server gives one sized by `outbound.resolver_threads`).
     @Sendable public static func lookUp(_ host: String) async throws -> [IPAddress] {
-        try await NIOThreadPool.singleton.runIfActive {
-            var hints = addrinfo()
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-            var list: UnsafeMutablePointer<addrinfo>?
-            let status = getaddrinfo(host, nil, &hints, &list)
-            guard status == 0 else { throw LookUpError(code: status) }
-            defer { freeaddrinfo(list) }
-            var addresses: [IPAddress] = []
-            var entry = list
-            while let current = entry {
-                if let raw = current.pointee.ai_addr {
-                    switch Int32(raw.pointee.sa_family) {
-                    case AF_INET:
-                        raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                            addresses.append(.v4(UInt32(bigEndian: $0.pointee.sin_addr.s_addr)))
-                        }
-                    case AF_INET6:
-                        raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                            addresses.append(.v6(withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) }))
-                        }
-                    default:
-                        break
-                    }
-                }
-                entry = current.pointee.ai_next
-            }
-            return addresses
-        }
+        try await SystemResolver.shared.lookUp(host)
     }
+}
 
-    struct LookUpError: Error, CustomStringConvertible {
-        var code: Int32
-        var description: String { String(cString: gai_strerror(code)) }
+extension OutboundGuard {
+    /// `host`'s addresses, or why not, given up after `timeout`.
+    private func lookUp(_ host: String, within timeout: Duration) async -> Result<[IPAddress], OutboundRefusal> {
+        let resolve = resolve
+        return await withTaskGroup(of: Result<[IPAddress], OutboundRefusal>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await resolve(host))
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    return .failure(.unresolved("could not look up \(host): \(error)"))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return Task.isCancelled ? nil : .failure(.timedOut)
+            }
+            defer { group.cancelAll() }
+            while let first = await group.next() {
+                if let first { return first }
+            }
+            return .failure(.timedOut)
+        }
     }
 }
 
@@ -147,11 +148,15 @@ enum OutboundRefusal: Error {
     case refused(String)
     /// The name cannot be looked up now: worth retrying.
     case unresolved(String)
+    /// The attempt's time ran out before a request could go (a look-up that hung).
+    case timedOut
 
     var outcome: DeliveryOutcome {
         switch self {
         case .refused(let reason): .failed(reason: "outbound address refused: \(reason)")
         case .unresolved(let reason): .retry(reason: reason, after: nil)
+        // Recorded as an HTTP timeout is.
+        case .timedOut: .retry(reason: "timed out", after: nil, throttled: true)
         }
     }
 }

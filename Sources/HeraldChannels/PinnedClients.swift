@@ -11,7 +11,8 @@ import Synchronization
 /// (rebinding) could send the request somewhere the guard never saw.
 ///
 /// One client per (name, address), kept while it is used and for `idleLimit` after, so its
-/// connections are reused; ``removeIdle(now:)`` and ``close()`` hand back the clients to shut
+/// connections are reused, and at most `maxClients` at once: past it, the least recently used
+/// idle client is retired. ``removeIdle(now:)`` and ``close()`` hand back the clients to shut
 /// down (the owner's service does it — `HTTPClient` must be shut down before it is freed).
 public final class PinnedClients: Sendable {
     struct Key: Hashable {
@@ -27,22 +28,33 @@ public final class PinnedClients: Sendable {
 
     struct State {
         var entries: [Key: Entry] = [:]
+        /// Clients taken out for the cap, waiting to be shut down.
+        var retired: [HTTPClient] = []
         var closed = false
     }
+
+    public static let defaultMaxClients = 256
 
     private let configuration: HTTPClient.Configuration
     private let eventLoopGroup: any EventLoopGroup
     private let idleLimit: Duration
+    private let maxClients: Int
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - configuration: the shared client's configuration (timeouts, TLS, pool size); each
     ///     pinned client adds only its `dnsOverride`.
     ///   - idleLimit: how long an unused client is kept for its open connections.
-    public init(configuration: HTTPClient.Configuration, eventLoopGroup: any EventLoopGroup, idleLimit: Duration = .seconds(60)) {
+    ///   - maxClients: the most clients kept at once (`outbound.max_pinned_clients`); clients in
+    ///     use are never retired, so only more names in use at once than this can exceed it.
+    public init(
+        configuration: HTTPClient.Configuration, eventLoopGroup: any EventLoopGroup, idleLimit: Duration = .seconds(60),
+        maxClients: Int = PinnedClients.defaultMaxClients
+    ) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.idleLimit = idleLimit
+        self.maxClients = max(1, maxClients)
     }
 
     /// The client for `host` pinned to `address`, counted as in use until ``release(host:address:)``;
@@ -57,6 +69,15 @@ public final class PinnedClients: Sendable {
                 entry.lastUsed = now
                 state.entries[key] = entry
                 return entry.client
+            }
+            // At the cap: retire the least recently used clients nobody is using.
+            let excess = state.entries.count + 1 - maxClients
+            if excess > 0 {
+                let idle = state.entries.filter { $0.value.inFlight == 0 }.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(excess)
+                for (key, entry) in idle {
+                    state.entries[key] = nil
+                    state.retired.append(entry.client)
+                }
             }
             var pinned = configuration
             pinned.dnsOverride = [host: "\(address)"]
@@ -80,21 +101,29 @@ public final class PinnedClients: Sendable {
     /// The number of clients kept (for tests and diagnostics).
     public var count: Int { state.withLock { $0.entries.count } }
 
-    /// Takes out the clients unused for `idleLimit`; the caller shuts them down.
+    /// Takes out the clients unused for `idleLimit` and those retired for the cap; the caller
+    /// shuts them down.
     public func removeIdle(now: ContinuousClock.Instant = .now) -> [HTTPClient] {
         state.withLock { state in
             let idle = state.entries.filter { $0.value.inFlight == 0 && now - $0.value.lastUsed >= idleLimit }
             for key in idle.keys { state.entries[key] = nil }
-            return idle.values.map(\.client)
+            defer { state.retired = [] }
+            return idle.values.map(\.client) + state.retired
         }
     }
+
+    /// Whether clients retired for the cap wait to be shut down.
+    public var hasRetired: Bool { state.withLock { !$0.retired.isEmpty } }
 
     /// Refuses new clients from now on and takes out every client; the caller shuts them down.
     public func close() -> [HTTPClient] {
         state.withLock { state in
             state.closed = true
-            defer { state.entries = [:] }
-            return state.entries.values.map(\.client)
+            defer {
+                state.entries = [:]
+                state.retired = []
+            }
+            return state.entries.values.map(\.client) + state.retired
         }
     }
 }

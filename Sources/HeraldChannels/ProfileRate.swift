@@ -7,15 +7,16 @@ enum ProfileRate {
     /// The settings every channel's profiles accept.
     static let settings: Set<String> = ["rate", "burst", "delay"]
 
-    /// The profile's bucket, keyed by the profile (the message's ``Message/throttleKey``).
-    static func bucket(for request: DeliveryRequest, defaultRate: Double, defaultBurst: Double? = nil, cost: Double = 1) -> RateLimit? {
+    /// The profile's bucket, keyed by the profile (the message's ``Message/throttleKey``); a
+    /// `nil` `defaultRate` leaves a profile that sets none without a limit of its own.
+    static func bucket(for request: DeliveryRequest, defaultRate: Double?, defaultBurst: Double? = nil, cost: Double = 1) -> RateLimit? {
         guard let profile = request.profile else { return nil }
         let key = Message.profileThrottleKey(profile.id)
         if let delay = profile.setting("delay").flatMap(DurationText.parse), delay > .zero {
             return RateLimit(key: key, rate: 1 / delay.seconds, burst: 1, cost: cost)
         }
         let rate = number(profile.config["rate"]) ?? defaultRate
-        let burst = number(profile.config["burst"]) ?? defaultBurst ?? max(1, rate)
+        let burst = number(profile.config["burst"]) ?? defaultBurst ?? max(1, rate ?? 1)
         return RateLimit(key: key, rate: rate, burst: burst, cost: cost)
     }
 

@@ -12,6 +12,10 @@ public struct Message: Sendable, Hashable, Codable {
     public var recipient: String?
     /// The destination URL for HTTP channels.
     public var url: String?
+    /// Where its requests go (``Destination``): its URL's, or for a provider channel the
+    /// provider's API as its profile names it. A claim takes no more of one destination's
+    /// messages than it has room for (`dispatcher.connections_per_host`).
+    public var destination: String?
     /// Text content.
     public var content: String?
     /// A JSON object sent as the body instead of Herald's envelope.
@@ -79,6 +83,7 @@ public struct Message: Sendable, Hashable, Codable {
         self.channel = draft.channel
         self.recipient = draft.recipient
         self.url = draft.url
+        self.destination = draft.destination ?? draft.url.flatMap(Destination.of(url:))
         self.content = draft.content
         self.payload = draft.payload
         self.metadata = draft.metadata

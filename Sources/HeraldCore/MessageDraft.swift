@@ -6,6 +6,9 @@ public struct MessageDraft: Sendable, Hashable {
     public var channel: String
     public var recipient: String?
     public var url: String?
+    /// Where its requests will go, when not its ``url``'s: set by a provider channel from the
+    /// profile (see ``Message/destination``).
+    public var destination: String?
     public var content: String?
     public var payload: JSONValue?
     public var metadata: [String: JSONValue]

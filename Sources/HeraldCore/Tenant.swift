@@ -18,6 +18,20 @@ public struct Tenant: Sendable, Hashable, Codable {
     /// ``previousEventsSecretExpiresAt``.
     public var previousEventsSecret: String?
     public var previousEventsSecretExpiresAt: Date?
+    /// The `whsec_…` secret its webhooks are signed with (Standard Webhooks); `nil` for the
+    /// `default` tenant, whose secret is the server's `webhook.secret`.
+    public var webhookSecret: String?
+    /// The webhook secret the last rotation replaced: it still signs beside the new one until
+    /// ``previousWebhookSecretExpiresAt``.
+    public var previousWebhookSecret: String?
+    public var previousWebhookSecretExpiresAt: Date?
+    /// Whether the server's `webhook.secret` also signs its webhooks: a tenant made before
+    /// tenants had secrets of their own, until its first rotation (its receivers know only the
+    /// server's secret).
+    public var webhookSignedWithServerSecret = false
+    /// Its share of the sending capacity relative to the other tenants' while they compete for
+    /// it: each claim gives the tenants with due work messages in proportion to their weights.
+    public var weight: Int = Tenant.defaultWeight
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -35,6 +49,10 @@ public struct Tenant: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    public static let defaultWeight = 1
+    /// The weights a tenant may have.
+    public static let weights = 1...100
 
     /// A new tenant id, for a tenant created without one: `tenant_` and 16 random characters of
     /// `a-z0-9` (a valid id, unlikely to clash).

@@ -17,11 +17,12 @@ struct Claimer: Sendable {
     /// - Parameters:
     ///   - excludedTenants: the paused tenants, left out.
     ///   - onlyTenant: when set, the one tenant whose messages are taken.
-    func claim(limit: Int, now: Date, excludedTenants: Set<TenantID>, onlyTenant: TenantID?) async throws -> [Message] {
+    ///   - fairness: how the claim is shared between tenants, and the bounds it keeps.
+    func claim(limit: Int, now: Date, excludedTenants: Set<TenantID>, onlyTenant: TenantID?, fairness: ClaimFairness) async throws -> [Message] {
         guard limit > 0 else { return [] }
         let claimed = try await store.claim(ClaimParams(
             owner: owner, limit: limit, now: now, leaseDuration: leaseDuration, excludedKeys: limiter.excludedKeys(now: now),
-            excludedTenants: excludedTenants.sorted { $0.rawValue < $1.rawValue }, onlyTenant: onlyTenant
+            excludedTenants: excludedTenants.sorted { $0.rawValue < $1.rawValue }, onlyTenant: onlyTenant, fairness: fairness
         ))
         held.hold(claimed)
         if !claimed.isEmpty { metrics.claimed(claimed.count) }

@@ -21,14 +21,14 @@ final class Completer: Sendable {
     private let held: HeldLeases
     private let wakeSchedule: WakeSchedule
     private let signal: WorkSignal
-    private let events: EventDirectory?
+    private let events: TenantDeliveryDirectory?
     private let metrics: HeraldMetrics
     private let logger: Logger
     private let counts = Mutex(Counts())
     /// The most of an answer any channel keeps, however it was configured.
     static let excerptLimit = 64 * 1024
 
-    init(store: any MessageStore, held: HeldLeases, wakeSchedule: WakeSchedule, events: EventDirectory?, metrics: HeraldMetrics, logger: Logger) {
+    init(store: any MessageStore, held: HeldLeases, wakeSchedule: WakeSchedule, events: TenantDeliveryDirectory?, metrics: HeraldMetrics, logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.events = events
@@ -109,17 +109,19 @@ final class Completer: Sendable {
         for entry in waiting { wakeSchedule.add(entry.until) }
     }
 
-    /// Puts a message back in the queue without an attempt, its lease returned (it is due now);
-    /// a message claimed again meanwhile is left to its new holder.
-    func putBack(_ message: Message, now: Date, reason: String) async {
-        let lease = Self.lease(of: message)
-        logger.notice("message put back without an attempt", metadata: ["message": "\(message.id)", "reason": "\(reason)"])
+    /// Puts messages back in the queue without an attempt, their leases returned (they are due
+    /// now); a message claimed again meanwhile is left to its new holder.
+    func putBack(_ messages: [Message], now: Date, reason: String) async {
+        let leases = Dictionary(messages.map { ($0.id, Self.lease(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        logger.notice("messages put back without an attempt", metadata: [
+            "messages": "\(messages.map(\.id.rawValue).joined(separator: ","))", "reason": "\(reason)",
+        ])
         do {
-            _ = try await store.releaseLeases([message.id: lease], now: now)
-            held.forget(message.id, lease)
+            _ = try await store.releaseLeases(leases, now: now)
+            for (id, lease) in leases { held.forget(id, lease) }
         } catch {
-            // Its lease expires on its own; another claim picks it up then.
-            logger.error("could not put a message back; its lease will expire", metadata: ["message": "\(message.id)", "error": "\(error)"])
+            // Their leases expire on their own; another claim picks them up then.
+            logger.error("could not put messages back; their leases will expire", metadata: ["error": "\(error)"])
         }
     }
 

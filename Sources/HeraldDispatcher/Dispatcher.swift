@@ -32,6 +32,8 @@ public final class Dispatcher: Service {
         /// While idle: the work signals sent when it began to wait.
         var idleSince: Int?
         var lastCycle: DispatchCycle?
+        /// Where the next claim starts the tenants' turn (``ClaimFairness/rotation``).
+        var rotation = 0
     }
 
     /// This process's lease owner id.
@@ -51,6 +53,7 @@ public final class Dispatcher: Service {
     private let completer: Completer
     private let wakeSchedule = WakeSchedule()
     private let held = HeldLeases()
+    private let ledger: InFlightLedger
     private let membership: @Sendable () -> Int?
     private var signal: WorkSignal { store.workSignal }
 
@@ -70,7 +73,7 @@ public final class Dispatcher: Service {
     public init(
         store: any MessageStore & PauseStore,
         profiles: ProfileCache? = nil,
-        events: EventDirectory? = nil,
+        events: TenantDeliveryDirectory? = nil,
         channels: ChannelRegistry,
         configuration: DispatcherConfiguration,
         limiter: RateLimiterRegistry = RateLimiterRegistry(),
@@ -95,6 +98,7 @@ public final class Dispatcher: Service {
             signal: store.workSignal
         )
         claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration, held: held, metrics: metrics)
+        ledger = InFlightLedger(tenantShare: configuration.tenantSlots, perDestination: configuration.connectionsPerHost)
         admission = Admission(
             channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, maxClaims: configuration.maxClaims,
             logger: logger
@@ -162,7 +166,7 @@ public final class Dispatcher: Service {
         do {
             // No more than the slots reserved: a message claimed but waiting for a slot would
             // see its lease run out and be claimed (and sent) again.
-            claimed = slots == 0 || epoch == nil ? [] : try await claimer.claim(
+            claimed = slots == 0 || epoch == nil ? [] : try await claim(
                 limit: min(configuration.batchSize, slots), now: started, excludedTenants: paused, onlyTenant: tenant
             )
         } catch {
@@ -245,7 +249,7 @@ public final class Dispatcher: Service {
                 let slots = pool.reserve(upTo: configuration.batchSize)
                 let claimed: [Message]
                 do {
-                    claimed = try await claimer.claim(limit: slots, now: clock.now(), excludedTenants: pauses.tenants, onlyTenant: nil)
+                    claimed = try await claim(limit: slots, now: clock.now(), excludedTenants: pauses.tenants, onlyTenant: nil)
                     storeFailures = 0
                 } catch {
                     pool.returnUnused(slots)
@@ -270,6 +274,25 @@ public final class Dispatcher: Service {
         }
     }
 
+    /// Claims fairly between tenants, within their share of the slots and the destinations'
+    /// bounds, and counts what it took in flight.
+    private func claim(limit: Int, now: Date, excludedTenants: Set<TenantID>, onlyTenant: TenantID?) async throws -> [Message] {
+        let fairness = ledger.fairness(rotation: state.withLock { $0.rotation })
+        let claimed = try await claimer.claim(
+            limit: limit, now: now, excludedTenants: excludedTenants, onlyTenant: onlyTenant, fairness: fairness
+        )
+        ledger.add(claimed)
+        // The next claim starts its turn of tenants past those this one served.
+        state.withLock { $0.rotation &+= Set(claimed.map(\.tenantID)).count + 1 }
+        return claimed
+    }
+
+    /// Counts a message out of flight, and wakes the dispatcher when its tenant or destination
+    /// has room again for a claim that stopped short of it.
+    private func landed(_ message: Message) {
+        if ledger.remove(message) { signal.signal() }
+    }
+
     /// Waits for new work, for work it knows comes back, or for the poll interval.
     private func idle(_ timeout: Duration?) async {
         let seen = signal.signals
@@ -292,6 +315,7 @@ public final class Dispatcher: Service {
         var waiting: [(message: Message, until: Date)] = []
         var finished: [Completion.Resolution?] = []
         var sends: [@Sendable () async -> Completion.Resolution?] = []
+        var overBound: [Message] = []
         for decision in await admission.admit(claimed, now: now) {
             switch decision {
             case .wait(let message, let until):
@@ -299,15 +323,31 @@ public final class Dispatcher: Service {
             case .finish(let message, let resolution, let report):
                 await completer.record(message, resolution, report: report, startedAt: now, duration: .zero, requestSent: false, now: now)
                 finished.append(resolution)
+                landed(message)
+            case .send(let request, _) where ledger.isOverBound(request.message):
+                // Its destination has every send it may have (a cycle on request raced the loop).
+                overBound.append(request.message)
             case .send(let request, let channel):
-                sends.append { await self.send(request, through: channel, claimedIn: epoch) }
+                sends.append {
+                    defer { self.landed(request.message) }
+                    return await self.send(request, through: channel, claimedIn: epoch)
+                }
             case .rehearse(let request, let channel):
-                sends.append { await self.rehearse(request, through: channel) }
+                sends.append {
+                    defer { self.landed(request.message) }
+                    return await self.rehearse(request, through: channel)
+                }
             }
         }
         if !waiting.isEmpty {
             await completer.deferAll(waiting, now: now)
             finished += waiting.map { .deferred(until: $0.until) }
+            for entry in waiting { landed(entry.message) }
+        }
+        if !overBound.isEmpty {
+            await completer.putBack(overBound, now: now, reason: "its destination has dispatcher.connections_per_host sends in flight")
+            finished += overBound.map { _ in nil }
+            for message in overBound { landed(message) }
         }
         return (finished, sends)
     }
@@ -319,15 +359,17 @@ public final class Dispatcher: Service {
     private func send(_ request: DeliveryRequest, through channel: any DeliveryChannel, claimedIn epoch: Int) async -> Completion.Resolution? {
         let started = clock.now()
         guard membership() == epoch else {
-            await completer.putBack(request.message, now: started, reason: "this process's membership lapsed after the claim")
+            await completer.putBack([request.message], now: started, reason: "this process's membership lapsed after the claim")
             return nil
         }
         guard let lease = request.message.lease, lease.expiresAt.timeIntervalSince(started) >= (channel.timeout + .seconds(1)).seconds else {
-            await completer.putBack(request.message, now: started, reason: "its lease has less than the channel's timeout and a second left")
+            await completer.putBack([request.message], now: started, reason: "its lease has less than the channel's timeout and a second left")
             return nil
         }
         let startInstant = ContinuousClock.now
         let report = await channel.send(request)
+        // The destination has its answer: its next send need not wait for this one's record.
+        if ledger.answered(request.message) { signal.signal() }
         // Past the shutdown grace: a sent answer is recorded (it went out); anything else
         // leaves the message leased, and its lease is returned on the way out.
         if Task.isCancelled, case .sent = report.outcome {} else if Task.isCancelled { return nil }

@@ -9,6 +9,11 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     public var concurrency: Int
     /// The most messages one claim takes.
     public var batchSize: Int
+    /// The share of the slots (0–1) one tenant may hold while another tenant has due work.
+    public var tenantShare: Double
+    /// The most sends to one destination (a receiver's scheme, host and port) at once: a
+    /// message over it waits, put back without an attempt.
+    public var connectionsPerHost: Int
     /// How long a claim holds a message; after it, another dispatcher may take the message.
     public var leaseDuration: Duration
     /// The fallback wake-up for scheduled and retried work (new work wakes the dispatcher at once).
@@ -27,11 +32,18 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     public static let defaultPollInterval = Duration.seconds(1)
     public static let defaultShutdownGrace = Duration.seconds(10)
     public static let defaultMaxClaims = 5
+    public static let defaultTenantShare = 0.5
+    public static let defaultConnectionsPerHost = 64
+
+    /// ``tenantShare`` of the slots, at least one.
+    public var tenantSlots: Int { max(1, Int((Double(concurrency) * tenantShare).rounded(.down))) }
 
     /// - Throws: ``HeraldError/invalidConfiguration(_:)`` when a value is out of range.
     public init(
         concurrency: Int = defaultConcurrency,
         batchSize: Int = defaultBatchSize,
+        tenantShare: Double = defaultTenantShare,
+        connectionsPerHost: Int = defaultConnectionsPerHost,
         leaseDuration: Duration = defaultLeaseDuration,
         pollInterval: Duration = defaultPollInterval,
         shutdownGrace: Duration = defaultShutdownGrace,
@@ -42,6 +54,12 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         }
         guard (1...10_000).contains(batchSize) else {
             throw .invalidConfiguration("dispatcher.batch_size must be between 1 and 10000 (got \(batchSize))")
+        }
+        guard tenantShare > 0, tenantShare <= 1 else {
+            throw .invalidConfiguration("dispatcher.tenant_share must be more than 0 and at most 1 (got \(tenantShare))")
+        }
+        guard (1...10_000).contains(connectionsPerHost) else {
+            throw .invalidConfiguration("dispatcher.connections_per_host must be between 1 and 10000 (got \(connectionsPerHost))")
         }
         guard leaseDuration >= .seconds(1) else {
             throw .invalidConfiguration("dispatcher.lease_duration must be at least 1s")
@@ -57,6 +75,8 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         }
         self.concurrency = concurrency
         self.batchSize = batchSize
+        self.tenantShare = tenantShare
+        self.connectionsPerHost = connectionsPerHost
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval
         self.shutdownGrace = shutdownGrace

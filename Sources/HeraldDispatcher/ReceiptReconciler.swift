@@ -11,13 +11,13 @@ public struct ReceiptReconciler: Service {
     public let interval: Duration
     public let maxAge: Duration
     private let store: any ReceiptStore
-    private let events: EventDirectory?
+    private let events: TenantDeliveryDirectory?
     private let clock: any WallClock
     private let logger: Logger
 
     /// - Parameter events: the tenants that take status events; `nil` raises none.
     public init(
-        store: any ReceiptStore, events: EventDirectory? = nil, interval: Duration = .seconds(1), maxAge: Duration = .seconds(3600),
+        store: any ReceiptStore, events: TenantDeliveryDirectory? = nil, interval: Duration = .seconds(1), maxAge: Duration = .seconds(3600),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         self.store = store

@@ -119,8 +119,20 @@ extension ConfigurationKey {
         ) { c, v throws(HeraldError) in
             c.dispatcher.concurrency = try int(v, "dispatcher.concurrency", 1...10_000)
         },
-        .init("dispatcher.connections_per_host", default: "64", "most connections open to one receiver host") { c, v throws(HeraldError) in
+        .init(
+            "dispatcher.connections_per_host", default: "64",
+            "most sends (and connections) to one destination — a receiver's scheme, host and port — at once; more wait, put back without an attempt"
+        ) { c, v throws(HeraldError) in
             c.dispatcher.connectionsPerHost = try int(v, "dispatcher.connections_per_host", 1...10_000)
+        },
+        .init(
+            "dispatcher.tenant_share", default: "0.5",
+            "the share of the send slots (more than 0, at most 1) one tenant may hold while another tenant has due work"
+        ) { c, v throws(HeraldError) in
+            guard let value = Double(v), value > 0, value <= 1 else {
+                throw .invalidConfiguration("dispatcher.tenant_share must be a number more than 0 and at most 1 (got '\(v)')")
+            }
+            c.dispatcher.tenantShare = value
         },
         .init("dispatcher.batch_size", default: "100", "most messages one claim takes") { c, v throws(HeraldError) in
             c.dispatcher.batchSize = try int(v, "dispatcher.batch_size", 1...10_000)
@@ -210,6 +222,9 @@ extension ConfigurationKey {
         ) { c, v throws(HeraldError) in
             c.retainMessageContent = v.isEmpty ? nil : try duration(v, "retention.message_content")
         },
+        .init("webhook.secret_overlap", default: "24h", "how long a tenant's rotated webhook secret still signs beside the new one (both signatures sent)") { c, v throws(HeraldError) in
+            c.webhook.secretOverlap = try duration(v, "webhook.secret_overlap")
+        },
         .init("events.secret_overlap", default: "24h", "how long a rotated events secret still signs beside the new one (both signatures sent)") { c, v throws(HeraldError) in
             c.eventsSecretOverlap = try duration(v, "events.secret_overlap")
         },
@@ -218,6 +233,18 @@ extension ConfigurationKey {
             "comma-separated CIDRs outbound requests may reach although loopback, private, link-local, CGNAT, multicast or metadata (such as 127.0.0.0/8 for a local receiver)"
         ) { c, v throws(HeraldError) in
             c.outbound = try OutboundPolicy(allowedNetworks: v)
+        },
+        .init(
+            "outbound.resolver_threads", default: "8",
+            "threads outbound host names are looked up on (a pool of their own; a look-up counts in its attempt's timeout)"
+        ) { c, v throws(HeraldError) in
+            c.resolverThreads = try int(v, "outbound.resolver_threads", 1...256)
+        },
+        .init(
+            "outbound.max_pinned_clients", default: "256",
+            "most HTTP clients pinned to checked https addresses kept at once; the least recently used idle one is shut down first"
+        ) { c, v throws(HeraldError) in
+            c.maxPinnedClients = try int(v, "outbound.max_pinned_clients", 1...100_000)
         },
         .init("metrics.enabled", default: "true", "serve GET /metrics (Prometheus text format; the admin key or metrics.allowed_networks may read it)") { c, v throws(HeraldError) in
             c.metrics.enabled = try bool(v, "metrics.enabled")

@@ -113,19 +113,35 @@ public struct ConfigurationLoader: Sendable {
         return result
     }
 
+    /// `webhook.endpoints`: each entry's `url_prefix` an absolute http(s) URL, its `tenants` the
+    /// tenants it serves (only `default` when it names none).
     private func endpoints(_ value: Any) throws(HeraldError) -> [WebhookEndpoint] {
         guard let list = value as? [[String: Any]] else {
-            throw .invalidConfiguration("webhook.endpoints must be a list of {url_prefix, secret, bearer_token, headers}")
+            throw .invalidConfiguration("webhook.endpoints must be a list of {url_prefix, tenants, secret, bearer_token, headers}")
         }
         var result: [WebhookEndpoint] = []
         for (index, entry) in list.enumerated() {
             let path = "webhook.endpoints[\(index)]"
             guard let prefix = entry["url_prefix"] as? String else { throw .invalidConfiguration("\(path).url_prefix is required") }
-            result.append(WebhookEndpoint(urlPrefix: prefix, settings: WebhookEndpointSettings(
-                secret: entry["secret"] as? String,
-                bearerToken: entry["bearer_token"] as? String,
-                headers: try entry["headers"].map { item throws(HeraldError) in try stringMap(item, "\(path).headers") } ?? [:]
-            )))
+            for key in entry.keys where !["url_prefix", "tenants", "secret", "bearer_token", "headers"].contains(key) {
+                throw .invalidConfiguration("\(path): unknown setting '\(key)' (known: url_prefix, tenants, secret, bearer_token, headers)")
+            }
+            var tenants: Set<TenantID> = [.default]
+            if let listed = entry["tenants"] {
+                guard let names = listed as? [Any], !names.isEmpty, names.allSatisfy({ ($0 as? String).map(Tenant.isValidID) == true }) else {
+                    throw .invalidConfiguration("\(path).tenants must be a list of tenant ids")
+                }
+                tenants = Set(names.compactMap { ($0 as? String).map(TenantID.init) })
+            }
+            result.append(WebhookEndpoint(
+                prefix: try WebhookURLPrefix(prefix, setting: "\(path).url_prefix"),
+                settings: WebhookEndpointSettings(
+                    secret: entry["secret"] as? String,
+                    bearerToken: entry["bearer_token"] as? String,
+                    headers: try entry["headers"].map { item throws(HeraldError) in try stringMap(item, "\(path).headers") } ?? [:]
+                ),
+                tenants: tenants
+            ))
         }
         return result
     }

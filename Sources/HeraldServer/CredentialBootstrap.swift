@@ -38,6 +38,19 @@ struct CredentialBootstrap {
         announce("Generated the admin key for managing tenants and keys (shown once, stored only as a hash):\n  \(key)")
     }
 
+    /// Gives every tenant made before tenants had webhook secrets of their own (all but
+    /// `default`) its secret, shown nowhere: the server's secret keeps signing its webhooks
+    /// beside it until its first rotation, so its receivers see no change.
+    /// - Returns: the tenants given one.
+    func giveTenantsWebhookSecrets() async throws -> [TenantID] {
+        var given: [TenantID] = []
+        for var tenant in try await store.listTenants() where tenant.adoptWebhookSecret() {
+            try await store.updateTenant(tenant)
+            given.append(tenant.id)
+        }
+        return given
+    }
+
     /// The webhook signing secret: the configured one, or the one generated on first start.
     func webhookSecret(configured: String?) async throws -> String {
         if let configured { return configured }

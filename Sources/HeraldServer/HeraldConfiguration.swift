@@ -63,7 +63,8 @@ public struct HeraldConfiguration: Sendable {
         public var concurrency = DispatcherConfiguration.defaultConcurrency
         public var batchSize = DispatcherConfiguration.defaultBatchSize
         /// Most connections the outbound HTTP client opens to one host.
-        public var connectionsPerHost = 64
+        public var connectionsPerHost = DispatcherConfiguration.defaultConnectionsPerHost
+        public var tenantShare = DispatcherConfiguration.defaultTenantShare
         public var leaseDuration = DispatcherConfiguration.defaultLeaseDuration
         public var pollInterval = DispatcherConfiguration.defaultPollInterval
         public var shutdownGrace = DispatcherConfiguration.defaultShutdownGrace
@@ -114,6 +115,8 @@ public struct HeraldConfiguration: Sendable {
         public var allowedHosts: Set<String>?
         /// The default secret before the last rotation, still signing until ``previousSecretUntil``.
         public var previousSecret: String?
+        /// How long a tenant's rotated webhook secret still signs beside the new one.
+        public var secretOverlap = Tenant.webhookSecretOverlap
         public var previousSecretUntil: Date?
         /// Sending rates by destination host; none for hosts not listed.
         public var rateLimits: [String: HostRate] = [:]
@@ -133,6 +136,10 @@ public struct HeraldConfiguration: Sendable {
     public var eventsSecretOverlap = Tenant.eventsSecretGracePeriod
     /// Which addresses outbound requests may reach (`outbound.allowed_networks`).
     public var outbound = OutboundPolicy()
+    /// Threads of the resolver outbound names are looked up on (`outbound.resolver_threads`).
+    public var resolverThreads = 8
+    /// The most clients pinned to checked `https://` addresses kept at once (`outbound.max_pinned_clients`).
+    public var maxPinnedClients = PinnedClients.defaultMaxClients
     /// Provider callbacks a second each callback route takes (`callbacks.rate_limit`).
     public var callbackRate = 500.0
     public var metrics = Metrics()
@@ -181,6 +188,7 @@ public struct HeraldConfiguration: Sendable {
         }
         return try DispatcherConfiguration(
             concurrency: dispatcher.concurrency, batchSize: dispatcher.batchSize,
+            tenantShare: dispatcher.tenantShare, connectionsPerHost: dispatcher.connectionsPerHost,
             leaseDuration: dispatcher.leaseDuration, pollInterval: dispatcher.pollInterval,
             shutdownGrace: dispatcher.shutdownGrace, maxClaims: dispatcher.maxClaims
         )

@@ -85,6 +85,11 @@ public struct HeraldServerBuilder: Sendable {
         try await bootstrap.ensureAPIKey(configured: configuration.app.apiKey)
         try await bootstrap.ensureAdminKey(configured: configuration.app.adminKey)
         let secret = try await bootstrap.webhookSecret(configured: configuration.webhook.secret)
+        for tenant in try await bootstrap.giveTenantsWebhookSecrets() {
+            logger.notice("tenant given a webhook secret of its own; webhook.secret signs beside it until its first rotation", metadata: [
+                "tenant": "\(tenant)", "rotate": "POST /api/v1/tenants/\(tenant)/webhook-secret/rotate",
+            ])
+        }
         if configuration.dispatcher.paused {
             // Stored before anything runs, so no process dispatches until it is resumed.
             _ = try await store.setPaused(true, scope: .server, now: clock.now())
@@ -105,18 +110,24 @@ public struct HeraldServerBuilder: Sendable {
         webhookConfiguration.previousSecretUntil = configuration.webhook.previousSecretUntil
         let clientConfiguration = httpClientConfiguration()
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        let pinned = PinnedClients(configuration: clientConfiguration, eventLoopGroup: client.eventLoopGroup)
-        let outbound = OutboundGuard(policy: configuration.outbound, pinned: pinned)
+        let pinned = PinnedClients(
+            configuration: clientConfiguration, eventLoopGroup: client.eventLoopGroup, maxClients: configuration.maxPinnedClients
+        )
+        let resolver = SystemResolver(threads: configuration.resolverThreads)
+        let outbound = OutboundGuard(policy: configuration.outbound, pinned: pinned, resolve: { try await resolver.lookUp($0) })
         logger.notice("\(configuration.outbound.summary)")
-        let events = EventDirectory(store: store)
+        let events = TenantDeliveryDirectory(store: store)
         let channels: ChannelRegistry
+        let lookUpTenantSecrets: WebhookChannel.TenantSecretLookup = { tenant, now in
+            try await events.webhookSecrets(for: tenant, at: now, serverSecret: secret)
+        }
         do {
             var twilio = configuration.twilio
             twilio.publicURL = configuration.app.publicURL
             channels = ChannelRegistry([
                 try WebhookChannel(
                     client: client, outbound: outbound, configuration: webhookConfiguration, retryPolicy: retryPolicy,
-                    clock: clock, userAgent: "Herald/\(HeraldVersion.current)"
+                    tenantSecrets: lookUpTenantSecrets, clock: clock, userAgent: "Herald/\(HeraldVersion.current)"
                 ),
                 WhatsAppChannel(
                     client: client, outbound: outbound, configuration: configuration.whatsapp, retryPolicy: try configuration.retryPolicy(channel: "whatsapp"), clock: clock
@@ -140,6 +151,7 @@ public struct HeraldServerBuilder: Sendable {
             }
         } catch {
             try await client.shutdown()
+            await resolver.shutdown()
             throw error
         }
 
@@ -160,6 +172,7 @@ public struct HeraldServerBuilder: Sendable {
             tenants: tenants,
             profiles: ProfileDirectory(store: store),
             events: events,
+            serverWebhookSecret: secret,
             defaultChannel: configuration.app.defaultChannel,
             dryRun: configuration.dispatcher.dryRun,
             clock: clock,
@@ -171,6 +184,7 @@ public struct HeraldServerBuilder: Sendable {
                     maxSendWait: configuration.app.maxSendWait
                 )
                 limits.eventsSecretOverlap = configuration.eventsSecretOverlap
+                limits.webhookSecretOverlap = configuration.webhook.secretOverlap
                 limits.maxBacklog = configuration.app.maxBacklog
                 return limits
             }(),
@@ -192,7 +206,7 @@ public struct HeraldServerBuilder: Sendable {
             router: try buildRouter(dependencies),
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.app.readTimeout.seconds * 1_000_000_000)))),
             configuration: .init(address: .hostname(configuration.app.host, port: port), serverName: "herald"),
-            services: opened.services + [HTTPClientService(client: client, pinned: pinned), dispatcher, receipts] + retention(store),
+            services: opened.services + [HTTPClientService(client: client, pinned: pinned, resolver: resolver), dispatcher, receipts] + retention(store),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )

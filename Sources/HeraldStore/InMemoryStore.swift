@@ -91,17 +91,42 @@ public final class InMemoryStore: HeraldStore {
         guard params.limit > 0 else { return [] }
         return state.withLock { state in
             let excluded = Set(params.excludedKeys)
-            let due = state.messages.values.filter { message in
-                guard params.admits(message.tenantID) else { return false }
-                return switch message.status {
-                case .scheduled, .queued:
-                    message.nextAttemptAt <= params.now
-                        && (message.notBefore != nil || message.throttleKey.map { !excluded.contains($0) } ?? true)
-                case .sending: (message.lease?.expiresAt ?? .distantPast) <= params.now
-                default: false
+            let expired = state.messages.values
+                .filter { $0.status == .sending && params.admits($0.tenantID) && ($0.lease?.expiresAt ?? .distantPast) <= params.now }
+                .sorted(by: Self.claimOrder)
+                .prefix(params.limit)
+            var chosen = Array(expired)
+            // Due pending messages by tenant, best first; then shared as every driver shares them.
+            var waiting = Dictionary(grouping: state.messages.values.filter { message in
+                message.status.isPending && params.admits(message.tenantID) && message.nextAttemptAt <= params.now
+            }, by: \.tenantID).mapValues { $0.sorted(by: Self.claimOrder) }
+            let due = waiting.keys.map { DueTenant(id: $0, weight: state.tenants[$0]?.weight ?? Tenant.defaultWeight) }
+            var rooms = params.fairness.destinationRooms
+            var plan = FairClaimPlan(limit: params.limit - chosen.count, due: due, fairness: params.fairness)
+            while let round = plan.nextRound() {
+                for (tenant, count) in round {
+                    var taken: [Message] = []
+                    var filled = false
+                    let full = Set(rooms.filter { $0.value <= 0 }.keys)
+                    let walk = (waiting[tenant] ?? []).filter { message in
+                        (message.notBefore != nil || message.throttleKey.map(excluded.contains) != true)
+                            && message.destination.map(full.contains) != true
+                    }
+                    for (index, message) in walk.enumerated() where taken.count < count {
+                        guard index < count * 4 || params.fairness.perDestination == nil else { break }
+                        let room = message.destination.flatMap { rooms[$0] ?? params.fairness.perDestination }
+                        if room.map({ $0 <= 0 }) == true { continue }
+                        if let destination = message.destination, let room {
+                            rooms[destination] = room - 1
+                            filled = filled || room - 1 <= 0
+                        }
+                        taken.append(message)
+                    }
+                    waiting[tenant] = (waiting[tenant] ?? []).filter { message in !taken.contains { $0.id == message.id } }
+                    plan.took(taken.count, of: count, for: tenant, filledDestination: filled)
+                    chosen += taken
                 }
             }
-            let chosen = due.sorted(by: Self.claimOrder).prefix(params.limit)
             let expiry = params.now.adding(params.leaseDuration)
             return chosen.map { candidate in
                 var message = candidate

@@ -26,9 +26,11 @@ public protocol MessageStore: Sendable {
     /// The delivery log of a message, oldest first.
     func attempts(messageID: MessageID) async throws -> [AttemptRecord]
 
-    /// Takes up to `limit` due messages under a lease: pending ones whose time has come and
-    /// sending ones whose lease expired. Ordered by priority (highest first), then due time.
-    /// Each claim gives the message a fresh ``Lease`` (its next ``Lease/version``).
+    /// Takes up to `limit` due messages under a lease: sending ones whose lease expired, then
+    /// pending ones whose time has come, shared between the tenants with due work by their
+    /// weights (``FairClaimPlan``) within ``ClaimParams/fairness``, each tenant's by priority
+    /// (highest first), then due time. Each claim gives the message a fresh ``Lease`` (its next
+    /// ``Lease/version``) and counts an expired lease in ``Message/leaseExpiries``.
     /// A claim counts no attempt (a completion does, when a request went out). Pending messages
     /// whose ``Message/throttleKey`` is in ``ClaimParams/excludedKeys`` are left out, unless they
     /// already wait their turn (``Message/notBefore``).
@@ -98,11 +100,14 @@ public struct ClaimParams: Sendable, Hashable {
     public var excludedTenants: [TenantID]
     /// When set, only this tenant's messages are taken.
     public var onlyTenant: TenantID?
+    /// How the claim is shared between tenants, and the bounds on tenants and destinations.
+    public var fairness: ClaimFairness
 
     public init(
         owner: String, limit: Int, now: Date, leaseDuration: Duration, excludedKeys: [String] = [],
-        excludedTenants: [TenantID] = [], onlyTenant: TenantID? = nil
+        excludedTenants: [TenantID] = [], onlyTenant: TenantID? = nil, fairness: ClaimFairness = .unbounded
     ) {
+        self.fairness = fairness
         self.owner = owner
         self.limit = limit
         self.now = now

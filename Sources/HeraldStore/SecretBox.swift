@@ -93,3 +93,8 @@ extension Optional where Wrapped == SecretBox {
         try stored.map { try open($0) }
     }
 }
+
+extension Tenant {
+    /// The `tenants` columns that hold sealed secrets (resealed when the key changes).
+    package static let sealedColumns = ["events_secret", "events_secret_previous", "webhook_secret", "webhook_secret_previous"]
+}

@@ -11,7 +11,7 @@ enum PostgresMessageRow {
         "priority", "status", "attempts", "send_at", "next_attempt_at", "lease_owner", "lease_expires_at",
         "provider_message_id", "last_error", "created_at", "updated_at", "sent_at", "delivered_at", "read_at",
         "failed_at", "cancelled_at", "profile_id", "outlet_id", "dry_run", "page", "form", "template", "expires_at", "throttles",
-        "not_before", "receipts", "kind", "lease_version", "lease_expiries", "content_cleared_at",
+        "not_before", "receipts", "kind", "lease_version", "lease_expiries", "content_cleared_at", "destination",
     ]
 
     static let columns = columnNames.joined(separator: ", ")
@@ -66,6 +66,7 @@ enum PostgresMessageRow {
         bindings.append(message.leaseVersion)
         bindings.append(Int64(message.leaseExpiries))
         bindings.append(message.contentClearedAt?.millis)
+        bindings.append(message.destination)
     }
 
     /// Reads a row selected as ``columns`` (by position).
@@ -110,6 +111,7 @@ enum PostgresMessageRow {
         message.leaseVersion = try value(37, Int64.self)
         message.leaseExpiries = Int(try value(38, Int64.self))
         message.contentClearedAt = Date(millis: try value(39, Int64?.self))
+        message.destination = try value(40, String?.self)
         if let owner: String = try value(15), let expires = Date(millis: try value(16, Int64?.self)) {
             message.lease = Lease(owner: owner, expiresAt: expires, version: message.leaseVersion)
         }

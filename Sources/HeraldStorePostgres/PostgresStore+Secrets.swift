@@ -1,3 +1,4 @@
+import HeraldCore
 public import HeraldStore
 import PostgresNIO
 
@@ -13,16 +14,23 @@ extension PostgresStore {
                 )
                 count += 1
             }
-            for row in try await connection.query("SELECT id, events_secret, events_secret_previous FROM tenants FOR UPDATE", logger: logger).collect() {
-                let (id, current, previous) = try row.decode((String, String?, String?).self)
-                guard current != nil || previous != nil else { continue }
-                let sealedCurrent = try current.map { try new.reseal($0, from: old) }
-                let sealedPrevious = try previous.map { try new.reseal($0, from: old) }
+            let columns = Tenant.sealedColumns
+            let tenants = try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT id, \(columns.joined(separator: ", ")) FROM tenants FOR UPDATE"), logger: logger
+            ).collect()
+            for row in tenants {
+                let cells = row.makeRandomAccess()
+                let id = try cells[0].decode(String.self)
+                let sealed = try (1...columns.count).map { try cells[$0].decode(String?.self) }
+                guard sealed.contains(where: { $0 != nil }) else { continue }
+                var binds = PostgresBindings(capacity: columns.count + 1)
+                for value in sealed { binds.append(try value.map { try new.reseal($0, from: old) }) }
+                binds.append(id)
+                let assignments = columns.enumerated().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
                 try await connection.query(
-                    "UPDATE tenants SET events_secret = \(sealedCurrent), events_secret_previous = \(sealedPrevious) WHERE id = \(id)",
-                    logger: logger
+                    PostgresQuery(unsafeSQL: "UPDATE tenants SET \(assignments) WHERE id = $\(columns.count + 1)", binds: binds), logger: logger
                 )
-                count += [current, previous].compactMap { $0 }.count
+                count += sealed.compactMap { $0 }.count
             }
             let settings = try await connection.query(
                 "SELECT name, value FROM settings WHERE name <> \(SecretBox.checkSetting) FOR UPDATE", logger: logger

@@ -166,8 +166,7 @@ public final class PostgresStore: HeraldStore {
 
     public func claim(_ params: ClaimParams) async throws -> [Message] {
         guard params.limit > 0 else { return [] }
-        let claimed = try await query(PostgresClaim.query(params)).map(PostgresMessageRow.message)
-        return claimed.sorted(by: PostgresClaim.order)
+        return try await PostgresClaim(params: params).run(self).sorted(by: PostgresClaim.order)
     }
 
     public func complete(_ completions: [Completion]) async throws -> [Bool] {

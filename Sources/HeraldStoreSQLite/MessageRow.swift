@@ -10,13 +10,13 @@ enum MessageRow {
         priority, status, attempts, send_at, next_attempt_at, lease_owner, lease_expires_at,
         provider_message_id, last_error, created_at, updated_at, sent_at, delivered_at, read_at,
         failed_at, cancelled_at, profile_id, outlet_id, dry_run, page, form, template, expires_at, throttles,
-        not_before, receipts, kind, lease_version, lease_expiries, content_cleared_at
+        not_before, receipts, kind, lease_version, lease_expiries, content_cleared_at, destination
         """
 
     /// Also writes `throttle_key`, which is derived from the message and never read back.
     static let insertSQL = """
         INSERT INTO messages (\(columns), throttle_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         """
 
@@ -32,7 +32,7 @@ enum MessageRow {
             message.cancelledAt?.millis, message.profileID?.rawValue, message.outletID, message.dryRun, message.page,
             message.form, message.template?.jsonText, message.expiresAt?.millis, message.throttles,
             message.notBefore?.millis, ReceiptEntry.storedText(message.receipts), message.kind.rawValue, message.leaseVersion,
-            message.leaseExpiries, message.contentClearedAt?.millis, message.throttleKey,
+            message.leaseExpiries, message.contentClearedAt?.millis, message.destination, message.throttleKey,
         ]
     }
 
@@ -74,6 +74,7 @@ enum MessageRow {
         message.leaseVersion = row[37]
         message.leaseExpiries = row[38]
         message.contentClearedAt = Date(millis: row[39] as Int64?)
+        message.destination = row[40]
         if let owner: String = row[15], let expires = Date(millis: row[16] as Int64?) {
             message.lease = Lease(owner: owner, expiresAt: expires, version: message.leaseVersion)
         }

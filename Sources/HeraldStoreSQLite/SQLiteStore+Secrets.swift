@@ -1,4 +1,5 @@
 import GRDB
+import HeraldCore
 public import HeraldStore
 
 extension SQLiteStore {
@@ -9,15 +10,16 @@ extension SQLiteStore {
                 try db.execute(sql: "UPDATE profiles SET config = ? WHERE id = ?", arguments: [try new.reseal(row[1], from: old), row[0] as String])
                 count += 1
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, events_secret, events_secret_previous FROM tenants") {
-                let current: String? = row[1]
-                let previous: String? = row[2]
-                guard current != nil || previous != nil else { continue }
+            let columns = Tenant.sealedColumns
+            for row in try Row.fetchAll(db, sql: "SELECT id, \(columns.joined(separator: ", ")) FROM tenants") {
+                let sealed: [String?] = (1...columns.count).map { row[$0] }
+                guard sealed.contains(where: { $0 != nil }) else { continue }
+                let resealed = try sealed.map { try $0.map { try new.reseal($0, from: old) } }
                 try db.execute(
-                    sql: "UPDATE tenants SET events_secret = ?, events_secret_previous = ? WHERE id = ?",
-                    arguments: [try current.map { try new.reseal($0, from: old) }, try previous.map { try new.reseal($0, from: old) }, row[0] as String]
+                    sql: "UPDATE tenants SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+                    arguments: StatementArguments(resealed + [row[0] as String])
                 )
-                count += [current, previous].compactMap { $0 }.count
+                count += sealed.compactMap { $0 }.count
             }
             for row in try Row.fetchAll(db, sql: "SELECT name, value FROM settings WHERE name <> ?", arguments: [SecretBox.checkSetting]) {
                 try db.execute(sql: "UPDATE settings SET value = ? WHERE name = ?", arguments: [try new.reseal(row[1], from: old), row[0] as String])

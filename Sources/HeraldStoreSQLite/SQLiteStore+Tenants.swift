@@ -8,7 +8,7 @@ extension SQLiteStore {
         try await Self.write(pool) { db in
             try db.execute(sql: """
                 INSERT INTO tenants (\(Self.tenantColumns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
                 """, arguments: StatementArguments(Self.arguments(tenant, self.secrets)))
             guard db.changesCount > 0 else { throw StoreError.conflict("tenant \(tenant.id) exists") }
         }
@@ -33,7 +33,9 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     UPDATE tenants SET name = ?, disabled = ?, quota_limit = ?, quota_period = ?, updated_at = ?, default_channel = ?,
-                        events_url = ?, events_secret = ?, events_secret_previous = ?, events_secret_previous_expires_at = ?
+                        events_url = ?, events_secret = ?, events_secret_previous = ?, events_secret_previous_expires_at = ?, weight = ?,
+                        webhook_secret = ?, webhook_secret_previous = ?, webhook_secret_previous_expires_at = ?,
+                        webhook_signed_with_server_secret = ?
                     WHERE id = ?
                     """,
                 arguments: StatementArguments(Array(arguments[1...4]) + Array(arguments[6...]) + [arguments[0]])
@@ -53,7 +55,8 @@ extension SQLiteStore {
 
     private static let tenantColumns = """
         id, name, disabled, quota_limit, quota_period, created_at, updated_at, default_channel,
-        events_url, events_secret, events_secret_previous, events_secret_previous_expires_at
+        events_url, events_secret, events_secret_previous, events_secret_previous_expires_at, weight,
+        webhook_secret, webhook_secret_previous, webhook_secret_previous_expires_at, webhook_signed_with_server_secret
         """
 
     private static func arguments(_ tenant: Tenant, _ secrets: SecretBox?) -> [(any DatabaseValueConvertible)?] {
@@ -61,11 +64,13 @@ extension SQLiteStore {
             tenant.id.rawValue, tenant.name, tenant.disabled, tenant.quota?.limit, tenant.quota?.period.rawValue,
             tenant.createdAt.millis, tenant.updatedAt.millis, tenant.defaultChannel,
             tenant.eventsURL, secrets.seal(tenant.eventsSecret), secrets.seal(tenant.previousEventsSecret),
-            tenant.previousEventsSecretExpiresAt?.millis,
+            tenant.previousEventsSecretExpiresAt?.millis, tenant.weight,
+            secrets.seal(tenant.webhookSecret), secrets.seal(tenant.previousWebhookSecret), tenant.previousWebhookSecretExpiresAt?.millis,
+            tenant.webhookSignedWithServerSecret,
         ]
     }
 
-    /// The events signing secrets are sealed.
+    /// The events and webhook signing secrets are sealed.
     private static func tenant(_ row: Row, _ secrets: SecretBox?) throws -> Tenant {
         var quota: Quota?
         if let limit: Int = row[3], let periodText: String = row[4] {
@@ -78,6 +83,11 @@ extension SQLiteStore {
         )
         tenant.previousEventsSecret = try secrets.open(row[10] as String?)
         tenant.previousEventsSecretExpiresAt = Date(millis: row[11] as Int64?)
+        tenant.weight = row[12]
+        tenant.webhookSecret = try secrets.open(row[13] as String?)
+        tenant.previousWebhookSecret = try secrets.open(row[14] as String?)
+        tenant.previousWebhookSecretExpiresAt = Date(millis: row[15] as Int64?)
+        tenant.webhookSignedWithServerSecret = row[16]
         return tenant
     }
 }

@@ -135,9 +135,7 @@ public final class SQLiteStore: HeraldStore {
 
     public func claim(_ params: ClaimParams) async throws -> [Message] {
         guard params.limit > 0 else { return [] }
-        let claimed = try await Self.write(pool) { db in
-            try Row.fetchAll(db.cachedStatement(sql: SQLiteClaim.sql), arguments: SQLiteClaim.arguments(params)).map(MessageRow.message)
-        }
+        let claimed = try await Self.write(pool) { db in try SQLiteClaim(params: params).run(db) }
         return claimed.sorted(by: SQLiteClaim.order)
     }
 

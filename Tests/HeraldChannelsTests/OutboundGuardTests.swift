@@ -69,4 +69,28 @@ struct OutboundGuardTests {
         let bot = BotServerChannel(client: .shared, retryPolicy: .chatDefault, logger: .init(label: "t"))
         #expect(bot.checkProfile(["url": .string("http://127.0.0.1:9/synthetic")]).map(\.code) == ["address_not_allowed"])
     }
+
+    @Test func aResolverThatHangsFailsTheAttemptAtTheChannelsTimeoutAsATimeout() async throws {
+        let hanging = OutboundGuard(policy: OutboundGuard.loopback.policy, resolve: { _ in
+            try await Task.sleep(for: .seconds(3600))
+            return []
+        })
+        let channel = try WebhookChannel(
+            client: .shared, outbound: hanging, configuration: .init(defaults: .init(secret: Webhook.secret), timeout: .milliseconds(300)),
+            clock: Webhook.FixedClock()
+        )
+        let started = ContinuousClock.now
+        let report = await channel.send(Webhook.message(url: "http://receiver.herald.test/hook"), attempt: 1)
+        #expect(ContinuousClock.now - started < .seconds(60), "given up at the timeout, not when the resolver answers (in an hour)")
+        #expect(report.outcome == .retry(reason: "timed out", after: nil, throttled: true), "recorded as an HTTP timeout is")
+    }
+
+    @Test func theSystemResolverOnItsOwnThreadsAnswersAndGivesUpWhenCancelled() async throws {
+        let resolver = SystemResolver(threads: 1)
+        #expect(try await resolver.lookUp("localhost").contains(.v4(0x7F00_0001)))
+        let cancelled = Task { try await resolver.lookUp("localhost") }
+        cancelled.cancel()
+        _ = await cancelled.result
+        await resolver.shutdown()
+    }
 }

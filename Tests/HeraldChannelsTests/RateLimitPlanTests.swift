@@ -54,4 +54,34 @@ struct RateLimitPlanTests {
         #expect(SMSSegments.count(String(repeating: "é", count: 70)) == 1)
         #expect(SMSSegments.count("ğ" + String(repeating: "a", count: 70)) == 2, "one non-GSM character makes the text UCS-2")
     }
+
+    @Test func aWebhookProfilesOwnRateAndItsHostsRateBothApply() throws {
+        let channel = try WebhookChannel(
+            client: .shared, configuration: .init(rateLimits: ["hooks.example.com": HostRate(rate: 50, burst: 100)])
+        )
+        func webhook(_ config: [String: JSONValue], url: String = "https://hooks.example.com/in") -> DeliveryRequest {
+            let profile = SenderProfile(id: .generate(at: now), tenantID: .default, name: "w", channel: "webhook", config: config, createdAt: now, updatedAt: now)
+            let message = Message(id: .generate(at: now), draft: MessageDraft(channel: "webhook", url: url, content: "x", profileID: profile.id), now: now)
+            return DeliveryRequest(message: message, profile: profile, attempt: 1)
+        }
+        let limited = webhook(["rate": .integer(2), "burst": .integer(3)])
+        let plan = channel.rateLimits(for: limited)
+        #expect(plan.buckets.map(\.key) == [limited.message.throttleKey ?? "", "host:hooks.example.com"])
+        #expect(plan.buckets.map(\.rate) == [2, 50])
+        #expect(plan.buckets.first?.burst == 3)
+        // A profile without a rate of its own still takes the host's tokens (first bucket: its key, no limit).
+        let plain = webhook([:])
+        #expect(channel.rateLimits(for: plain).buckets.map(\.key) == [plain.message.throttleKey ?? "", "host:hooks.example.com"])
+        #expect(channel.rateLimits(for: plain).buckets.map(\.rate) == [nil, 50])
+        #expect(channel.rateLimits(for: webhook(["delay": .string("250ms")])).buckets.first?.rate == 4)
+        // Without a profile: the host's own bucket only.
+        let bare = Message(id: .generate(at: now), draft: MessageDraft(channel: "webhook", url: "https://hooks.example.com/in", content: "x"), now: now)
+        #expect(channel.rateLimits(for: DeliveryRequest(message: bare, profile: nil, attempt: 1)).buckets.map(\.key) == ["host:hooks.example.com"])
+        let elsewhere = Message(id: .generate(at: now), draft: MessageDraft(channel: "webhook", url: "https://other.example.com/in", content: "x"), now: now)
+        #expect(channel.rateLimits(for: DeliveryRequest(message: elsewhere, profile: nil, attempt: 1)) == .none)
+        // Nothing limits a profile without a rate to a host without one.
+        #expect(channel.rateLimits(for: webhook([:], url: "https://other.example.com/in")) == .none)
+        #expect(channel.checkProfile(["rate": .integer(0)]).map(\.field) == ["config.rate"])
+        #expect(channel.checkProfile(["rate": .integer(5), "burst": .integer(10), "delay": .string("1s")]).isEmpty)
+    }
 }

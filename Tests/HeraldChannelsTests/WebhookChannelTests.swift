@@ -77,7 +77,10 @@ struct WebhookChannelTests {
         try await receiver.run { base in
             let configuration = WebhookConfiguration(
                 defaults: .init(secret: nil, bearerToken: "default-token"),
-                endpoints: [.init(urlPrefix: base + "/special", settings: .init(secret: Self.secret, bearerToken: "special-token", headers: ["X-Tenant": "shop-1"]))]
+                endpoints: [.init(
+                    prefix: try WebhookURLPrefix(base + "/special", setting: "test"),
+                    settings: .init(secret: Self.secret, bearerToken: "special-token", headers: ["X-Tenant": "shop-1"])
+                )]
             )
             let channel = try Self.channel(configuration)
             _ = await channel.send(Self.message(url: base + "/plain"), attempt: 1)

@@ -5,8 +5,8 @@ import Testing
 /// depend on GRDB, PostgresNIO or Hummingbird (read from `swift package describe`).
 struct ClientDependencyTests {
     @Test(.timeLimit(.minutes(2)))
-    func theClientLibraryNeedsNoDatabaseDriverAndNoHTTPServer() throws {
-        let description = try PackageDescribe.load()
+    func theClientLibraryNeedsNoDatabaseDriverAndNoHTTPServer() async throws {
+        let description = try await PackageDescribe.load()
         let byName = PackageDescribe.targets(description)
         let product = try #require((description["products"] as? [[String: Any]])?.first { $0["name"] as? String == "HeraldClient" })
         var seenTargets = Set<String>()

@@ -7,9 +7,9 @@ struct DeclaredDependenciesTests {
     static let system: Set<String> = ["Foundation", "FoundationEssentials", "Glibc", "Dispatch", "Synchronization", "Testing", "XCTest"]
 
     @Test(.timeLimit(.minutes(2)))
-    func everyImportedModuleIsDeclared() throws {
+    func everyImportedModuleIsDeclared() async throws {
         let pattern = try NSRegularExpression(pattern: #"^\s*(?:@testable\s+|public\s+|package\s+|internal\s+)?import\s+([A-Za-z_][A-Za-z0-9_]*)\s*$"#, options: [.anchorsMatchLines])
-        for (name, target) in PackageDescribe.targets(try PackageDescribe.load()) {
+        for (name, target) in PackageDescribe.targets(try await PackageDescribe.load()) {
             guard let path = target["path"] as? String else { continue }
             let declared = Set((target["target_dependencies"] as? [String] ?? []) + (target["product_dependencies"] as? [String] ?? []))
             var imported = Set<String>()

@@ -1,12 +1,20 @@
 import Foundation
+import HeraldTestSupport
 
 /// The package as `swift package describe --type json` sees it, for tests of its structure.
 enum PackageDescribe {
     /// The package's root folder.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The description's JSON.
-    static func load() throws -> [String: Any] {
+    /// The description's JSON. `swift package describe` takes seconds: it runs on a thread of
+    /// its own, not on one the other tests need.
+    static func load() async throws -> [String: Any] {
+        let data = try await offThePool { try describe() }
+        guard let description = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw DescribeFailed() }
+        return description
+    }
+
+    private static func describe() throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // A scratch folder of its own: the running `swift test` holds the lock on `.build`
@@ -20,10 +28,8 @@ enum PackageDescribe {
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let description = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw DescribeFailed()
-        }
-        return description
+        guard process.terminationStatus == 0 else { throw DescribeFailed() }
+        return data
     }
 
     struct DescribeFailed: Error {}

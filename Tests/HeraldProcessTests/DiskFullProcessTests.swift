@@ -14,7 +14,12 @@ import Glibc
 struct DiskFullProcessTests {
     static let canMount = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount")
 
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a program to its end, on a thread of its own.
+    static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await offThePool { try runHere(program, arguments) }
+    }
+
+    static func runHere(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
@@ -30,9 +35,9 @@ struct DiskFullProcessTests {
     @Test(.enabled(if: canMount), .timeLimit(.minutes(2)))
     func aFullDiskAnswers503AndRecovers() async throws {
         let folder = try TemporaryDirectory.make()
-        let mounted = try Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", folder.path])
+        let mounted = try await Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", folder.path])
         try #require(mounted.status == 0, "\(mounted.output)")
-        defer { _ = try? Self.run("/bin/umount", ["-l", folder.path]) }
+        defer { _ = try? Self.runHere("/bin/umount", ["-l", folder.path]) }
         // A megabyte set aside, to free once the disk is full.
         let filler = folder.appendingPathComponent("filler")
         try Data(count: 1 << 20).write(to: filler)
@@ -75,7 +80,7 @@ struct DiskFullProcessTests {
         }
         print("disk full: \(accepted.count) accepted around a full disk, all stored")
         #expect(await server.terminate() == 0)
-        let check = try Self.run("/usr/bin/sqlite3", [database, "PRAGMA integrity_check"])
+        let check = try await Self.run("/usr/bin/sqlite3", [database, "PRAGMA integrity_check"])
         #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "\(check.output)")
     }
 }

@@ -37,7 +37,7 @@ struct StalledProcessTests {
                     frozen.kill9()
                 }
             }
-            let accepted = try await ClusterTests.accept(12, ports: [frozen.port])
+            let accepted = try await HeavyLoad.ClusterTests.accept(12, ports: [frozen.port])
             let inFlight = await eventually(timeout: .seconds(30), every: .milliseconds(10)) { ledger.stats.received >= 1 }
             #expect(inFlight)
             kill(frozen.process.processIdentifier, SIGSTOP)

@@ -35,7 +35,7 @@ struct APITestHarness {
         let guardrail = OutboundGuard(policy: outbound)
         let webhook = try WebhookChannel(client: .shared, outbound: guardrail, configuration: .init(defaultURL: defaultWebhookURL, defaults: .init(secret: Self.secret)), clock: clock)
         let chat = RetryPolicy.chatDefault
-        let events = EventDirectory(store: store, ttl: .zero)
+        let events = TenantDeliveryDirectory(store: store, ttl: .zero)
         let channels = ChannelRegistry([
             webhook,
             WhatsAppChannel(client: .shared, outbound: guardrail, configuration: .init(), retryPolicy: chat, clock: clock),

@@ -44,6 +44,8 @@ struct ComposedServer {
         configuration.outbound = APITestHarness.loopbackPolicy
         configuration.database.secretKey = SecretBox.generateKey()
         configuration.dispatcher.pollInterval = .milliseconds(100)
+        // The test client keeps one connection: not closed as idle while a test waits.
+        configuration.app.readTimeout = .seconds(600)
         switch driver {
         case .sqlite:
             configuration.database.path = try TemporaryDirectory.make().appendingPathComponent("herald.sqlite").path

@@ -63,6 +63,30 @@ struct ConfigurationLoaderTests {
         #expect(configuration.webhook.secret == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(configuration.webhook.headers == ["X-Team": "payments"])
         #expect(configuration.webhook.endpoints.first?.settings.bearerToken == "partner-token")
+        #expect(configuration.webhook.endpoints.first?.tenants == [.default], "an entry without tenants serves only the default tenant")
+    }
+
+    @Test func webhookEndpointsAreForTheTenantsTheyListAndABadPrefixStopsStartUpNamingTheEntry() throws {
+        let path = try Self.write("""
+            webhook:
+              endpoints:
+                - url_prefix: https://partner.test/in
+                  tenants: [shop-1, shop-2]
+                  bearer_token: partner-token
+            """)
+        let configuration = try ConfigurationLoader(file: path, environment: [:]).load()
+        #expect(configuration.webhook.endpoints.first?.tenants == [TenantID("shop-1"), TenantID("shop-2")])
+        #expect(configuration.webhook.endpoints.first?.prefix.matches("https://partner.test/in/x") == true)
+        #expect(configuration.webhook.endpoints.first?.prefix.matches("https://partner.test/inbox") == false)
+        for (entry, problem) in [
+            ("url_prefix: partner.test/in", "webhook.endpoints[1].url_prefix must be an absolute http:// or https:// URL"),
+            ("url_prefix: https://partner.test/\n    tenants: shop-1", "webhook.endpoints[1].tenants must be a list of tenant ids"),
+            ("url_prefix: https://partner.test/\n    token: x", "webhook.endpoints[1]: unknown setting 'token'"),
+        ] {
+            let bad = try Self.write("webhook:\n  endpoints:\n  - url_prefix: https://ok.test/\n  - \(entry)\n")
+            let error = #expect(throws: HeraldError.self) { try ConfigurationLoader(file: bad, environment: [:]).load() }
+            #expect(error?.message.hasPrefix(problem) == true, "\(String(describing: error))")
+        }
     }
 
     @Test func webhookRateLimitsAreReadByHostAndBadOnesStopStartUp() throws {

@@ -31,7 +31,7 @@ struct PostgresServerTests {
         .timeLimit(.minutes(2))
     )
     func whileTheDatabaseIsDownIngestAnswers503AndNothingAcceptedIsLost() async throws {
-        let cluster = try PostgresCluster()
+        let cluster = try await PostgresCluster.started()
         try await withSink(secret: Self.secret) { sinkURL, ledger in
             var configuration = HeraldConfiguration()
             configuration.app.port = 0
@@ -43,7 +43,7 @@ struct PostgresServerTests {
             configuration.database.secretKey = SecretBox.generateKey()
             configuration.database.url = cluster.url
             // Long enough for a fresh connection on a loaded machine, short enough for the outage.
-            configuration.database.connectWait = .seconds(3)
+            configuration.database.connectWait = .seconds(8)
             configuration.dispatcher.pollInterval = .milliseconds(100)
 
             try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { app in
@@ -62,7 +62,7 @@ struct PostgresServerTests {
                         return read.flatMap { try? JSONParser.parse(Array($0.body.readableBytesView))["status"] } == .string("sent")
                     })
 
-                    cluster.stop(immediately: true)
+                    await cluster.stop(immediately: true)
                     let refused = try await Self.post(client, #"{"content":"during the outage"}"#)
                     #expect(refused.status == .serviceUnavailable)
                     #expect(refused.headers[.retryAfter] != nil)
@@ -71,7 +71,7 @@ struct PostgresServerTests {
                     let health = try await client.execute(uri: "/health", method: .get)
                     #expect(try JSONParser.parse(Array(health.body.readableBytesView))["status"] == .string("degraded"))
 
-                    try cluster.start()
+                    try await cluster.restart()
                     var accepted = 0
                     #expect(await eventually(timeout: .seconds(20), every: .milliseconds(200)) {
                         let response = try? await Self.post(client, #"{"content":"after the outage"}"#)

@@ -154,7 +154,7 @@ struct PostgresStoreTests {
 
     @Test(.enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"))
     func aRestartedDatabaseLosesNothingAccepted() async throws {
-        let cluster = try PostgresCluster()
+        let cluster = try await PostgresCluster.started()
         // Long enough for a fresh cluster's first connection on a loaded machine; calls during
         // the outage still end in an error within it, never a hang.
         try await Self.withStores(1, url: cluster.url, acquireTimeout: .seconds(3)) { stores in
@@ -162,11 +162,11 @@ struct PostgresStoreTests {
             let before = Suite.message()
             _ = try await store.enqueue([before])
 
-            cluster.stop()
+            await cluster.stop()
             let error = await #expect(throws: StoreError.self) { try await store.enqueue([Suite.message()]) }
             #expect(error?.isUnavailable == true)
 
-            try cluster.start()
+            try await cluster.restart()
             let after = Suite.message()
             #expect(await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                 (try? await store.enqueue([after])) == [.created(after)]
@@ -181,7 +181,7 @@ struct PostgresStoreTests {
     /// and the dispatcher behind it.
     @Test(.enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"))
     func noCallHangsWhileTheDatabaseRestarts() async throws {
-        let cluster = try PostgresCluster()
+        let cluster = try await PostgresCluster.started()
         try await Self.withStores(1, url: cluster.url, acquireTimeout: .seconds(3)) { stores in
             let store = stores[0]
             let progress = RestartProgress()
@@ -202,9 +202,9 @@ struct PostgresStoreTests {
                 }
                 for _ in 0..<3 {
                     try await Task.sleep(for: .milliseconds(400))
-                    cluster.stop()
+                    await cluster.stop()
                     try await Task.sleep(for: .milliseconds(400))
-                    try cluster.start()
+                    try await cluster.restart()
                 }
                 try await Task.sleep(for: .milliseconds(400))
                 progress.working.withLock { $0 = false }

@@ -49,18 +49,23 @@ struct SQLiteStoreTests {
     @Test func claimWalksThePartialIndexes() throws {
         let path = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
         let store = try Self.open(path)
-        let plan = try store.pool.read { db in
-            let params = ClaimParams(
-                owner: "o", limit: 1, now: Date(timeIntervalSince1970: 0), leaseDuration: .seconds(30),
-                excludedKeys: ["profile:x"], excludedTenants: [TenantID("paused")]
-            )
-            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteClaim.sql, arguments: SQLiteClaim.arguments(params))
-                .map { $0["detail"] as String }
-                .joined(separator: "\n")
+        func plan(_ sql: String, _ arguments: StatementArguments) throws -> String {
+            try store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }.joined(separator: "\n")
+            }
         }
-        #expect(plan.contains("messages_pending"))
-        #expect(plan.contains("messages_leased"))
-        #expect(!plan.contains("SCAN messages\n"))
+        let lease: StatementArguments = ["owner": "o", "expiry": 30_000, "now": 0]
+        let expired = try plan(SQLiteClaim.expiredSQL, lease + ["limit": 1, "tenants": #"["paused"]"#, "only": nil])
+        #expect(expired.contains("messages_leased"), "\(expired)")
+        let tenants = try plan(SQLiteClaim.dueTenantsSQL, ["now": 0, "tenants": #"["paused"]"#, "only": nil])
+        #expect(tenants.contains("messages_tenant_pending"), "\(tenants)")
+        let walk = try plan(SQLiteClaim.tenantSQL, lease + [
+            "tenant": "t", "limit": 1, "scan": 4, "keys": #"["profile:x"]"#, "rooms": #"{"http://a": 1}"#, "room": 64, "full": #"["http://b"]"#,
+        ])
+        #expect(walk.contains("messages_tenant_pending"), "\(walk)")
+        for statement in [expired, tenants, walk] {
+            #expect(!statement.contains("SCAN messages\n") && !statement.hasSuffix("SCAN messages"), "\(statement)")
+        }
     }
 
     @Test func concurrentEnqueuesShareTransactions() async throws {

@@ -58,18 +58,42 @@ struct PostgresBinaries {
 private actor SharedCluster {
     static let shared = SharedCluster()
 
-    private var started: Result<PostgresCluster, any Error>?
+    /// One start for every caller: callers that come while it starts wait for the same one.
+    private var starting: Task<PostgresCluster, any Error>?
 
-    func cluster() throws -> PostgresCluster {
-        if started == nil { started = Result { try PostgresCluster() } }
-        return try started!.get()
+    func cluster() async throws -> PostgresCluster {
+        if let starting { return try await starting.value }
+        let start = Task { try await PostgresCluster.started() }
+        starting = start
+        return try await start.value
     }
 }
 
 /// A PostgreSQL cluster of its own in a temporary folder, on a free port, deleted when the test
-/// process exits. Tests that take the database away (``stop(immediately:)``, ``start()``) make
+/// process exits. Tests that take the database away (``stop(immediately:)``, ``restart()``) make
 /// their own rather than disturb the shared one.
+///
+/// Starting and stopping wait for programs and poll files: they run on a thread of their own
+/// (``offThePool(_:)``), never on the two threads Swift concurrency has here, which every other
+/// test running meanwhile needs.
 public final class PostgresCluster: Sendable {
+    /// Creates and starts a cluster.
+    /// - Throws: when the binaries are missing or the server does not start.
+    public static func started() async throws -> PostgresCluster {
+        try await offThePool { try PostgresCluster() }
+    }
+
+    /// Stops the server: a fast shutdown (clients disconnected, as in a restart), or immediately
+    /// (as in a crash). Returns once it is gone.
+    public func stop(immediately: Bool = false) async {
+        await offThePool { Self.signal(data: self.data, immediately ? SIGQUIT : SIGINT) }
+    }
+
+    /// Starts the stopped server again on the same port.
+    public func restart() async throws {
+        try await offThePool { try self.startAgain() }
+    }
+
     /// `postgres://herald@127.0.0.1:PORT/postgres?sslmode=disable`: trust authentication.
     public let url: String
     private let pgCtl: String
@@ -78,9 +102,7 @@ public final class PostgresCluster: Sendable {
     private let options: String
     private let asRoot: Bool
 
-    /// Creates and starts a cluster.
-    /// - Throws: when the binaries are missing or the server does not start.
-    public init() throws {
+    private init() throws {
         guard let binaries = PostgresBinaries.find() else {
             throw FixtureError("PostgreSQL is required (HERALD_REQUIRE_POSTGRES=1) but initdb/pg_ctl were not found")
         }
@@ -116,17 +138,10 @@ public final class PostgresCluster: Sendable {
         }
     }
 
-    /// Starts the stopped server again on the same port.
-    public func start() throws {
+    private func startAgain() throws {
         guard try Self.start(pgCtl: pgCtl, data: data, options: options, log: log, asRoot: asRoot) else {
             throw FixtureError("PostgreSQL did not restart; see \(log)")
         }
-    }
-
-    /// Stops the server: a fast shutdown (clients disconnected, as in a restart), or immediately
-    /// (as in a crash). Returns once it is gone.
-    public func stop(immediately: Bool = false) {
-        Self.signal(data: data, immediately ? SIGQUIT : SIGINT)
     }
 
     private static func start(pgCtl: String, data: String, options: String, log: String, asRoot: Bool) throws -> Bool {
@@ -210,4 +225,19 @@ private enum ClusterCleanup {
 struct FixtureError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Runs blocking work (waiting for a program, polling a file) on a thread of its own and waits
+/// for it without holding one of Swift concurrency's threads.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// ``offThePool(_:)`` for work that cannot fail.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: work()) }
+    }
 }

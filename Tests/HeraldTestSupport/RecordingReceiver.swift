@@ -42,6 +42,8 @@ public final class RecordingReceiver: Sendable {
 
     private let recorded = Mutex<[Recorded]>([])
     private let answers: Mutex<[Answer]>
+    /// Requests still waiting out their answer's delay, let go when the receiver stops.
+    private let stopping = Mutex<(stopped: Bool, waiters: [UUID: CheckedContinuation<Void, Never>], released: Set<UUID>)>((false, [:], []))
 
     public init(answers: [Answer] = [Answer()]) {
         self.answers = Mutex(answers)
@@ -68,7 +70,47 @@ public final class RecordingReceiver: Sendable {
                 logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() })
             )
         }) { port in
-            try await body("\(tls == nil ? "http" : "https")://127.0.0.1:\(port)")
+            // A receiver that holds answers (one that never answers) lets them go when the test
+            // is done with it, so stopping it does not wait them out.
+            defer { stop() }
+            return try await body("\(tls == nil ? "http" : "https")://127.0.0.1:\(port)")
+        }
+    }
+
+    private func stop() {
+        let waiters = stopping.withLock { state in
+            state.stopped = true
+            defer { state.waiters = [:] }
+            return state.waiters
+        }
+        for waiter in waiters.values { waiter.resume() }
+    }
+
+    /// Waits `delay`, or until the receiver stops.
+    private func hold(for delay: Duration) async {
+        let ticket = UUID()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: delay) }
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let goOn = self.stopping.withLock { state in
+                        let goOn = state.stopped || state.released.remove(ticket) != nil
+                        if !goOn { state.waiters[ticket] = continuation }
+                        return goOn
+                    }
+                    if goOn { continuation.resume() }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+            // The stop waiter cannot be cancelled: the delay ended first, so let it go (now, or
+            // as soon as it is there).
+            let waiter = stopping.withLock { state in
+                let waiter = state.waiters.removeValue(forKey: ticket)
+                if waiter == nil, !state.stopped { state.released.insert(ticket) }
+                return waiter
+            }
+            waiter?.resume()
         }
     }
 
@@ -79,7 +121,7 @@ public final class RecordingReceiver: Sendable {
             $0.append(Recorded(path: request.uri.path, authority: request.head.authority, headers: request.headers, body: Data(body.readableBytesView), at: now))
         }
         let answer = answers.withLock { answers in answers.count > 1 ? answers.removeFirst() : answers[0] }
-        if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
+        if answer.delay > .zero { await hold(for: answer.delay) }
         return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.bytes)))
     }
 }

@@ -28,7 +28,7 @@ struct CallbackRoutes: Sendable {
     let store: any HeraldStore
     let settings: CallbackSettings
     let limiter: RateLimiterRegistry
-    let events: EventDirectory
+    let events: TenantDeliveryDirectory
     let clock: any WallClock
     let logger: Logger
     /// Each channel's profiles, for their callback secrets, read at most every few seconds.

@@ -12,6 +12,8 @@ struct TenantRequest: Hashable, Sendable {
     var defaultChannel: String??
     /// `.some(nil)` when the body stops events with `"events_url": null`.
     var eventsURL: String??
+    /// Its share of the sending capacity relative to the others' (`nil` leaves it as it is).
+    var weight: Int?
 
     init(_ object: [String: JSONValue], creating: Bool) throws {
         var problems: [FieldProblem] = []
@@ -23,6 +25,14 @@ struct TenantRequest: Hashable, Sendable {
         case nil, .null?: disabled = nil
         case .bool(let flag)?: disabled = flag
         default: problems.append(FieldProblem(field: "disabled", code: "wrong_type", problem: "must be true or false"))
+        }
+        switch object["weight"] {
+        case nil, .null?: weight = nil
+        case let value? where value.integerValue.map(Tenant.weights.contains) == true: weight = value.integerValue
+        default:
+            problems.append(FieldProblem(
+                field: "weight", code: "invalid", problem: "must be a whole number from \(Tenant.weights.lowerBound) to \(Tenant.weights.upperBound)"
+            ))
         }
         switch object["default_channel"] {
         case nil: defaultChannel = nil

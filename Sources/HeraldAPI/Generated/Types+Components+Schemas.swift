@@ -1007,6 +1007,10 @@ extension Components {
             internal var status: Components.Schemas.Tenant.StatusPayload
             /// - Remark: Generated from `#/components/schemas/Tenant/quota`.
             internal var quota: Components.Schemas.NullableQuota?
+            /// Its share of the sending capacity relative to the other tenants' while they compete for it: each claim gives the tenants with due work messages in proportion to their weights.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/weight`.
+            internal var weight: Swift.Int
             /// The channel of the tenant's messages that name none (and whose outlet has no profile); null for the server's `app.default_channel`.
             ///
             /// - Remark: Generated from `#/components/schemas/Tenant/default_channel`.
@@ -1019,6 +1023,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Tenant/events_secret`.
             internal var eventsSecret: Swift.String?
+            /// The `whsec_…` secret the tenant's webhooks are signed with: only in the answer that made it (the tenant's creation).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/webhook_secret`.
+            internal var webhookSecret: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Tenant/created_at`.
             internal var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Tenant/updated_at`.
@@ -1031,9 +1039,11 @@ extension Components {
             ///   - disabled:
             ///   - status:
             ///   - quota:
+            ///   - weight: Its share of the sending capacity relative to the other tenants' while they compete for it: each claim gives the tenants with due work messages in proportion to their weights.
             ///   - defaultChannel: The channel of the tenant's messages that name none (and whose outlet has no profile); null for the server's `app.default_channel`.
             ///   - eventsUrl: Where the status events of the tenant's messages are posted; null for none.
             ///   - eventsSecret: The `whsec_…` secret events are signed with: only in the answer that made it.
+            ///   - webhookSecret: The `whsec_…` secret the tenant's webhooks are signed with: only in the answer that made it (the tenant's creation).
             ///   - createdAt:
             ///   - updatedAt:
             internal init(
@@ -1042,9 +1052,11 @@ extension Components {
                 disabled: Swift.Bool,
                 status: Components.Schemas.Tenant.StatusPayload,
                 quota: Components.Schemas.NullableQuota? = nil,
+                weight: Swift.Int,
                 defaultChannel: Components.Schemas.NullableString? = nil,
                 eventsUrl: Components.Schemas.NullableString? = nil,
                 eventsSecret: Swift.String? = nil,
+                webhookSecret: Swift.String? = nil,
                 createdAt: Foundation.Date,
                 updatedAt: Foundation.Date
             ) {
@@ -1053,9 +1065,11 @@ extension Components {
                 self.disabled = disabled
                 self.status = status
                 self.quota = quota
+                self.weight = weight
                 self.defaultChannel = defaultChannel
                 self.eventsUrl = eventsUrl
                 self.eventsSecret = eventsSecret
+                self.webhookSecret = webhookSecret
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
             }
@@ -1065,9 +1079,11 @@ extension Components {
                 case disabled
                 case status
                 case quota
+                case weight
                 case defaultChannel = "default_channel"
                 case eventsUrl = "events_url"
                 case eventsSecret = "events_secret"
+                case webhookSecret = "webhook_secret"
                 case createdAt = "created_at"
                 case updatedAt = "updated_at"
             }
@@ -1102,6 +1118,39 @@ extension Components {
             internal enum CodingKeys: String, CodingKey {
                 case tenantId = "tenant_id"
                 case eventsSecret = "events_secret"
+                case previousSecretExpiresAt = "previous_secret_expires_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WebhookSecret`.
+        internal struct WebhookSecret: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookSecret/tenant_id`.
+            internal var tenantId: Swift.String
+            /// The new `whsec_…` secret; the tenant's webhooks are signed with it from now on.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookSecret/webhook_secret`.
+            internal var webhookSecret: Swift.String
+            /// Until when webhooks also carry a signature with the replaced secret; null when there was none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookSecret/previous_secret_expires_at`.
+            internal var previousSecretExpiresAt: Components.Schemas.NullableTime?
+            /// Creates a new `WebhookSecret`.
+            ///
+            /// - Parameters:
+            ///   - tenantId:
+            ///   - webhookSecret: The new `whsec_…` secret; the tenant's webhooks are signed with it from now on.
+            ///   - previousSecretExpiresAt: Until when webhooks also carry a signature with the replaced secret; null when there was none.
+            internal init(
+                tenantId: Swift.String,
+                webhookSecret: Swift.String,
+                previousSecretExpiresAt: Components.Schemas.NullableTime? = nil
+            ) {
+                self.tenantId = tenantId
+                self.webhookSecret = webhookSecret
+                self.previousSecretExpiresAt = previousSecretExpiresAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case tenantId = "tenant_id"
+                case webhookSecret = "webhook_secret"
                 case previousSecretExpiresAt = "previous_secret_expires_at"
             }
         }

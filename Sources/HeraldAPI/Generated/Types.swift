@@ -178,6 +178,20 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/events-secret/rotate`.
     /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/events-secret/rotate/post(rotateEventsSecret)`.
     func rotateEventsSecret(_ input: Operations.RotateEventsSecret.Input) async throws -> Operations.RotateEventsSecret.Output
+    /// Make a new webhook signing secret for a tenant (admin key); the old one still signs for `webhook.secret_overlap`
+    ///
+    /// Every tenant's webhooks are signed with a `whsec_` secret of its own, made when the tenant
+    /// is created (shown once, as `webhook_secret`). The new secret signs from now on; the one it
+    /// replaces signs beside it (two `v1,` signatures in `webhook-signature`) until
+    /// `previous_secret_expires_at`, so receivers switch without a gap. A tenant made before
+    /// per-tenant secrets is also signed with the server's `webhook.secret` until its first
+    /// rotation, whose answer is the only place its new secret is shown. The `default` tenant's
+    /// secret is `webhook.secret` itself: change it there (409 `secret_configured`).
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/webhook-secret/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/webhook-secret/rotate/post(rotateWebhookSecret)`.
+    func rotateWebhookSecret(_ input: Operations.RotateWebhookSecret.Input) async throws -> Operations.RotateWebhookSecret.Output
     /// A tenant's quota use (admin key or the tenant's own key)
     ///
     /// - Remark: HTTP `GET /api/v1/tenants/{tenant}/quota`.
@@ -569,6 +583,28 @@ extension APIProtocol {
         headers: Operations.RotateEventsSecret.Input.Headers = .init()
     ) async throws -> Operations.RotateEventsSecret.Output {
         try await rotateEventsSecret(Operations.RotateEventsSecret.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Make a new webhook signing secret for a tenant (admin key); the old one still signs for `webhook.secret_overlap`
+    ///
+    /// Every tenant's webhooks are signed with a `whsec_` secret of its own, made when the tenant
+    /// is created (shown once, as `webhook_secret`). The new secret signs from now on; the one it
+    /// replaces signs beside it (two `v1,` signatures in `webhook-signature`) until
+    /// `previous_secret_expires_at`, so receivers switch without a gap. A tenant made before
+    /// per-tenant secrets is also signed with the server's `webhook.secret` until its first
+    /// rotation, whose answer is the only place its new secret is shown. The `default` tenant's
+    /// secret is `webhook.secret` itself: change it there (409 `secret_configured`).
+    ///
+    ///
+    /// - Remark: HTTP `POST /api/v1/tenants/{tenant}/webhook-secret/rotate`.
+    /// - Remark: Generated from `#/paths//api/v1/tenants/{tenant}/webhook-secret/rotate/post(rotateWebhookSecret)`.
+    internal func rotateWebhookSecret(
+        path: Operations.RotateWebhookSecret.Input.Path,
+        headers: Operations.RotateWebhookSecret.Input.Headers = .init()
+    ) async throws -> Operations.RotateWebhookSecret.Output {
+        try await rotateWebhookSecret(Operations.RotateWebhookSecret.Input(
             path: path,
             headers: headers
         ))

@@ -4,8 +4,8 @@ import HeraldStore
 import Logging
 
 /// `/api/v1/tenants…` (admin key): create, list, read, update, disable and enable tenants,
-/// set where their status events go and rotate the secret those are signed with;
-/// `GET …/quota` is open to the tenant's own keys too.
+/// set where their status events go, rotate the secrets their events and webhooks are signed
+/// with; `GET …/quota` is open to the tenant's own keys too.
 extension APIHandler {
     func createTenant(_ input: Operations.CreateTenant.Input) async throws -> Operations.CreateTenant.Output {
         try Caller.requireAdmin()
@@ -17,6 +17,10 @@ extension APIHandler {
             id: id, name: request.name ?? id.rawValue, disabled: request.disabled ?? false,
             quota: request.quota ?? nil, defaultChannel: request.defaultChannel ?? nil, createdAt: now, updatedAt: now
         )
+        tenant.weight = request.weight ?? Tenant.defaultWeight
+        // Its webhooks are signed with a secret of its own, shown in this answer only.
+        let webhookSecret = SigningSecret.generate()
+        tenant.webhookSecret = webhookSecret
         var newSecret: String?
         if let url = request.eventsURL { newSecret = tenant.setEventsURL(try checkEventsURL(url)) }
         do {
@@ -26,7 +30,9 @@ extension APIHandler {
         }
         dependencies.tenants.invalidate(id)
         dependencies.events.invalidate()
-        return .created(.init(body: .json(.init(tenant, newEventsSecret: newSecret))))
+        var answer = Components.Schemas.Tenant(tenant, newEventsSecret: newSecret)
+        answer.webhookSecret = webhookSecret
+        return .created(.init(body: .json(answer)))
     }
 
     func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output {
@@ -36,6 +42,7 @@ extension APIHandler {
         if let name = request.name { tenant.name = name }
         if let disabled = request.disabled { tenant.disabled = disabled }
         if let quota = request.quota { tenant.quota = quota }
+        if let weight = request.weight { tenant.weight = weight }
         if let channel = request.defaultChannel {
             try checkChannel(channel)
             tenant.defaultChannel = channel
@@ -62,6 +69,25 @@ extension APIHandler {
         dependencies.logger.notice("events secret rotated", metadata: ["tenant": "\(tenant.id)"])
         return .ok(.init(body: .json(.init(
             tenantId: tenant.id.rawValue, eventsSecret: secret, previousSecretExpiresAt: .init(tenant.previousEventsSecretExpiresAt)
+        ))))
+    }
+
+    func rotateWebhookSecret(_ input: Operations.RotateWebhookSecret.Input) async throws -> Operations.RotateWebhookSecret.Output {
+        try Caller.requireAdmin()
+        guard input.path.tenant != TenantID.default.rawValue else {
+            throw APIError(
+                .conflict, code: "secret_configured",
+                message: "the default tenant's webhooks are signed with webhook.secret (HERALD_WEBHOOK_SECRET): change it there, "
+                    + "and set webhook.previous_secret to the old one for the overlap"
+            )
+        }
+        var tenant = try await dependencies.tenant(id: input.path.tenant)
+        let now = dependencies.clock.now()
+        let secret = tenant.rotateWebhookSecret(at: now, overlap: dependencies.limits.webhookSecretOverlap, serverSecret: dependencies.serverWebhookSecret)
+        tenant = try await save(tenant)
+        dependencies.logger.notice("webhook secret rotated", metadata: ["tenant": "\(tenant.id)"])
+        return .ok(.init(body: .json(.init(
+            tenantId: tenant.id.rawValue, webhookSecret: secret, previousSecretExpiresAt: .init(tenant.previousWebhookSecretExpiresAt)
         ))))
     }
 
@@ -143,6 +169,7 @@ extension Components.Schemas.Tenant {
             disabled: tenant.disabled,
             status: tenant.disabled ? .disabled : .active,
             quota: .init(tenant.quota.map(QuotaSetting.init)),
+            weight: tenant.weight,
             defaultChannel: .init(tenant.defaultChannel),
             eventsUrl: .init(tenant.eventsURL),
             eventsSecret: newEventsSecret,

@@ -63,6 +63,8 @@ public struct BotServerChannel: DeliveryChannel {
         if draft.page == nil { problems.append(FieldProblem(field: "page", code: "missing", problem: "the page the user is on")) }
         if draft.form == nil { problems.append(FieldProblem(field: "form", code: "missing", problem: "the form to move the user to")) }
         guard problems.isEmpty else { throw .validation(problems) }
+        var draft = draft
+        draft.destination = profile?.setting("url").flatMap(Destination.of(url:))
         return draft
     }
 

@@ -75,6 +75,7 @@ public struct TwilioChannel: DeliveryChannel {
             problems.append(problem)
         }
         guard problems.isEmpty else { throw .validation(problems) }
+        draft.destination = Destination.of(url: endpoint(profile))
         return draft
     }
 

@@ -1,16 +1,28 @@
 public import AsyncHTTPClient
-import Foundation
+public import Foundation
 public import HeraldCore
 import NIOCore
 
 /// Delivers messages as signed HTTP POSTs (Standard Webhooks headers) on one shared client.
+///
+/// Each tenant's webhooks are signed with a secret of its own, so a receiver can tell one
+/// tenant's from another's and no tenant can have Herald sign a body for another. Which
+/// secret signs: the webhook profile's `secret`, else that of the `webhook.endpoints` entry that
+/// matches the URL and lists the tenant, else the tenant's own (``TenantSecretLookup``; for
+/// the `default` tenant, `webhook.secret`) — each beside the one it replaced while a rotation's
+/// overlap lasts.
 public struct WebhookChannel: DeliveryChannel {
+    /// A tenant's webhook secrets at a moment, the current one first (``Tenant/webhookSecrets(at:serverSecret:)``);
+    /// `nil` for a tenant without secrets of its own.
+    public typealias TenantSecretLookup = @Sendable (TenantID, Date) async throws -> [String]?
+
     public let name = "webhook"
     public let retryPolicy: RetryPolicy
     private let client: HTTPClient
     private let outbound: OutboundGuard
     private let configuration: WebhookConfiguration
     private let signers: [String: WebhookSigner]
+    private let tenantSecrets: TenantSecretLookup
     private let clock: any WallClock
     private let userAgent: String
 
@@ -19,6 +31,8 @@ public struct WebhookChannel: DeliveryChannel {
     ///   - outbound: which addresses requests may reach (by default no loopback, private or metadata one).
     ///   - configuration: endpoints, secrets, timeout.
     ///   - retryPolicy: when to retry.
+    ///   - tenantSecrets: reads a tenant's own webhook secrets; a tenant it knows none for is
+    ///     signed with `webhook.secret`.
     ///   - clock: the time for `webhook-timestamp` and `Retry-After` dates.
     /// - Throws: ``HeraldError/invalidConfiguration(_:)`` for a malformed secret.
     public init(
@@ -26,6 +40,7 @@ public struct WebhookChannel: DeliveryChannel {
         outbound: OutboundGuard = OutboundGuard(),
         configuration: WebhookConfiguration,
         retryPolicy: RetryPolicy = .webhookDefault,
+        tenantSecrets: @escaping TenantSecretLookup = { _, _ in nil },
         clock: any WallClock = SystemWallClock(),
         userAgent: String = "Herald"
     ) throws(HeraldError) {
@@ -42,6 +57,7 @@ public struct WebhookChannel: DeliveryChannel {
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.signers = signers
+        self.tenantSecrets = tenantSecrets
         self.clock = clock
         self.userAgent = userAgent
     }
@@ -50,7 +66,8 @@ public struct WebhookChannel: DeliveryChannel {
     public var timeout: Duration { configuration.timeout }
 
     /// A webhook profile: `url`, `secret` (`whsec_…`), `bearer_token`, `headers` (an object of
-    /// strings), each optional; what it leaves out falls back to the server's webhook settings.
+    /// strings), `rate`, `burst` or `delay`, each optional; what it leaves out falls back to the
+    /// server's webhook settings.
     public func checkProfile(_ config: [String: JSONValue]) -> [FieldProblem] {
         var reader = FieldReader(object: config, prefix: "config.")
         if let url = reader.string("url") {
@@ -69,7 +86,8 @@ public struct WebhookChannel: DeliveryChannel {
                 reader.report(FieldProblem(field: "config.headers.\(name)", code: "wrong_type", problem: "must be a string"))
             }
         }
-        return reader.problems + ProfileFields.unknown(in: config, known: ["url", "secret", "bearer_token", "headers"])
+        return reader.problems + ProfileRate.problems(in: config)
+            + ProfileFields.unknown(in: config, known: ProfileRate.settings.union(["url", "secret", "bearer_token", "headers"]))
     }
 
     public func prepare(_ draft: MessageDraft, profile: SenderProfile?) throws(HeraldError) -> MessageDraft {
@@ -103,12 +121,19 @@ public struct WebhookChannel: DeliveryChannel {
         return draft
     }
 
-    /// The destination host's rate when `webhook.rate_limits` names the host; none otherwise.
+    /// The profile's own `rate`, `burst` or `delay`, and the destination host's rate when
+    /// `webhook.rate_limits` names the host: a send takes a token from both. The first bucket is
+    /// keyed by the message's throttle key (with a profile, the profile's, unlimited unless it
+    /// sets a rate), so a claim leaves out its new messages while either bucket is empty.
     public func rateLimits(for request: DeliveryRequest) -> RateLimitPlan {
-        guard !configuration.rateLimits.isEmpty, let key = request.message.throttleKey, key.hasPrefix("host:"),
-              let rate = configuration.rateLimits[String(key.dropFirst(5))]
-        else { return .none }
-        return RateLimitPlan(buckets: [RateLimit(key: key, rate: rate.rate, burst: rate.burst)])
+        let host = request.message.url.flatMap { URLComponents(string: $0)?.host?.lowercased() }
+        let hostLimit = host.flatMap { host in
+            configuration.rateLimits[host].map { RateLimit(key: Message.hostThrottleKey(host), rate: $0.rate, burst: $0.burst) }
+        }
+        let own = ProfileRate.bucket(for: request, defaultRate: nil)
+        // A profile that limits nothing, to a host nothing limits: no bucket at all.
+        if own?.rate == nil, hostLimit == nil { return .none }
+        return RateLimitPlan(buckets: [own, hostLimit].compactMap { $0 })
     }
 
     public func rehearse(_ request: DeliveryRequest) -> Rehearsal {
@@ -125,12 +150,26 @@ public struct WebhookChannel: DeliveryChannel {
         guard let url = message.url else {
             return DeliveryReport(outcome: .failed(reason: "no url"))
         }
-        let settings = delivery.profile.map { configuration.settings(for: url).overridden(by: $0) } ?? configuration.settings(for: url)
-        var secrets = settings.secret.map { [$0] } ?? []
-        // The server's own secret, rotated: the old one signs too while the overlap lasts.
-        if let previous = configuration.previousSecret, settings.secret == configuration.defaults.secret,
-           configuration.previousSecretUntil.map({ clock.now() < $0 }) ?? true {
-            secrets.append(previous)
+        let tenant = message.tenantID
+        // The default tenant's settings are the server's; any other tenant starts from none.
+        var settings = tenant == .default ? configuration.defaults : WebhookEndpointSettings()
+        if let endpoint = configuration.endpoint(for: url, tenant: tenant) { settings = settings.overridden(by: endpoint.settings) }
+        if let profile = delivery.profile { settings = settings.overridden(by: profile) }
+        var secrets: [String]
+        if let chosen = settings.secret, tenant != .default || chosen != configuration.defaults.secret {
+            secrets = [chosen]
+        } else if tenant == .default {
+            secrets = [configuration.defaults.secret].compactMap { $0 }
+            // The server's own secret, rotated: the old one signs too while the overlap lasts.
+            if let previous = configuration.previousSecret, configuration.previousSecretUntil.map({ clock.now() < $0 }) ?? true {
+                secrets.append(previous)
+            }
+        } else {
+            do {
+                secrets = try await tenantSecrets(tenant, clock.now()) ?? [configuration.defaults.secret].compactMap { $0 }
+            } catch {
+                return DeliveryReport(outcome: .retry(reason: "could not read the tenant's webhook secret", after: nil))
+            }
         }
         let post = SignedPost(
             url: url, id: message.id.rawValue, body: WebhookBody.make(for: message),

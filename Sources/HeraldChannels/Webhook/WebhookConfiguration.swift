@@ -1,13 +1,15 @@
 public import Foundation
-import HeraldCore
+public import HeraldCore
 
 /// How the webhook channel reaches endpoints.
 public struct WebhookConfiguration: Sendable {
     /// The URL for messages that name none.
     public var defaultURL: String?
-    /// Signing, authentication and headers for any endpoint without its own entry.
+    /// The `default` tenant's signing secret (`webhook.secret`), bearer token and headers: its
+    /// webhooks to any endpoint without an entry of its own are sent with them.
     public var defaults: WebhookEndpointSettings
-    /// Settings for particular endpoints; the longest matching URL prefix wins.
+    /// Settings for particular endpoints, each for the tenants it lists; the longest matching
+    /// URL prefix wins.
     public var endpoints: [WebhookEndpoint]
     /// How long one attempt may take, connection included.
     public var timeout: Duration
@@ -42,12 +44,12 @@ public struct WebhookConfiguration: Sendable {
         self.responseExcerptLimit = responseExcerptLimit
     }
 
-    /// The settings that apply to `url`.
-    public func settings(for url: String) -> WebhookEndpointSettings {
+    /// The endpoint entry that applies to `tenant`'s webhook to `url`: the most specific one
+    /// that matches the URL and lists the tenant.
+    public func endpoint(for url: String, tenant: TenantID) -> WebhookEndpoint? {
         endpoints
-            .filter { url.hasPrefix($0.urlPrefix) }
-            .max { $0.urlPrefix.count < $1.urlPrefix.count }?
-            .settings ?? defaults
+            .filter { $0.tenants.contains(tenant) && $0.prefix.matches(url) }
+            .max { $0.prefix.length < $1.prefix.length }
     }
 }
 
@@ -89,15 +91,29 @@ extension WebhookEndpointSettings {
         }
         return settings
     }
+
+    /// These settings with what `other` sets in their place.
+    func overridden(by other: WebhookEndpointSettings) -> WebhookEndpointSettings {
+        var settings = self
+        if let secret = other.secret { settings.secret = secret }
+        if let token = other.bearerToken { settings.bearerToken = token }
+        settings.headers.merge(other.headers) { _, new in new }
+        return settings
+    }
 }
 
-/// Settings for the endpoints whose URL starts with `urlPrefix`.
+/// Settings for one receiver's endpoints (`webhook.endpoints`), for the tenants it lists only:
+/// a partner's secret or bearer token never goes with another tenant's webhook.
 public struct WebhookEndpoint: Sendable {
-    public var urlPrefix: String
+    /// The URLs it applies to.
+    public var prefix: WebhookURLPrefix
     public var settings: WebhookEndpointSettings
+    /// The tenants whose webhooks it applies to (`tenants:`; only `default` when the entry names none).
+    public var tenants: Set<TenantID>
 
-    public init(urlPrefix: String, settings: WebhookEndpointSettings) {
-        self.urlPrefix = urlPrefix
+    public init(prefix: WebhookURLPrefix, settings: WebhookEndpointSettings, tenants: Set<TenantID> = [.default]) {
+        self.prefix = prefix
         self.settings = settings
+        self.tenants = tenants
     }
 }

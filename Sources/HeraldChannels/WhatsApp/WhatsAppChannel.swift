@@ -75,6 +75,7 @@ public struct WhatsAppChannel: DeliveryChannel {
             problems.append(problem)
         }
         guard problems.isEmpty else { throw .validation(problems) }
+        draft.destination = Destination.of(url: baseURL(profile))
         return draft
     }
 

@@ -1189,6 +1189,10 @@ extension Components {
             internal var status: Components.Schemas.Tenant.StatusPayload
             /// - Remark: Generated from `#/components/schemas/Tenant/quota`.
             internal var quota: Components.Schemas.NullableQuota?
+            /// Its share of the sending capacity relative to the other tenants' while they compete for it: each claim gives the tenants with due work messages in proportion to their weights.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/weight`.
+            internal var weight: Swift.Int
             /// The channel of the tenant's messages that name none (and whose outlet has no profile); null for the server's `app.default_channel`.
             ///
             /// - Remark: Generated from `#/components/schemas/Tenant/default_channel`.
@@ -1201,6 +1205,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Tenant/events_secret`.
             internal var eventsSecret: Swift.String?
+            /// The `whsec_…` secret the tenant's webhooks are signed with: only in the answer that made it (the tenant's creation).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Tenant/webhook_secret`.
+            internal var webhookSecret: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Tenant/created_at`.
             internal var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Tenant/updated_at`.
@@ -1213,9 +1221,11 @@ extension Components {
             ///   - disabled:
             ///   - status:
             ///   - quota:
+            ///   - weight: Its share of the sending capacity relative to the other tenants' while they compete for it: each claim gives the tenants with due work messages in proportion to their weights.
             ///   - defaultChannel: The channel of the tenant's messages that name none (and whose outlet has no profile); null for the server's `app.default_channel`.
             ///   - eventsUrl: Where the status events of the tenant's messages are posted; null for none.
             ///   - eventsSecret: The `whsec_…` secret events are signed with: only in the answer that made it.
+            ///   - webhookSecret: The `whsec_…` secret the tenant's webhooks are signed with: only in the answer that made it (the tenant's creation).
             ///   - createdAt:
             ///   - updatedAt:
             internal init(
@@ -1224,9 +1234,11 @@ extension Components {
                 disabled: Swift.Bool,
                 status: Components.Schemas.Tenant.StatusPayload,
                 quota: Components.Schemas.NullableQuota? = nil,
+                weight: Swift.Int,
                 defaultChannel: Components.Schemas.NullableString? = nil,
                 eventsUrl: Components.Schemas.NullableString? = nil,
                 eventsSecret: Swift.String? = nil,
+                webhookSecret: Swift.String? = nil,
                 createdAt: Foundation.Date,
                 updatedAt: Foundation.Date
             ) {
@@ -1235,9 +1247,11 @@ extension Components {
                 self.disabled = disabled
                 self.status = status
                 self.quota = quota
+                self.weight = weight
                 self.defaultChannel = defaultChannel
                 self.eventsUrl = eventsUrl
                 self.eventsSecret = eventsSecret
+                self.webhookSecret = webhookSecret
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
             }
@@ -1247,9 +1261,11 @@ extension Components {
                 case disabled
                 case status
                 case quota
+                case weight
                 case defaultChannel = "default_channel"
                 case eventsUrl = "events_url"
                 case eventsSecret = "events_secret"
+                case webhookSecret = "webhook_secret"
                 case createdAt = "created_at"
                 case updatedAt = "updated_at"
             }
@@ -1287,6 +1303,39 @@ extension Components {
                 case previousSecretExpiresAt = "previous_secret_expires_at"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/WebhookSecret`.
+        internal struct WebhookSecret: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WebhookSecret/tenant_id`.
+            internal var tenantId: Swift.String
+            /// The new `whsec_…` secret; the tenant's webhooks are signed with it from now on.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookSecret/webhook_secret`.
+            internal var webhookSecret: Swift.String
+            /// Until when webhooks also carry a signature with the replaced secret; null when there was none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WebhookSecret/previous_secret_expires_at`.
+            internal var previousSecretExpiresAt: Components.Schemas.NullableTime?
+            /// Creates a new `WebhookSecret`.
+            ///
+            /// - Parameters:
+            ///   - tenantId:
+            ///   - webhookSecret: The new `whsec_…` secret; the tenant's webhooks are signed with it from now on.
+            ///   - previousSecretExpiresAt: Until when webhooks also carry a signature with the replaced secret; null when there was none.
+            internal init(
+                tenantId: Swift.String,
+                webhookSecret: Swift.String,
+                previousSecretExpiresAt: Components.Schemas.NullableTime? = nil
+            ) {
+                self.tenantId = tenantId
+                self.webhookSecret = webhookSecret
+                self.previousSecretExpiresAt = previousSecretExpiresAt
+            }
+            internal enum CodingKeys: String, CodingKey {
+                case tenantId = "tenant_id"
+                case webhookSecret = "webhook_secret"
+                case previousSecretExpiresAt = "previous_secret_expires_at"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/TenantCreate`.
         internal struct TenantCreate: Codable, Hashable, Sendable {
             /// Generated (`tenant_` and 16 characters) when absent.
@@ -1311,6 +1360,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/TenantCreate/events_url`.
             internal var eventsUrl: Swift.String?
+            /// 1 unless given.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TenantCreate/weight`.
+            internal var weight: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/TenantCreate/quota`.
             internal struct QuotaPayload: Codable, Hashable, Sendable {
                 /// - Remark: Generated from `#/components/schemas/TenantCreate/quota/limit`.
@@ -1349,6 +1402,7 @@ extension Components {
             ///   - disabled:
             ///   - defaultChannel:
             ///   - eventsUrl: Where status events go; null stops them.
+            ///   - weight: 1 unless given.
             ///   - quota:
             internal init(
                 id: Swift.String? = nil,
@@ -1356,6 +1410,7 @@ extension Components {
                 disabled: Swift.Bool? = nil,
                 defaultChannel: Components.Schemas.TenantCreate.DefaultChannelPayload? = nil,
                 eventsUrl: Swift.String? = nil,
+                weight: Swift.Int? = nil,
                 quota: Components.Schemas.TenantCreate.QuotaPayload? = nil
             ) {
                 self.id = id
@@ -1363,6 +1418,7 @@ extension Components {
                 self.disabled = disabled
                 self.defaultChannel = defaultChannel
                 self.eventsUrl = eventsUrl
+                self.weight = weight
                 self.quota = quota
             }
             internal enum CodingKeys: String, CodingKey {
@@ -1371,6 +1427,7 @@ extension Components {
                 case disabled
                 case defaultChannel = "default_channel"
                 case eventsUrl = "events_url"
+                case weight
                 case quota
             }
         }
@@ -1384,6 +1441,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/TenantUpdate/disabled`.
             internal var disabled: Swift.Bool?
+            /// null leaves it as it is.
+            ///
+            /// - Remark: Generated from `#/components/schemas/TenantUpdate/weight`.
+            internal var weight: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/TenantUpdate/default_channel`.
             internal enum DefaultChannelPayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case webhook = "webhook"
@@ -1433,18 +1494,21 @@ extension Components {
             /// - Parameters:
             ///   - name: null leaves it as it is.
             ///   - disabled: null leaves it as it is.
+            ///   - weight: null leaves it as it is.
             ///   - defaultChannel:
             ///   - eventsUrl: Where status events go; null stops them.
             ///   - quota:
             internal init(
                 name: Swift.String? = nil,
                 disabled: Swift.Bool? = nil,
+                weight: Swift.Int? = nil,
                 defaultChannel: Components.Schemas.TenantUpdate.DefaultChannelPayload? = nil,
                 eventsUrl: Swift.String? = nil,
                 quota: Components.Schemas.TenantUpdate.QuotaPayload? = nil
             ) {
                 self.name = name
                 self.disabled = disabled
+                self.weight = weight
                 self.defaultChannel = defaultChannel
                 self.eventsUrl = eventsUrl
                 self.quota = quota
@@ -1452,6 +1516,7 @@ extension Components {
             internal enum CodingKeys: String, CodingKey {
                 case name
                 case disabled
+                case weight
                 case defaultChannel = "default_channel"
                 case eventsUrl = "events_url"
                 case quota

@@ -293,5 +293,31 @@ enum PostgresMigrations {
         PostgresMigration(version: 12, name: "lease_expiries", statements: [
             "ALTER TABLE messages ADD COLUMN lease_expiries BIGINT NOT NULL DEFAULT 0",
         ]),
+        // Fairness between tenants: see the SQLite migration 014. A destination is the URL's
+        // scheme and authority without user info, lower-cased (``Destination``).
+        PostgresMigration(version: 13, name: "tenant_fairness", statements: [
+            "ALTER TABLE tenants ADD COLUMN weight BIGINT NOT NULL DEFAULT 1",
+            "ALTER TABLE messages ADD COLUMN destination TEXT",
+            """
+            UPDATE messages
+            SET destination = lower(regexp_replace(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*'), '://.*@', '://'))
+            WHERE url IS NOT NULL AND status IN ('scheduled', 'queued', 'sending')
+            """,
+            """
+            CREATE INDEX messages_tenant_pending
+                ON messages (tenant_id, priority DESC, next_attempt_at) WHERE status IN ('queued', 'scheduled')
+            """,
+            "DROP INDEX messages_pending",
+        ]),
+        // Tenants' own webhook secrets: see the SQLite migration 015.
+        PostgresMigration(version: 14, name: "tenant_webhook_secrets", statements: [
+            """
+            ALTER TABLE tenants
+                ADD COLUMN webhook_secret TEXT,
+                ADD COLUMN webhook_secret_previous TEXT,
+                ADD COLUMN webhook_secret_previous_expires_at BIGINT,
+                ADD COLUMN webhook_signed_with_server_secret BOOLEAN NOT NULL DEFAULT false
+            """,
+        ]),
     ]
 }

@@ -17,6 +17,8 @@ enum SQLiteMigrations {
         migrator.registerMigration("011_queue_depth", migrate: Migration011QueueDepth.migrate)
         migrator.registerMigration("012_receipt_senders", migrate: Migration012ReceiptSenders.migrate)
         migrator.registerMigration("013_lease_expiries", migrate: Migration013LeaseExpiries.migrate)
+        migrator.registerMigration("014_tenant_fairness", migrate: Migration014TenantFairness.migrate)
+        migrator.registerMigration("015_tenant_webhook_secrets", migrate: Migration015TenantWebhookSecrets.migrate)
         return migrator
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// The directory of tenants taking events: one read per moment, and the last read kept when
 /// the database does not answer.
-struct EventDirectoryTests {
+struct TenantDeliveryDirectoryTests {
     /// The in-memory store, counting tenant-list reads, which can be told to fail.
     final class CountingTenants: TenantStore {
         let store = InMemoryStore()
@@ -36,7 +36,7 @@ struct EventDirectoryTests {
         _ = shop.setEventsURL("https://shop.test/events")
         try await tenants.createTenant(shop)
         try await tenants.createTenant(Tenant(id: TenantID("quiet"), name: "Quiet", createdAt: now, updatedAt: now))
-        let directory = EventDirectory(store: tenants, ttl: .seconds(3600))
+        let directory = TenantDeliveryDirectory(store: tenants, ttl: .seconds(3600))
 
         for _ in 0..<100 { #expect(try await directory.subscriptions().urls == [TenantID("shop"): "https://shop.test/events"]) }
         #expect(try await directory.endpoint(for: TenantID("shop"), at: now)?.secrets == [shop.eventsSecret!])
@@ -55,7 +55,7 @@ struct EventDirectoryTests {
         #expect(tenants.reads.load(ordering: .relaxed) == 3)
 
         // Never read: nothing to fall back on.
-        let fresh = EventDirectory(store: tenants)
+        let fresh = TenantDeliveryDirectory(store: tenants)
         await #expect(throws: CountingTenants.Unavailable.self) { try await fresh.subscriptions() }
     }
 }
