@@ -98,7 +98,7 @@ public final class Dispatcher: Service {
             signal: store.workSignal
         )
         claimer = Claimer(store: store, limiter: limiter, owner: owner, leaseDuration: configuration.leaseDuration, held: held, metrics: metrics)
-        ledger = InFlightLedger(tenantShare: configuration.tenantSlots, perDestination: configuration.connectionsPerHost)
+        ledger = InFlightLedger(tenantShare: configuration.tenantSlots, perDestination: configuration.destinationSlots)
         admission = Admission(
             channels: channels, profiles: profiles, limiter: limiter, pacing: store as? any PacingStore, maxClaims: configuration.maxClaims,
             logger: logger
@@ -281,7 +281,8 @@ public final class Dispatcher: Service {
         let claimed = try await claimer.claim(
             limit: limit, now: now, excludedTenants: excludedTenants, onlyTenant: onlyTenant, fairness: fairness
         )
-        ledger.add(claimed)
+        // Places freed while the claim ran may make the next one worth it already.
+        if ledger.add(claimed, short: claimed.count < limit) { signal.signal() }
         // The next claim starts its turn of tenants past those this one served.
         state.withLock { $0.rotation &+= Set(claimed.map(\.tenantID)).count + 1 }
         return claimed
@@ -345,7 +346,7 @@ public final class Dispatcher: Service {
             for entry in waiting { landed(entry.message) }
         }
         if !overBound.isEmpty {
-            await completer.putBack(overBound, now: now, reason: "its destination has dispatcher.connections_per_host sends in flight")
+            await completer.putBack(overBound, now: now, reason: "its destination has as many messages in flight as it may (twice dispatcher.connections_per_host)")
             finished += overBound.map { _ in nil }
             for message in overBound { landed(message) }
         }

@@ -11,8 +11,8 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     public var batchSize: Int
     /// The share of the slots (0–1) one tenant may hold while another tenant has due work.
     public var tenantShare: Double
-    /// The most sends to one destination (a receiver's scheme, host and port) at once: a
-    /// message over it waits, put back without an attempt.
+    /// The most sends to one destination (a receiver's scheme, host and port) at once — the
+    /// connections the HTTP client opens to it. See ``destinationSlots``.
     public var connectionsPerHost: Int
     /// How long a claim holds a message; after it, another dispatcher may take the message.
     public var leaseDuration: Duration
@@ -34,6 +34,12 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     public static let defaultMaxClaims = 5
     public static let defaultTenantShare = 0.5
     public static let defaultConnectionsPerHost = 64
+
+    /// The most messages of one destination claimed at once: its ``connectionsPerHost`` sends,
+    /// and as many again waiting for a connection, so the next request goes out the moment an
+    /// answer comes back instead of after the next claim. A message over it is put back
+    /// without an attempt; a hanging receiver holds no more slots than this.
+    public var destinationSlots: Int { connectionsPerHost * 2 }
 
     /// ``tenantShare`` of the slots, at least one.
     public var tenantSlots: Int { max(1, Int((Double(concurrency) * tenantShare).rounded(.down))) }

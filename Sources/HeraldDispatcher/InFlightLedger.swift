@@ -6,33 +6,49 @@ import Synchronization
 /// slot they hold) and by destination (from claim to the receiver's answer: the send itself,
 /// not the wait for its record): what claims are told (``ClaimFairness``) so no tenant takes
 /// more than its share of the slots while others have due work, and no destination more than
-/// `dispatcher.connections_per_host` sends at once.
+/// its ``DispatcherConfiguration/destinationSlots`` (twice `dispatcher.connections_per_host`)
+/// claimed at once.
 ///
-/// A claim that stopped short because a tenant or a destination was at its bound is worth
-/// making again once that bound has room for a few more: ``remove(_:)`` says when.
+/// A claim that stopped short — a tenant or a destination at its bound — is worth making again
+/// once a few of the messages in flight have freed their place: ``answered(_:)`` and
+/// ``remove(_:)`` say when (a quarter of the smaller bound freed since that claim), whatever
+/// counts the bounds stood at, so no such claim waits for the poll interval.
 final class InFlightLedger: Sendable {
     private struct Counts {
         var tenants: [TenantID: Int] = [:]
         var destinations: [String: Int] = [:]
         /// The messages still counted against their destination.
         var sending: [MessageID: String] = [:]
+        /// Whether the last claim stopped short, so freed places should wake the next one.
+        var claimWaits = false
+        /// Places freed so far, and when the last claim read the counts: what is freed while a
+        /// claim runs counts towards waking the next one.
+        var freed = 0
+        var freedAtClaim = 0
     }
 
     /// The most slots one tenant holds while another has due work.
     let tenantShare: Int
     /// The most sends to one destination at once.
     let perDestination: Int
+    /// How many freed places make a claim held short worth making again.
+    private let wakeStep: Int
     private let counts = Mutex(Counts())
 
     init(tenantShare: Int, perDestination: Int) {
         self.tenantShare = max(1, tenantShare)
         self.perDestination = max(1, perDestination)
+        self.wakeStep = max(1, min(self.tenantShare, self.perDestination) / 4)
     }
 
     /// Counts claimed messages in.
-    func add(_ messages: [Message]) {
-        guard !messages.isEmpty else { return }
+    /// - Parameter short: whether the claim took fewer than it asked for.
+    /// - Returns: whether enough was freed while the claim ran for the next one to be worth
+    ///   making at once.
+    func add(_ messages: [Message], short: Bool) -> Bool {
         counts.withLock { counts in
+            let wakeNow = short && counts.freed - counts.freedAtClaim >= wakeStep
+            counts.claimWaits = short && !wakeNow
             for message in messages {
                 counts.tenants[message.tenantID, default: 0] += 1
                 if let destination = message.destination {
@@ -40,37 +56,49 @@ final class InFlightLedger: Sendable {
                     counts.sending[message.id] = destination
                 }
             }
+            return wakeNow
         }
     }
 
-    /// Counts a message's send out of its destination (the receiver answered, or no send will
-    /// be made).
-    /// - Returns: whether the destination has just come back under its bound by enough for a
-    ///   claim to be worth it again.
+    /// Counts a message's send out of its destination (the receiver answered).
+    /// - Returns: whether a claim that stopped short is worth making again now.
     @discardableResult
     func answered(_ message: Message) -> Bool {
-        counts.withLock { Self.releaseDestination(of: message.id, in: &$0, bound: perDestination) }
+        counts.withLock { counts in
+            guard Self.releaseDestination(of: message.id, in: &counts) else { return false }
+            return freed(in: &counts)
+        }
     }
 
     /// Counts a message out (its outcome is recorded, or it was put back).
-    /// - Returns: whether its tenant or its destination has just come back under its bound by
-    ///   enough for a claim to be worth it again.
+    /// - Returns: whether a claim that stopped short is worth making again now.
     @discardableResult
     func remove(_ message: Message) -> Bool {
         counts.withLock { counts in
-            var wake = Self.releaseDestination(of: message.id, in: &counts, bound: perDestination)
+            // A message whose send answered has freed its place already.
+            let answeredBefore = message.destination != nil && counts.sending[message.id] == nil
+            _ = Self.releaseDestination(of: message.id, in: &counts)
             if let count = counts.tenants[message.tenantID] {
                 counts.tenants[message.tenantID] = count > 1 ? count - 1 : nil
-                wake = wake || count - 1 == tenantShare - Self.step(tenantShare)
             }
-            return wake
+            return answeredBefore ? false : freed(in: &counts)
         }
     }
 
-    private static func releaseDestination(of id: MessageID, in counts: inout Counts, bound: Int) -> Bool {
-        guard let destination = counts.sending.removeValue(forKey: id), let count = counts.destinations[destination] else { return false }
-        counts.destinations[destination] = count > 1 ? count - 1 : nil
-        return count - 1 == bound - step(bound)
+    private func freed(in counts: inout Counts) -> Bool {
+        counts.freed += 1
+        guard counts.claimWaits, counts.freed - counts.freedAtClaim >= wakeStep else { return false }
+        counts.claimWaits = false
+        return true
+    }
+
+    /// - Returns: whether the message was still counted against a destination.
+    private static func releaseDestination(of id: MessageID, in counts: inout Counts) -> Bool {
+        guard let destination = counts.sending.removeValue(forKey: id) else { return false }
+        if let count = counts.destinations[destination] {
+            counts.destinations[destination] = count > 1 ? count - 1 : nil
+        }
+        return true
     }
 
     /// Whether `destination` has as many sends in flight as it may (counting `message` itself).
@@ -82,15 +110,11 @@ final class InFlightLedger: Sendable {
     /// What a claim is to be told, with the tenants' turn at `rotation`.
     func fairness(rotation: Int) -> ClaimFairness {
         counts.withLock { counts in
-            ClaimFairness(
+            counts.freedAtClaim = counts.freed
+            return ClaimFairness(
                 tenantShare: tenantShare, tenantsInFlight: counts.tenants, perDestination: perDestination,
                 destinationsInFlight: counts.destinations, rotation: rotation
             )
         }
-    }
-
-    /// How far under its bound a tenant or destination must come before a claim is made for it.
-    private static func step(_ bound: Int) -> Int {
-        max(1, bound / 4)
     }
 }
