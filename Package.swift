@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// The same compiler settings for every target (STYLE.md, convention 2).
+/// The same compiler settings for every target: existentials spelled `any`, a member usable
+/// only where its module is imported, and imports internal unless marked `public`.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),

@@ -3,7 +3,7 @@ import HeraldCore
 import Testing
 
 struct MessageStatusTests {
-    /// The whole life-cycle table from DESIGN.md, as (from, to, allowed).
+    /// The whole message life-cycle table (documented in `MessageStatus.swift` and the README), as (from, to, allowed).
     static let table: [(MessageStatus, MessageStatus, Bool)] = {
         let allowed: Set<String> = [
             "scheduled>queued", "scheduled>sending", "scheduled>cancelled",
