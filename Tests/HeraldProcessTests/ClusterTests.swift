@@ -20,9 +20,7 @@ extension HeavyLoad {
 
         @Test(.timeLimit(.minutes(8)))
         func threeProcessesShareTheWorkAndTakeOverFromAKilledOne() async throws {
-            let schema = "cluster_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let serverURL = try await PostgresFixture.serverURL()
-            let databaseURL = serverURL + (serverURL.contains("?") ? "&" : "?") + "schema=\(schema)"
+            let databaseURL = try await PostgresFixture.databaseURL(schemaPrefix: "cluster")
             // A slow sink keeps delivery going long enough to kill a process in the middle of it.
             try await withSink(secret: Crash.secret, behaviour: .init(delay: .milliseconds(25))) { sinkURL, ledger in
                 let environment = [
@@ -97,9 +95,7 @@ extension HeavyLoad {
         /// it, and not half of it.
         @Test(.timeLimit(.minutes(3)))
         func twoProcessesTogetherStayWithinARate() async throws {
-            let schema = "rate_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let serverURL = try await PostgresFixture.serverURL()
-            let databaseURL = serverURL + (serverURL.contains("?") ? "&" : "?") + "schema=\(schema)"
+            let databaseURL = try await PostgresFixture.databaseURL(schemaPrefix: "rate")
             let total = 200
             try await withSink(secret: Crash.secret) { sinkURL, ledger in
                 let environment = [

@@ -23,9 +23,7 @@ extension HeavyLoad {
 
         @Test(.timeLimit(.minutes(4)))
         func aProcessStoppedPastItsTimeoutSendsNothingTwiceButWhatItHadInFlight() async throws {
-            let schema = "silent_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let serverURL = try await PostgresFixture.serverURL()
-            let databaseURL = serverURL + (serverURL.contains("?") ? "&" : "?") + "schema=\(schema)"
+            let databaseURL = try await PostgresFixture.databaseURL(schemaPrefix: "silent")
             let receiver = RecordingReceiver(answers: [.init(delay: .milliseconds(50))])
             try await receiver.run { receiverURL in
                 // Defaults for the lease (30 s) and the process timeout (10 s): the gap the issue names.

@@ -16,9 +16,7 @@ struct StalledProcessTests {
 
     @Test(.timeLimit(.minutes(3)))
     func aFrozenProcessesLateResultsAreRefused() async throws {
-        let schema = "stall_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let serverURL = try await PostgresFixture.serverURL()
-        let databaseURL = serverURL + (serverURL.contains("?") ? "&" : "?") + "schema=\(schema)"
+        let databaseURL = try await PostgresFixture.databaseURL(schemaPrefix: "stall")
         // Each answer takes a while, so the frozen process surely has sends in flight.
         try await withSink(secret: Crash.secret, behaviour: .init(delay: .milliseconds(800))) { sinkURL, ledger in
             let environment = [

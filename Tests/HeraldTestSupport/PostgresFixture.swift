@@ -26,6 +26,14 @@ public enum PostgresFixture {
     public static let canStartClusters: Bool =
         PostgresBinaries.find() != nil || ProcessInfo.processInfo.environment["HERALD_REQUIRE_POSTGRES"] == "1"
 
+    /// The URL of the running server with a fresh schema of its own, named from `prefix`, for a
+    /// test's processes to share; starts the server on first call.
+    public static func databaseURL(schemaPrefix prefix: String) async throws -> String {
+        let schema = prefix + "_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = try await serverURL()
+        return url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+    }
+
     /// The URL of the running server (without a schema); starts it on first call.
     /// - Throws: when no server can be started.
     public static func serverURL() async throws -> String {
