@@ -7,7 +7,8 @@ import Synchronization
 /// not the wait for its record): what claims are told (``ClaimFairness``) so no tenant takes
 /// more than its share of the slots while others have due work, and no destination more than
 /// its ``DispatcherConfiguration/destinationSlots`` (twice `dispatcher.connections_per_host`)
-/// claimed at once.
+/// claimed at once — or, for a destination answering faster than that, what it answers in a
+/// quarter of a second (``AnswerPace``).
 ///
 /// A claim that stopped short — a tenant or a destination at its bound — is worth making again
 /// once a few of the messages in flight have freed their place: ``answered(_:)`` and
@@ -25,6 +26,9 @@ final class InFlightLedger: Sendable {
         /// claim runs counts towards waking the next one.
         var freed = 0
         var freedAtClaim = 0
+        var pace = AnswerPace()
+        /// The raised bounds the last claim was told.
+        var raised: [String: Int] = [:]
     }
 
     /// The most slots one tenant holds while another has due work.
@@ -64,8 +68,10 @@ final class InFlightLedger: Sendable {
     /// - Returns: whether a claim that stopped short is worth making again now.
     @discardableResult
     func answered(_ message: Message) -> Bool {
-        counts.withLock { counts in
-            guard Self.releaseDestination(of: message.id, in: &counts) else { return false }
+        let now = ContinuousClock.now
+        return counts.withLock { counts in
+            guard let destination = Self.releaseDestination(of: message.id, in: &counts) else { return false }
+            counts.pace.answered(destination, at: now)
             return freed(in: &counts)
         }
     }
@@ -77,7 +83,7 @@ final class InFlightLedger: Sendable {
         counts.withLock { counts in
             // A message whose send answered has freed its place already.
             let answeredBefore = message.destination != nil && counts.sending[message.id] == nil
-            _ = Self.releaseDestination(of: message.id, in: &counts)
+            Self.releaseDestination(of: message.id, in: &counts)
             if let count = counts.tenants[message.tenantID] {
                 counts.tenants[message.tenantID] = count > 1 ? count - 1 : nil
             }
@@ -92,28 +98,34 @@ final class InFlightLedger: Sendable {
         return true
     }
 
-    /// - Returns: whether the message was still counted against a destination.
-    private static func releaseDestination(of id: MessageID, in counts: inout Counts) -> Bool {
-        guard let destination = counts.sending.removeValue(forKey: id) else { return false }
+    /// - Returns: the destination the message was still counted against, if any.
+    @discardableResult
+    private static func releaseDestination(of id: MessageID, in counts: inout Counts) -> String? {
+        guard let destination = counts.sending.removeValue(forKey: id) else { return nil }
         if let count = counts.destinations[destination] {
             counts.destinations[destination] = count > 1 ? count - 1 : nil
         }
-        return true
+        return destination
     }
 
-    /// Whether `destination` has as many sends in flight as it may (counting `message` itself).
+    /// Whether `message`'s destination has more in flight than it may (counting `message`
+    /// itself), by the bounds the last claim was told.
     func isOverBound(_ message: Message) -> Bool {
         guard let destination = message.destination else { return false }
-        return counts.withLock { $0.destinations[destination, default: 0] } > perDestination
+        return counts.withLock { counts in
+            counts.destinations[destination, default: 0] > max(perDestination, counts.raised[destination] ?? 0)
+        }
     }
 
     /// What a claim is to be told, with the tenants' turn at `rotation`.
     func fairness(rotation: Int) -> ClaimFairness {
-        counts.withLock { counts in
+        let now = ContinuousClock.now
+        return counts.withLock { counts in
             counts.freedAtClaim = counts.freed
+            counts.raised = counts.pace.raisedBounds(over: perDestination, at: now)
             return ClaimFairness(
                 tenantShare: tenantShare, tenantsInFlight: counts.tenants, perDestination: perDestination,
-                destinationsInFlight: counts.destinations, rotation: rotation
+                destinationsInFlight: counts.destinations, destinationBounds: counts.raised, rotation: rotation
             )
         }
     }

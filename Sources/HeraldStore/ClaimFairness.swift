@@ -14,6 +14,9 @@ public struct ClaimFairness: Sendable, Hashable {
     public var perDestination: Int?
     /// This process's sends in flight, by destination.
     public var destinationsInFlight: [String: Int]
+    /// Destinations answering fast enough to be given more than ``perDestination`` at once
+    /// (what they answer in a quarter of a second), with their bound.
+    public var destinationBounds: [String: Int]
     /// Turns the order in which tenants are served: the tenants with due work, by id, are taken
     /// from the one at `rotation` (modulo their number), so over successive claims each is first
     /// in turn (the dispatcher moves it on by the tenants each claim served, and one).
@@ -21,12 +24,13 @@ public struct ClaimFairness: Sendable, Hashable {
 
     public init(
         tenantShare: Int? = nil, tenantsInFlight: [TenantID: Int] = [:], perDestination: Int? = nil,
-        destinationsInFlight: [String: Int] = [:], rotation: Int = 0
+        destinationsInFlight: [String: Int] = [:], destinationBounds: [String: Int] = [:], rotation: Int = 0
     ) {
         self.tenantShare = tenantShare
         self.tenantsInFlight = tenantsInFlight
         self.perDestination = perDestination
         self.destinationsInFlight = destinationsInFlight
+        self.destinationBounds = destinationBounds
         self.rotation = rotation
     }
 
@@ -36,13 +40,16 @@ public struct ClaimFairness: Sendable, Hashable {
     /// How many more sends `destination` may start now; `nil` for no bound.
     public func room(for destination: String?) -> Int? {
         guard let perDestination, let destination else { return nil }
-        return max(0, perDestination - destinationsInFlight[destination, default: 0])
+        let bound = destinationBounds[destination].map { max($0, perDestination) } ?? perDestination
+        return max(0, bound - destinationsInFlight[destination, default: 0])
     }
 
-    /// Destinations with less room than the bound (in flight now), with their room.
+    /// Destinations whose room is not simply ``perDestination`` (some in flight now, or a raised
+    /// bound), with their room.
     public var destinationRooms: [String: Int] {
-        guard let perDestination else { return [:] }
-        return destinationsInFlight.mapValues { max(0, perDestination - $0) }
+        guard perDestination != nil else { return [:] }
+        let destinations = Set(destinationsInFlight.keys).union(destinationBounds.keys)
+        return Dictionary(uniqueKeysWithValues: destinations.map { ($0, room(for: $0) ?? 0) })
     }
 }
 

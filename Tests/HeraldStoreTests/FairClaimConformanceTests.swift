@@ -131,4 +131,19 @@ struct FairClaimConformanceTests {
             #expect(destinations == ["http://127.0.0.1:9001": 4, "http://127.0.0.1:9002": 2])
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aDestinationWithARaisedBoundTakesMoreThanTheBaseBound(kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            _ = try await store.enqueue((0..<30).map { Self.message("a", url: "http://127.0.0.1:9001/fast", at: Double($0)) })
+            _ = try await store.enqueue((0..<30).map { Self.message("a", url: "http://127.0.0.1:9002/slow", at: 40 + Double($0)) })
+            // The fast one answers quickly enough for 20 at once, with 5 of them in flight now.
+            let fairness = ClaimFairness(
+                perDestination: 4, destinationsInFlight: ["http://127.0.0.1:9001": 5], destinationBounds: ["http://127.0.0.1:9001": 20]
+            )
+            let claimed = try await Self.claim(store, limit: 40, fairness: fairness)
+            let destinations = claimed.reduce(into: [String: Int]()) { $0[$1.destination ?? "-", default: 0] += 1 }
+            #expect(destinations == ["http://127.0.0.1:9001": 15, "http://127.0.0.1:9002": 4])
+        }
+    }
 }
