@@ -91,6 +91,16 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(.contentTooLarge, code: "body_too_large", message: "the request body is larger than the limit of \(limit) bytes")
     }
 
+    /// A body declared larger than the limit: answered before it is read, and the connection
+    /// closed (the unread body would otherwise have to be read and thrown away first).
+    static func bodyTooLarge(limit: Int, declared: Int) -> APIError {
+        APIError(
+            .contentTooLarge, code: "body_too_large",
+            message: "the request declares a body of \(declared) bytes, above this route's limit of \(limit) bytes; send less (split a batch), or raise the limit in the server's configuration",
+            headers: [.connection: "close"]
+        )
+    }
+
     static let unsupportedMediaType = APIError(
         .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as JSON with 'Content-Type: application/json'"
     )

@@ -21,6 +21,7 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
     router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware(logger: dependencies.logger))
     router.add(middleware: MethodNotAllowedMiddleware())
+    router.add(middleware: DeclaredLengthMiddleware(limits: dependencies.limits, callbackLimit: dependencies.callbacks.maxBodyBytes))
     router.add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
     let handler = APIHandler(dependencies: dependencies)
     let createMessage = CreateMessageRoute(handler: handler, limit: dependencies.limits.maxBodyBytes)
