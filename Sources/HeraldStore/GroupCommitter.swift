@@ -14,6 +14,11 @@
 /// `splits` accepts (the database refused something in it, rather than being unreachable) is
 /// flushed again in halves, down to the refused item alone, which alone gets the error.
 ///
+/// A database that cannot be reached fails fast: once a flush fails with an error `unreachable`
+/// accepts (it waited out the connection wait), what queued behind it gets that error at once
+/// instead of each batch waiting its own turn at the same wait, and so does every new item until
+/// a flush succeeds again — one item every ``probeInterval`` is let through to find out.
+///
 /// The flush runs in a task of its own, awaited by the leader, not on the leader's task: a
 /// leader whose task is cancelled (a send abandoned at shutdown) must not cancel the writes of
 /// everyone in its batch (GRDB interrupts the write of a cancelled task).
@@ -44,15 +49,27 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     /// The weight of what waits in ``queue``.
     private var waiting = 0
     private var leaderActive = false
+    private let unreachable: @Sendable (any Error) -> Bool
+    private let probeInterval: Duration
+    /// While the database is unreachable: the error to answer with, and when the next item may
+    /// try a flush.
+    private var outage: (error: any Error, nextProbe: ContinuousClock.Instant)?
 
-    /// - Parameter splits: whether a flush that threw this error is worth retrying in halves
-    ///   (the database refused a row); by default never.
+    /// - Parameters:
+    ///   - splits: whether a flush that threw this error is worth retrying in halves (the
+    ///     database refused a row); by default never.
+    ///   - unreachable: whether a flush that threw this error found the database unreachable,
+    ///     so writes fail fast until one succeeds; by default never.
+    ///   - probeInterval: while unreachable, how often one item may try a flush.
     package init(
         window: Duration, maxBatch: Int, maxWaiting: Int = .max, weight: @escaping @Sendable (Item) -> Int = { _ in 1 },
         splits: @escaping @Sendable (any Error) -> Bool = { _ in false },
+        unreachable: @escaping @Sendable (any Error) -> Bool = { _ in false }, probeInterval: Duration = .seconds(1),
         observe: @escaping @Sendable (Int) -> Void = { _ in }, flush: @escaping Flush
     ) {
         self.splits = splits
+        self.unreachable = unreachable
+        self.probeInterval = probeInterval
         self.observe = observe
         self.window = window
         self.maxBatch = max(1, maxBatch)
@@ -62,9 +79,15 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     }
 
     /// Submits one item and returns its output once the batch holding it is committed.
-    /// - Throws: ``StoreError/busy(_:)`` when too much waits already; else what the flush of
-    ///   its batch threw.
+    /// - Throws: ``StoreError/busy(_:)`` when too much waits already; the last flush's error
+    ///   at once while the database is unreachable; else what the flush of its batch threw.
     package func submit(_ item: Item) async throws -> Output {
+        if let outage {
+            let now = ContinuousClock.now
+            guard now >= outage.nextProbe else { throw outage.error }
+            // This one finds out whether the database is back; the rest keep failing fast meanwhile.
+            self.outage?.nextProbe = now + probeInterval
+        }
         let itemWeight = weight(item)
         guard queue.isEmpty || waiting + itemWeight <= maxWaiting else {
             throw StoreError.busy("\(waiting) writes wait for the database already (database.max_pending_writes is \(maxWaiting))")
@@ -103,6 +126,19 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
         let splits = splits
         // Not on this task: see the type's documentation. Awaited here, so it never outlives the leader.
         let results = await Task { await Self.write(items, flush: flush, splits: splits) }.value
+
+        if case .failure(let error) = results.first, unreachable(error) {
+            // Everything queued meanwhile would wait out the same connection wait, one batch
+            // after another: answer it now.
+            outage = (error, ContinuousClock.now + probeInterval)
+            for entry in queue {
+                waiting -= weight(entry.item)
+                entry.continuation?.resume(throwing: error)
+            }
+            queue.removeAll()
+        } else if results.contains(where: { if case .success = $0 { true } else { false } }) {
+            outage = nil
+        }
 
         // Hand leadership on before answering anyone, so the queue never stalls.
         if let next = queue.first?.continuation {

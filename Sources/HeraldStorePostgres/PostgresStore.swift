@@ -52,6 +52,7 @@ public final class PostgresStore: HeraldStore {
             maxWaiting: configuration.maxPendingWrites,
             weight: { $0.messages.count },
             splits: Self.isRefusal,
+            unreachable: { ($0 as? StoreError)?.isUnavailable == true },
             observe: { metrics.committed($0, writes: "enqueue") }
         ) { requests in
             try await connections.transaction { connection in

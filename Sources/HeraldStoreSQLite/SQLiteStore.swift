@@ -45,6 +45,7 @@ public final class SQLiteStore: HeraldStore {
             maxWaiting: configuration.maxPendingWrites,
             weight: { $0.request.messages.count },
             splits: Self.isRefusal,
+            unreachable: { ($0 as? StoreError)?.isUnavailable == true },
             observe: { metrics.committed($0, writes: "enqueue") }
         ) { requests in
             try await Self.write(pool) { db in

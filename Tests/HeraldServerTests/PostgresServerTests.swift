@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import HeraldCore
@@ -9,6 +10,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The whole server on PostgreSQL, through a database outage.
@@ -82,6 +84,77 @@ struct PostgresServerTests {
                     #expect(await eventually(timeout: .seconds(20)) { ledger.stats.uniqueDelivered == 2 })
                     #expect(ledger.stats.duplicates == 0, "\(ledger.deliveries) first \(id)")
                 }
+            }
+        }
+    }
+
+    /// During an outage, batches arriving from several clients at once are each answered within
+    /// the connection wait: what queues behind a flush that found the database unreachable is
+    /// answered 503 with it, not after a connection wait of its own in turn.
+    @Test(
+        .enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"),
+        .timeLimit(.minutes(2))
+    )
+    func underLoadEveryIngestRequestIsAnsweredWithinTheConnectionWait() async throws {
+        let cluster = try await PostgresCluster.started()
+        var configuration = HeraldConfiguration()
+        configuration.app.port = 0
+        configuration.app.apiKey = Self.key
+        configuration.app.adminKey = "pg-test-admin-key"
+        configuration.webhook.secret = Self.secret
+        configuration.webhook.url = "http://127.0.0.1:9/hook"
+        configuration.outbound = APITestHarness.loopbackPolicy
+        configuration.database.secretKey = SecretBox.generateKey()
+        configuration.database.url = cluster.url
+        configuration.database.connectWait = .seconds(2)
+        configuration.dispatcher.pollInterval = .milliseconds(100)
+        try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { app in
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                #expect(try await Self.post(client, #"{"content":"before"}"#).status == .accepted)
+                await cluster.stop(immediately: true)
+                let batch = "[" + (0..<50).map { #"{"content":"during \#($0)"}"# }.joined(separator: ",") + "]"
+                // Eight clients, each posting a batch every 200 ms for 6 s, without waiting for
+                // the answers to earlier ones: requests keep arriving while flushes wait.
+                // A connection for every request in flight, so none waits in the client's own queue.
+                var clientConfiguration = HTTPClient.Configuration()
+                clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 400
+                let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+                let answers: [(status: Int, seconds: Double)]
+                do { answers = try await withThrowingTaskGroup(of: (status: Int, seconds: Double).self) { group in
+                    let end = ContinuousClock.now + .seconds(6)
+                    while ContinuousClock.now < end {
+                        for _ in 0..<8 {
+                            group.addTask {
+                                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/messages/batch")
+                                request.method = .POST
+                                request.headers.add(name: "authorization", value: "Bearer \(Self.key)")
+                                request.headers.add(name: "content-type", value: "application/json")
+                                request.body = .bytes(ByteBuffer(string: batch))
+                                let started = ContinuousClock.now
+                                let response = try await http.execute(request, timeout: .seconds(30))
+                                _ = try await response.body.collect(upTo: 1 << 20)
+                                let took = ContinuousClock.now - started
+                                return (Int(response.status.code), Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
+                            }
+                        }
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                } } catch {
+                    try? await http.shutdown()
+                    throw error
+                }
+                try await http.shutdown()
+                print("outage answers: \(answers.count), slowest \(answers.map(\.seconds).max() ?? 0), statuses \(Set(answers.map(\.status)))")
+                #expect(answers.count >= 8)
+                #expect(answers.allSatisfy { $0.status == 503 }, "\(answers.map(\.status))")
+                let slowest = answers.map(\.seconds).max() ?? 0
+                #expect(slowest < 3.5, "the slowest answer took \(slowest) s with database.connect_wait 2s")
+                try await cluster.restart()
+                #expect(await eventually(timeout: .seconds(20), every: .milliseconds(200)) {
+                    (try? await Self.post(client, #"{"content":"after"}"#))?.status == .accepted
+                })
             }
         }
     }

@@ -168,4 +168,43 @@ struct GroupCommitterTests {
         let stored = try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM rows ORDER BY n") }
         #expect(stored == [0, 1, 2, 3, 4, 5], "the whole batch committed, the cancelled leader's own write too")
     }
+
+    /// A database that cannot be reached: every flush waits out the connection wait (here
+    /// 300 ms) and fails. What queued behind the first is answered when it fails, not one batch
+    /// after another; new items fail at once until the probe finds the database back.
+    @Test func anUnreachableDatabaseFailsWhatQueuedAndWhatComesAtOnceUntilAFlushSucceeds() async throws {
+        let down = Mutex(true)
+        let flushes = Mutex(0)
+        let committer = GroupCommitter<Int, Int>(
+            window: .zero, maxBatch: 2, unreachable: { ($0 as? StoreError)?.isUnavailable == true }, probeInterval: .milliseconds(500)
+        ) { items in
+            flushes.withLock { $0 += 1 }
+            guard down.withLock({ $0 }) else { return items }
+            try await Task.sleep(for: .milliseconds(300))
+            throw StoreError.unavailable("connection wait over")
+        }
+        let started = ContinuousClock.now
+        // Ten writers at once: in batches of two, each waiting 300 ms, the last would wait 1.5 s.
+        let waits = await withTaskGroup(of: Duration.self) { group in
+            for value in 0..<10 {
+                group.addTask {
+                    _ = try? await committer.submit(value)
+                    return ContinuousClock.now - started
+                }
+            }
+            return await group.reduce(into: [Duration]()) { $0.append($1) }
+        }
+        #expect(waits.allSatisfy { $0 < .milliseconds(550) }, "\(waits)")
+        #expect(flushes.withLock { $0 } == 1, "one flush found out; the rest were answered by it")
+        // Until the next probe, a new item fails at once without a flush.
+        let quick = ContinuousClock.now
+        await #expect(throws: StoreError.self) { try await committer.submit(11) }
+        #expect(ContinuousClock.now - quick < .milliseconds(100))
+        #expect(flushes.withLock { $0 } == 1)
+        // The database comes back: the probe succeeds, and writing resumes for everyone.
+        down.withLock { $0 = false }
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await committer.submit(12) == 12)
+        #expect(try await committer.submit(13) == 13)
+    }
 }
