@@ -48,7 +48,7 @@ struct MessageIntake: Sendable {
                 let request = MessageRequest(object, problems: &problems)
                 let draft = try draft(
                     from: request, problems: problems, headerIdempotencyKey: headerIdempotencyKey, tenant: tenant,
-                    profiles: profiles, defaultChannel: defaultChannel
+                    profiles: profiles, defaultChannel: defaultChannel, now: now
                 )
                 pending.append((index, Message(id: .generate(at: now), draft: draft, now: now)))
             } catch let error as APIError {
@@ -89,7 +89,8 @@ struct MessageIntake: Sendable {
         headerIdempotencyKey: String?,
         tenant: TenantID,
         profiles: [SenderProfile],
-        defaultChannel: String
+        defaultChannel: String,
+        now: Date
     ) throws -> MessageDraft {
         var problems = readProblems
         let choice = ProfileChoice.choose(for: request, among: profiles, defaultChannel: defaultChannel, channels: dependencies.channels)
@@ -100,6 +101,12 @@ struct MessageIntake: Sendable {
             keepTopLevelFields: !(channel?.sendsMetadata ?? false)
         )
         problems += fieldProblems
+        if let expiresAt = draft.expiresAt, expiresAt <= now {
+            problems.append(FieldProblem(
+                field: "expires_at", code: "expired",
+                problem: "is \(Timestamp.format(expiresAt)), already past (now \(Timestamp.format(now))); a message that may not be sent after then would only fail — give a later time, or leave it out"
+            ))
+        }
         draft.channel = channel?.name ?? ""
         draft.profileID = choice.profile?.id
         draft.dryRun = draft.dryRun || (choice.profile?.dryRun ?? false) || dependencies.dryRun

@@ -2,6 +2,7 @@ import HTTPTypes
 import Foundation
 import HeraldAPI
 import HeraldCore
+import HeraldStore
 import HeraldTestSupport
 import Testing
 
@@ -170,15 +171,33 @@ struct ProfilesAPITests {
         #expect(provider.requests.isEmpty)
     }
 
-    @Test func anExpiredMessageFailsWithoutGoingOut() async throws {
+    @Test func aMessageAlreadyExpiredIsRefusedAtIngest() async throws {
+        let harness = APITestHarness()
+        try await harness.test { client in
+            let (status, body, _) = try await client.call(
+                .post, "/api/v1/messages", json: #"{"url": "https://x.test", "content": "code 1234", "expires_at": "2020-01-01T00:00:00Z"}"#
+            )
+            #expect(status == .unprocessableContent)
+            #expect(body["error"] == .string("validation_failed"))
+            let problem = try #require(body["details"]?.arrayValue?.first)
+            #expect(problem["field"] == .string("expires_at"))
+            #expect(problem["code"] == .string("expired"))
+        }
+        #expect(try await harness.store.countByStatus(tenant: nil).values.reduce(0, +) == 0, "nothing stored")
+    }
+
+    @Test func aMessageThatExpiresBeforeItsClaimFailsWithoutGoingOut() async throws {
         let provider = FakeProvider()
+        let harness = APITestHarness()
         try await provider.run { base in
-            try await APITestHarness().test { client in
+            try await harness.test { client in
                 _ = try await client.call(.post, "/api/v1/tenants/default/profiles", json: Self.whatsAppProfile("main", base: base, isDefault: true), key: Self.admin)
+                let expiry = Timestamp.format(harness.clock.now().addingTimeInterval(60))
                 let (_, accepted, _) = try await client.call(
-                    .post, "/api/v1/messages", json: #"{"channel": "whatsapp", "to": "+14155550100", "content": "code 1234", "expires_at": "2020-01-01T00:00:00Z"}"#
+                    .post, "/api/v1/messages", json: #"{"channel": "whatsapp", "to": "+14155550100", "content": "code 1234", "expires_at": "\#(expiry)"}"#
                 )
                 let id = try #require(accepted["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(61))
                 _ = try await client.call(.post, "/api/v1/messaging/process")
                 let (_, message, _) = try await client.call(.get, "/api/v1/messages/\(id)")
                 #expect(message["status"] == .string("failed"))

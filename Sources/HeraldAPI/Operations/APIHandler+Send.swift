@@ -4,8 +4,9 @@ import HeraldStore
 
 /// `POST /api/v1/messages/send`: accept one message and wait, up to `timeout` seconds (query or
 /// body, 0–30, default 10), for its first attempt. Answers 200 with the message once that attempt
-/// is recorded (sent with the provider id, failed with the reason, or queued for a retry), or 202
-/// with the message still queued when the wait runs out.
+/// is recorded (sent with the provider id, failed with the reason, or queued for a retry) — or at
+/// once when it ends without one (expired at its claim, cancelled, a dry run) — or 202 with the
+/// message still queued when the wait runs out.
 extension APIHandler {
     func sendMessage(_ input: Operations.SendMessage.Input) async throws -> Operations.SendMessage.Output {
         let tenant = try Caller.requireTenant()
@@ -31,8 +32,9 @@ extension APIHandler {
         let deadline = ContinuousClock.now + min(.milliseconds(Int64(timeout * 1000)), dependencies.limits.maxSendWait)
         var pause = Duration.milliseconds(5)
         while true {
-            if let current = try await dependencies.store.message(id: message.id, tenant: message.tenantID),
-               current.attempts > 0 && current.status != .sending || current.status == .cancelled {
+            // The first attempt recorded (a retry queued counts), or an end without one.
+            if let current = try await dependencies.store.message(id: message.id, tenant: message.tenantID), current.status != .sending,
+               current.attempts > 0 || !current.status.isPending {
                 return current
             }
             let left = deadline - ContinuousClock.now
