@@ -14,10 +14,20 @@ struct ClientOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
+    @Option(name: .long, help: "The longest one call to the server may take, such as 30s (connecting takes at most 5s of it).")
+    var timeout = "60s"
+
     /// A client for the server and key given.
     /// - Throws: `ValidationError` naming what is missing.
     func herald() throws -> Herald {
-        Herald(serverURL: try serverURL(), apiKey: try apiKey())
+        Herald(serverURL: try serverURL(), apiKey: try apiKey(), httpClient: CommandLineHTTPClient.shared, timeout: try callTimeout())
+    }
+
+    func callTimeout() throws -> Duration {
+        guard let duration = DurationText.parse(timeout), duration > .zero else {
+            throw ValidationError("--timeout must be a duration such as 30s (got '\(timeout)')")
+        }
+        return duration
     }
 
     /// An admin client: `--key`, else `HERALD_ADMIN_KEY`.
@@ -25,7 +35,7 @@ struct ClientOptions: ParsableArguments {
         guard let key = key ?? ProcessInfo.processInfo.environment["HERALD_ADMIN_KEY"], !key.isEmpty else {
             throw ValidationError("give the admin key with --key or HERALD_ADMIN_KEY")
         }
-        return HeraldAdmin(serverURL: try serverURL(), adminKey: key)
+        return HeraldAdmin(serverURL: try serverURL(), adminKey: key, httpClient: CommandLineHTTPClient.shared, timeout: try callTimeout())
     }
 
     func serverURL() throws -> URL {

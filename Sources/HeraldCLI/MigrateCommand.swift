@@ -11,7 +11,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let configuration = try options.load()
+        let configuration = try options.load(command: "migrate")
         let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
         // Opening migrates; nothing else starts.
         try await OpenedStore.withOpenedStore(configuration: configuration, processID: "migrate", logger: logger) { _ in }

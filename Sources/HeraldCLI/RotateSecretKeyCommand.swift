@@ -20,7 +20,7 @@ struct RotateSecretKeyCommand: AsyncParsableCommand {
     var newKey: String?
 
     func run() async throws {
-        let configuration = try options.load()
+        let configuration = try options.load(command: "rotate-secret-key")
         let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
         let text = newKey ?? SecretBox.generateKey()
         let next = try SecretBox(base64Key: text)

@@ -24,7 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { extra.append(("app.host", host)) }
         if let port { extra.append(("app.port", String(port))) }
         if dryRun { extra.append(("dispatcher.dry_run", "true")) }
-        let configuration = try options.load(extra: extra)
+        let configuration = try options.load(extra: extra, command: "serve")
+        // Before anything starts: one process per SQLite file, and a port that is free.
+        let lock = (configuration.database.url ?? "").isEmpty ? try DatabaseFileLock(databasePath: configuration.database.path) : nil
+        try await PortAvailability.check(host: configuration.app.host, port: configuration.app.port)
         let logger = LoggingSetup.logger(label: "herald", level: configuration.app.logLevel)
         let host = configuration.app.host
         let builder = HeraldServerBuilder(configuration: configuration, logger: logger, onServerRunning: { port in
@@ -33,5 +36,6 @@ struct ServeCommand: AsyncParsableCommand {
             HeraldServerBuilder.writeAtOnce("herald serve listening on http://\(host):\(port)")
         })
         try await builder.run()
+        withExtendedLifetime(lock) {}
     }
 }

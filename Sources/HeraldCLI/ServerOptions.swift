@@ -11,13 +11,15 @@ struct ServerOptions: ParsableArguments {
     var database: String?
 
     /// Loads the configuration with these flags on top.
-    func load(extra: [(path: String, value: String)] = []) throws -> HeraldConfiguration {
+    /// - Parameter command: the subcommand loading it, named in the error's pointer to its help.
+    /// - Throws: an exit with status 78 after writing every problem found.
+    func load(extra: [(path: String, value: String)] = [], command: String) throws -> HeraldConfiguration {
         var overrides = extra
         if let database { overrides.append(("database.path", database)) }
         do {
             return try ConfigurationLoader(file: config, overrides: overrides).load()
         } catch {
-            throw ValidationError(error.message)
+            throw StartupFailure.exit(error.message, command: command)
         }
     }
 }

@@ -162,10 +162,26 @@ public struct Herald: Sendable {
         } catch let error as ClientError {
             if let answer = error.underlyingError as? HeraldClientError { throw answer }
             if error.response != nil { throw .unexpected(status: error.response?.status.code ?? 0, message: "\(error.underlyingError)") }
-            throw .transport("\(error.underlyingError)")
+            throw .transport(unreachable(error.underlyingError))
         } catch {
-            throw .transport("\(error)")
+            throw .transport(unreachable(error))
         }
+    }
+
+    /// `cannot reach Herald at URL (why)`, the why in a person's words where it is a common one.
+    func unreachable(_ error: any Error) -> String {
+        let text = "\(error)"
+        let why: String
+        if let error = error as? HTTPClientError, error == .connectTimeout || error == .deadlineExceeded || error == .readTimeout {
+            why = error == .connectTimeout ? "no connection within the connect timeout" : "no answer in time"
+        } else if text.contains("connectionRefused") || text.contains("Connection refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
+            why = "connection refused"
+        } else if text.contains("NXDOMAIN") || text.contains("lookup") || text.contains("resolve") {
+            why = "its host name does not resolve"
+        } else {
+            why = text
+        }
+        return "cannot reach Herald at \(serverURL.absoluteString) (\(why))"
     }
 
     static func unexpected(_ output: some Sendable) -> HeraldClientError {

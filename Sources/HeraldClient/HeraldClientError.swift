@@ -22,7 +22,7 @@ public enum HeraldClientError: Error, Sendable, Hashable, CustomStringConvertibl
     case unavailable(retryAfter: Duration?, message: String)
     /// The request itself is malformed: bad JSON, too large, wrong content type (400, 413, 415).
     case badRequest(status: Int, code: String, message: String)
-    /// No answer: the connection failed or timed out.
+    /// No answer: the connection failed or timed out (`cannot reach Herald at URL (why)`).
     case transport(String)
     /// An answer this client does not know how to read.
     case unexpected(status: Int, message: String)

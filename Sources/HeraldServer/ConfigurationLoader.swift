@@ -19,24 +19,32 @@ public struct ConfigurationLoader: Sendable {
         self.overrides = overrides
     }
 
-    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` naming the key and what it expects.
+    /// - Throws: ``HeraldError/invalidConfiguration(_:)`` naming every problem found — each
+    ///   key and what it expects, each unknown key or `HERALD_*` variable with the closest known
+    ///   one — not only the first.
     public func load() throws(HeraldError) -> HeraldConfiguration {
         var configuration = HeraldConfiguration()
+        var problems = ConfigurationProblems()
         let keys = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, $0) })
 
         if let path = file ?? environment["HERALD_CONFIG"] ?? (FileManager.default.fileExists(atPath: "herald.yaml") ? "herald.yaml" : nil) {
-            try applyYAML(at: path, to: &configuration, keys: keys)
+            applyYAML(at: path, to: &configuration, keys: keys, problems: &problems)
         }
+        problems.add(KnownEnvironment.problems(in: environment))
         for key in ConfigurationKey.all {
             // The canonical name wins over an alias when both are set.
             for name in key.aliases + [key.environmentName] {
-                if let value = environment[name] { try key.apply(&configuration, value) }
+                if let value = environment[name] { problems.collect { () throws(HeraldError) in try key.apply(&configuration, value) } }
             }
         }
         for (path, value) in overrides {
-            guard let key = keys[path] else { throw .invalidConfiguration("unknown setting \(path)") }
-            try key.apply(&configuration, value)
+            guard let key = keys[path] else {
+                problems.add(["unknown setting \(path)" + (ClosestName.to(path, among: keys.keys).map { ": did you mean \($0)?" } ?? "")])
+                continue
+            }
+            problems.collect { () throws(HeraldError) in try key.apply(&configuration, value) }
         }
+        try problems.throwIfAny()
         try Self.takeDatabaseURLFromPath(&configuration)
         return configuration
     }
@@ -57,39 +65,46 @@ public struct ConfigurationLoader: Sendable {
         configuration.database.path = HeraldConfiguration.Database().path
     }
 
-    private func applyYAML(at path: String, to configuration: inout HeraldConfiguration, keys: [String: ConfigurationKey]) throws(HeraldError) {
+    private func applyYAML(
+        at path: String, to configuration: inout HeraldConfiguration, keys: [String: ConfigurationKey], problems: inout ConfigurationProblems
+    ) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw .invalidConfiguration("cannot read the configuration file \(path)")
+            return problems.add(["cannot read the configuration file \(path)"])
         }
         let document: Any?
         do {
             document = try Yams.load(yaml: text)
         } catch {
-            throw .invalidConfiguration("\(path) is not valid YAML: \(error)")
+            return problems.add(["\(path) is not valid YAML: \(error)"])
         }
         guard let document else { return }
         guard let sections = document as? [String: Any] else {
-            throw .invalidConfiguration("\(path) must be a mapping of sections (app, database, dispatcher, retry, webhook)")
+            return problems.add(["\(path) must be a mapping of sections (app, database, dispatcher, retry, webhook)"])
         }
+        let known = Set(keys.keys).union(["webhook.headers", "webhook.endpoints"])
         for (section, content) in sections.sorted(by: { $0.key < $1.key }) {
             guard let entries = content as? [String: Any] else {
-                throw .invalidConfiguration("\(path): section '\(section)' must be a mapping")
+                problems.add(["\(path): section '\(section)' must be a mapping"])
+                continue
             }
             for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
                 let keyPath = "\(section).\(name)"
-                switch keyPath {
-                case "webhook.headers":
-                    configuration.webhook.headers = try stringMap(value, keyPath)
-                case "webhook.endpoints":
-                    configuration.webhook.endpoints = try endpoints(value)
-                default:
-                    guard let key = keys[keyPath] else {
-                        throw .invalidConfiguration("\(path): unknown setting '\(keyPath)'")
+                problems.collect { () throws(HeraldError) in
+                    switch keyPath {
+                    case "webhook.headers":
+                        configuration.webhook.headers = try stringMap(value, keyPath)
+                    case "webhook.endpoints":
+                        configuration.webhook.endpoints = try endpoints(value)
+                    default:
+                        guard let key = keys[keyPath] else {
+                            let hint = ClosestName.to(keyPath, among: known).map { ": did you mean '\($0)'?" } ?? ""
+                            throw .invalidConfiguration("\(path): unknown setting '\(keyPath)'\(hint)")
+                        }
+                        try key.apply(&configuration, try scalar(value, keyPath))
                     }
-                    try key.apply(&configuration, try scalar(value, keyPath))
                 }
             }
         }

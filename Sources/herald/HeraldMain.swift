@@ -5,6 +5,6 @@ import HeraldCLI
 @main
 struct HeraldMain {
     static func main() async {
-        await HeraldCommand.main()
+        await HeraldCommand.runAndExit()
     }
 }

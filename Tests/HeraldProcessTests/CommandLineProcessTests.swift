@@ -12,10 +12,12 @@ struct CommandLineProcessTests {
 
     /// Runs `herald` with `arguments`, standard input `input`, and the server in the environment.
     static func herald(
-        _ arguments: [String], port: Int, input: String? = nil, interruptAfter: Duration? = nil, environment: [String: String] = [:]
+        _ arguments: [String], port: Int, input: String? = nil, interruptAfter: Duration? = nil, environment: [String: String] = [:],
+        workingDirectory: URL? = nil
     ) async throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = HeraldProcess.binary
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["HERALD_URL": "http://127.0.0.1:\(port)", "HERALD_API_KEY": Self.key]) { $1 }
             .merging(environment) { $1 }

@@ -141,7 +141,7 @@ struct ConfigurationLoaderTests {
 
     @Test func unknownYAMLKeysAreRefused() throws {
         let path = try Self.write("app:\n  prot: 9000\n")
-        #expect(throws: HeraldError.invalidConfiguration("\(path): unknown setting 'app.prot'")) {
+        #expect(throws: HeraldError.invalidConfiguration("\(path): unknown setting 'app.prot': did you mean 'app.port'?")) {
             try ConfigurationLoader(file: path, environment: [:]).load()
         }
     }
@@ -195,5 +195,45 @@ struct ConfigurationLoaderTests {
             #expect(error.message.contains("postgres://other@db2/herald"))
             #expect(!error.message.contains("s3cret"))
         }
+    }
+
+    @Test func aMisspelledEnvironmentVariableStopsStartUpNamingTheClosestOne() throws {
+        let error = #expect(throws: HeraldError.self) {
+            try ConfigurationLoader(file: nil, environment: ["HERALD_DISPATCHER_BATCHSIZE": "5"]).load()
+        }
+        #expect(error?.message == "unknown environment variable HERALD_DISPATCHER_BATCHSIZE: did you mean HERALD_DISPATCHER_BATCH_SIZE?")
+        let unrelated = #expect(throws: HeraldError.self) {
+            try ConfigurationLoader(file: nil, environment: ["HERALD_COMPLETELY_DIFFERENT_THING": "1"]).load()
+        }
+        #expect(error != nil)
+        #expect(unrelated?.message.contains("configuration reference") == true, "\(unrelated?.message ?? "")")
+    }
+
+    @Test func theVariablesOfTheCLITestsAndExamplesAreKnown() throws {
+        let environment = [
+            "HERALD_URL": "http://localhost:8080", "HERALD_API_KEY": "k", "HERALD_ADMIN_KEY": "a", "HERALD_TEST_POSTGRES_URL": "postgres://x",
+            "HERALD_REQUIRE_POSTGRES": "1", "HERALD_BINARY": "/x", "HERALD_BIN": "/x", "HERALD_WAKE_TEST": "1", "HERALD_EXAMPLE_COUNT": "5",
+            "HERALD_DATABASE": "h.sqlite", "HERALD_PORT": "8081",
+        ]
+        let configuration = try ConfigurationLoader(file: nil, environment: environment).load()
+        #expect(configuration.app.port == 8081)
+        // Other programs' variables are none of Herald's business.
+        _ = try ConfigurationLoader(file: nil, environment: ["HERALDRY": "x", "PATH": "/bin"]).load()
+    }
+
+    @Test func everyProblemOfAFileIsReportedAtOnceWithTheClosestKnownKey() throws {
+        let path = try Self.write("""
+            dispatcher:
+              batchsize: 5
+              concurrency: lots
+            webhook:
+              timout: 5s
+            """)
+        let error = #expect(throws: HeraldError.self) { try ConfigurationLoader(file: path, environment: [:]).load() }
+        let message = try #require(error?.message)
+        #expect(message.hasPrefix("3 problems in the configuration:"), "\(message)")
+        #expect(message.contains("unknown setting 'dispatcher.batchsize': did you mean 'dispatcher.batch_size'?"), "\(message)")
+        #expect(message.contains("unknown setting 'webhook.timout': did you mean 'webhook.timeout'?"), "\(message)")
+        #expect(message.contains("dispatcher.concurrency"), "\(message)")
     }
 }
