@@ -58,6 +58,13 @@ public struct APIError: HTTPResponseError, Sendable {
         headers: [.wwwAuthenticate: "Bearer"]
     )
 
+    /// An unknown key on a route only the administrator may use: say which key it wants.
+    static let unknownKeyOnAdminRoute = APIError(
+        .unauthorized, code: "unauthorized",
+        message: "this route needs the admin key, and the key sent is not one this server knows: use HERALD_ADMIN_KEY as it was set when herald serve started, or the admin key it printed at its first start",
+        headers: [.wwwAuthenticate: "Bearer"]
+    )
+
     static let tenantKeyNeeded = APIError(
         .forbidden, code: "tenant_key_required",
         message: "this route acts for a tenant: use one of the tenant's keys, not the admin key"

@@ -10,6 +10,8 @@ public struct HeraldCommand: AsyncParsableCommand {
         version: HeraldVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SinkCommand.self, BenchCommand.self, SendCommand.self, BailCommand.self, MessagesCommand.self, StatusCommand.self,
+            // Shortcuts of `herald messages attempts|cancel|retry ID`.
+            MessagesCommand.Attempts.self, MessagesCommand.Cancel.self, MessagesCommand.Retry.self,
             TenantsCommand.self, KeysCommand.self, ProfilesCommand.self, RotateSecretKeyCommand.self,
         ],
         defaultSubcommand: nil

@@ -49,10 +49,25 @@ struct SendCommand: AsyncParsableCommand {
         if client.json {
             Terminal.printJSON(stored)
         } else {
-            let reason = stored.failureReason.map { " — \($0)" } ?? ""
-            print("\(stored.id)  \(stored.status.rawValue)\(reason)")
+            print(Self.summary(of: stored, now: Date()))
         }
         if stored.status.isFailure { throw ExitCode.failure }
+    }
+
+    /// One line: the id and status, and for a message waiting for its next attempt, how the last
+    /// one went and when the next is due.
+    static func summary(of message: MessageInfo, now: Date) -> String {
+        var line = "\(message.id)  \(message.status.rawValue)"
+        if let reason = message.failureReason {
+            line += " — \(reason)"
+        } else if message.status.isPending, message.attempts > 0 {
+            line += " — attempt \(message.attempts): \(message.lastError ?? "did not go through")"
+            if let next = message.nextAttemptAt {
+                let wait = max(0, next.timeIntervalSince(now))
+                line += "; next attempt at \(Timestamp.format(next)) (in \(DurationText.format(.milliseconds(Int64(wait * 1000)))))"
+            }
+        }
+        return line
     }
 
     private func sendMany(_ text: String, _ herald: Herald) async throws {

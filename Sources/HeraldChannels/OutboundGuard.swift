@@ -85,7 +85,7 @@ public struct OutboundGuard: Sendable {
         }
         guard let first = addresses.first else { return .failure(.unresolved("\(host) has no address")) }
         for address in addresses {
-            if let refusal = policy.refusal(for: address) { return .failure(.refused("\(host) resolves to \(refusal)")) }
+            if let refusal = policy.refusal(forName: host, resolvedTo: address) { return .failure(.refused(refusal)) }
         }
         switch components.scheme?.lowercased() {
         case "http":

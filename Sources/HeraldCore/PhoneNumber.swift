@@ -23,16 +23,23 @@ public enum PhoneNumber {
     /// - Returns: the problem with `to`, if any.
     public static func normalizeRecipient(of draft: inout MessageDraft, missing what: String) -> FieldProblem? {
         guard let to = draft.recipient else { return FieldProblem(field: "to", code: "missing", problem: what) }
-        guard let number = normalize(to) else { return problem(field: "to") }
+        guard let number = normalize(to) else { return problem(field: "to", text: to) }
         draft.recipient = number
         return nil
     }
 
-    /// The problem a recipient that is not a phone number gets, for field `field`.
-    public static func problem(field: String) -> FieldProblem {
-        FieldProblem(
-            field: field, code: "invalid_phone_number",
-            problem: "must be a phone number in E.164 form: + and 7 to 15 digits, such as +14155550100"
-        )
+    /// The problem `text`, which is not a phone number, gets as field `field`: the rule it broke
+    /// and how to write it.
+    public static func problem(field: String, text: String) -> FieldProblem {
+        let digits = text.filter(\.isNumber)
+        let problem = if digits.first == "0" {
+            "cannot start with 0 — write it with its country code, such as +31612345678 for 0612345678 in the Netherlands "
+                + "(E.164: + and 7 to 15 digits; a number without + is read as international)"
+        } else if !(7...15).contains(digits.count) {
+            "has \(digits.count) digits; a phone number in E.164 form has 7 to 15 after the +, country code first, such as +14155550100"
+        } else {
+            "must be a phone number in E.164 form: + and 7 to 15 digits, country code first, such as +14155550100 (spaces, dashes, dots and parentheses may separate them)"
+        }
+        return FieldProblem(field: field, code: "invalid_phone_number", problem: problem)
     }
 }

@@ -113,8 +113,13 @@ public final class Dispatcher: Service {
         return "\(host):\(pid):\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// Sends in flight now.
+    /// Send slots taken now: messages between claim and recorded outcome, and slots reserved
+    /// for a claim under way.
     public var inFlight: Int { pool.inFlight }
+
+    /// Messages claimed by this process and not yet finished: what operators are shown as in
+    /// flight (a claim under way reserves slots for messages that may not exist).
+    public var messagesInFlight: Int { ledger.count }
 
     /// How many times the idle dispatcher woke up (signalled, timed out, or a bucket opened).
     public var wakeUps: Int { state.withLock { $0.wakeUps } }
@@ -143,7 +148,7 @@ public final class Dispatcher: Service {
         let (sent, retried, failed) = completer.lastMinute(at: now)
         return state.withLock { state in
             DispatcherStatus(
-                inFlight: pool.inFlight, concurrency: configuration.concurrency,
+                inFlight: ledger.count, concurrency: configuration.concurrency,
                 sentLastMinute: sent, retriedLastMinute: retried, failedLastMinute: failed, lastCycle: state.lastCycle
             )
         }

@@ -108,6 +108,11 @@ final class InFlightLedger: Sendable {
         return destination
     }
 
+    /// Messages claimed and not yet finished (sent, recorded, or put back).
+    var count: Int {
+        counts.withLock { $0.tenants.values.reduce(0, +) }
+    }
+
     /// Whether `message`'s destination has more in flight than it may (counting `message`
     /// itself), by the bounds the last claim was told.
     func isOverBound(_ message: Message) -> Bool {

@@ -70,6 +70,14 @@ public enum SecretKeySource: Sendable, CustomStringConvertible {
 
     private static func readOrCreate(_ path: String) throws(HeraldError) -> SecretBox {
         if FileManager.default.fileExists(atPath: path) {
+            if let permissions = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber,
+               permissions.intValue & 0o077 != 0 {
+                let mode = String(permissions.intValue & 0o777, radix: 8)
+                throw .invalidConfiguration(
+                    "the key file \(path) can be read by other users of this machine (mode \(mode)); it opens every stored secret. "
+                        + "Make it the owner's alone: chmod 600 \(path)"
+                )
+            }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw .invalidConfiguration("cannot read the key file \(path)")
             }

@@ -36,9 +36,9 @@ public struct SinkServer: Sendable {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
-        router.get("stats") { _, _ in try Self.json(ledger.stats) }
-        router.get("deliveries") { _, _ in try Self.json(ledger.deliveries) }
-        router.get("attempts") { _, _ in try Self.json(ledger.attempts) }
+        router.get("stats") { _, _ in Self.jsonResponse(ledger.stats) }
+        router.get("deliveries") { _, _ in Self.jsonResponse(ledger.deliveries) }
+        router.get("attempts") { _, _ in Self.jsonResponse(ledger.attempts) }
         router.post("/") { request, _ in try await receive(request) }
         router.post("**") { request, _ in try await receive(request) }
         return Application(
@@ -84,13 +84,14 @@ public struct SinkServer: Sendable {
         return Response(status: HTTPResponse.Status(code: status), headers: headers)
     }
 
-    private static func json(_ value: some Encodable) throws -> Response {
+    /// `value` as a 200 JSON answer, keys sorted.
+    static func jsonResponse(_ value: some Encodable) -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(
             status: .ok,
             headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+            body: .init(byteBuffer: ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("null".utf8)))
         )
     }
 }

@@ -5,6 +5,7 @@ import HeraldCore
 import HeraldTestSupport
 import Logging
 import Synchronization
+import HeraldSink
 import Testing
 
 struct BotServerChannelTests {

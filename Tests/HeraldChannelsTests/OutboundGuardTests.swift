@@ -29,7 +29,7 @@ struct OutboundGuardTests {
             Issue.record("expected a permanent failure, got \(report.outcome)")
             return
         }
-        #expect(reason.hasPrefix("outbound address refused: localhost resolves to 127.0.0.1"), "\(reason)")
+        #expect(reason.hasPrefix("outbound address refused: localhost resolves to 127.0.0.1, which is in a loopback range"), "\(reason)")
         #expect(receiver.requests.isEmpty, "nothing may reach the refused address")
     }
 

@@ -139,7 +139,7 @@ ly0I78maJoBhvLiXBBkeqxEfKSCLmuKnf8Al9R1zlddcqFh6G5Sl5x9w
             Issue.record("expected a permanent failure, got \(report.outcome)")
             return
         }
-        #expect(reason.hasPrefix("outbound address refused: \(Self.host) resolves to 10.0.0.7 is in a private range"), "\(reason)")
+        #expect(reason.hasPrefix("outbound address refused: \(Self.host) resolves to 10.0.0.7, which is in a private range"), "\(reason)")
         #expect(lookUps.names.count == 1)
     }
 

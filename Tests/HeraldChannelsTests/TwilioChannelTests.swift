@@ -4,6 +4,7 @@ import HTTPTypes
 import HeraldChannels
 import HeraldCore
 import HeraldTestSupport
+import HeraldSink
 import Testing
 
 struct TwilioChannelTests {

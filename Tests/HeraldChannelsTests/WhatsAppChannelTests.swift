@@ -4,6 +4,7 @@ import HTTPTypes
 import HeraldChannels
 import HeraldCore
 import HeraldTestSupport
+import HeraldSink
 import Testing
 
 struct WhatsAppChannelTests {
@@ -125,7 +126,7 @@ struct WhatsAppChannelTests {
         let draft = try channel.prepare(MessageDraft(channel: "whatsapp", recipient: "14155550100", content: "hi"), profile: nil)
         #expect(draft.recipient == "+14155550100")
         for bad in ["12345", "+0123456789", "call me", "+1234567890123456"] {
-            #expect(throws: HeraldError.validation([PhoneNumber.problem(field: "to")])) {
+            #expect(throws: HeraldError.validation([PhoneNumber.problem(field: "to", text: bad)])) {
                 try channel.prepare(MessageDraft(channel: "whatsapp", recipient: bad, content: "hi"), profile: nil)
             }
         }

@@ -49,7 +49,7 @@ struct OutboundPolicyTests {
 
     @Test func allowedNetworksOpenRangesOnPurposeInEverySpelling() throws {
         let policy = try OutboundPolicy(allowedNetworks: " 127.0.0.0/8, fd12:3456::/32 ")
-        #expect(policy.allowed.map(\.description) == ["127.0.0.0/8", "fd12:3456:0:0:0:0:0:0/32"])
+        #expect(policy.allowed.map(\.description) == ["127.0.0.0/8", "fd12:3456::/32"])
         #expect(policy.refusal(forURL: "http://127.1:8080/") == nil)
         #expect(policy.refusal(forURL: "http://[::ffff:127.0.0.1]/") == nil)
         #expect(policy.refusal(forURL: "http://[fd12:3456::9]/") == nil)
@@ -74,5 +74,13 @@ extension OutboundPolicyTests {
     ] as [(String, String?)])
     func theHostIsReadWithoutAFullParse(url: String, host: String?) {
         #expect(OutboundPolicy.host(of: url).map(String.init) == host)
+    }
+
+    @Test(arguments: [
+        ("0:0:0:0:0:0:0:1", "::1"), ("::", "::"), ("fe80:0:0:0:0:0:0:1", "fe80::1"), ("2001:db8:0:0:8:800:200c:417a", "2001:db8::8:800:200c:417a"),
+        ("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"), ("2001:0:0:1:0:0:0:1", "2001:0:0:1::1"), ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"),
+    ])
+    func ipv6AddressesArePrintedInTheirShortForm(text: String, printed: String) throws {
+        #expect(try #require(IPAddress(text)).description == printed)
     }
 }

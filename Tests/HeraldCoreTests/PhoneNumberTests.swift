@@ -14,4 +14,12 @@ struct PhoneNumberTests {
     func refusesWhatIsNotAnInternationalNumber(text: String) {
         #expect(PhoneNumber.normalize(text) == nil)
     }
+
+    @Test func aNumberStartingWithZeroIsToldToAddItsCountryCode() {
+        let problem = PhoneNumber.problem(field: "to", text: "0612345678")
+        #expect(problem.code == "invalid_phone_number")
+        #expect(problem.problem.hasPrefix("cannot start with 0 — write it with its country code, such as +31612345678"), "\(problem.problem)")
+        #expect(PhoneNumber.problem(field: "to", text: "+1234").problem.hasPrefix("has 4 digits"))
+        #expect(PhoneNumber.problem(field: "to", text: "+1415abc0100").problem.contains("such as +14155550100"))
+    }
 }

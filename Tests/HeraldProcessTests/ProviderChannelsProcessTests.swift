@@ -5,6 +5,7 @@ import HeraldCore
 import HeraldTestSupport
 import NIOCore
 import NIOHTTP1
+import HeraldSink
 import Testing
 
 /// The provider channels on the real binary: a `herald serve` with profiles pointing at fake

@@ -6,6 +6,7 @@ import HeraldCore
 import HeraldTestSupport
 import NIOCore
 import NIOHTTP1
+import HeraldSink
 import Testing
 
 /// Tenant status events on the real binary: a WhatsApp message sent through a fake Cloud API and

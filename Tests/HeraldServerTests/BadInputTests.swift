@@ -110,6 +110,20 @@ struct BadInputTests {
         }
     }
 
+    @Test func anUnknownKeyOnAnAdminRouteIsToldThatItNeedsTheAdminKey() async throws {
+        try await APITestHarness().test { client in
+            let (status, body, _) = try await client.call(.post, "/api/v1/tenants", json: #"{"id": "shop-1"}"#, key: "not-a-key-this-server-knows")
+            #expect(status == .unauthorized)
+            #expect(body["error"] == .string("unauthorized"))
+            #expect(body["message"]?.stringValue?.contains("this route needs the admin key") == true, "\(body)")
+            #expect(body["message"]?.stringValue?.contains("HERALD_ADMIN_KEY as it was set when herald serve started") == true)
+            // A tenant route with the same key is told to send a valid key, not the admin's.
+            let (other, tenantBody, _) = try await client.call(.get, "/api/v1/messages", key: "not-a-key-this-server-knows")
+            #expect(other == .unauthorized)
+            #expect(tenantBody["message"]?.stringValue?.contains("admin") == false, "\(tenantBody)")
+        }
+    }
+
     @Test func invalidJSONSaysWhere() async throws {
         try await APITestHarness().test { client in
             let (_, body, _) = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://x.test",, "content": "x"}"#)

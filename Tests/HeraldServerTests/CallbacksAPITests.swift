@@ -175,7 +175,9 @@ struct CallbacksAPITests {
         harness.callbacks.maxBodyBytes = 64
         harness.callbacks.rate = 1
         try await harness.test { client in
+            // Refused by its declared length before the rate limit: it costs no token of the burst of 2.
             #expect(try await Self.postWhatsApp(client, String(repeating: " ", count: 65) + "{}") == .contentTooLarge)
+            #expect(try await Self.postWhatsApp(client, "{}") == .ok)
             #expect(try await Self.postWhatsApp(client, "{}") == .ok)
             let limited = try await client.execute(
                 uri: "/api/v1/callbacks/whatsapp", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")

@@ -40,6 +40,24 @@ struct DispatchAPITests {
         }
     }
 
+    /// What is in flight is messages, not the send slots a claim reserves while it looks for
+    /// them: an empty queue shows none, however often the scheduler is started.
+    @Test func anEmptyQueueShowsNothingInFlight() async throws {
+        let harness = APITestHarness()
+        try await SendAPITests.withDispatcher(harness) { dependencies in
+            try await harness.test(dependencies: dependencies) { client in
+                for _ in 0..<20 {
+                    _ = try await client.call(.post, "/api/v1/scheduler/stop")
+                    let (status, started, _) = try await client.call(.post, "/api/v1/scheduler/start")
+                    #expect(status == .ok)
+                    #expect(started["in_flight"] == .number(0), "\(started)")
+                    let (_, messaging, _) = try await client.call(.get, "/api/v1/messaging/status")
+                    #expect(messaging["in_flight"] == .number(0), "\(messaging)")
+                }
+            }
+        }
+    }
+
     @Test func schedulerStartsAndStopsOnceEach() async throws {
         try await APITestHarness().test { client in
             let (_, initial, _) = try await client.call(.get, "/api/v1/scheduler/status")

@@ -4,6 +4,7 @@ import HeraldAPI
 import HeraldCore
 import HeraldStore
 import HeraldTestSupport
+import HeraldSink
 import Testing
 
 /// Sender profiles through the API, and messages sent with them: chosen at ingest, sent through

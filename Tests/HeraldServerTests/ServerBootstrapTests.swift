@@ -123,6 +123,21 @@ struct ServerBootstrapTests {
         }
     }
 
+    @Test func aKeyFileOthersCanReadStopsStartUp() async throws {
+        let database = try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path
+        let configuration = Self.configuration(database: database)
+        try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { app in try await app.test(.live) { _ in } }
+        let keyFile = SecretKeySource.keyFilePath(for: database)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile)
+        let error = await #expect(throws: HeraldError.self) {
+            try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { _ in }
+        }
+        #expect(error?.message.contains("can be read by other users of this machine (mode 644)") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("chmod 600 \(keyFile)") == true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        try await HeraldServerBuilder(configuration: configuration, logger: Self.logger, announce: { _ in }).withApplication { app in try await app.test(.live) { _ in } }
+    }
+
     @Test func postgresWithoutASecretKeyStopsStartUp() async throws {
         var configuration = Self.configuration(database: "unused.sqlite")
         configuration.database.url = "postgres://herald@127.0.0.1:1/herald"

@@ -5,6 +5,7 @@ import HeraldCore
 import HeraldStore
 import HeraldTestSupport
 import HummingbirdTesting
+import HeraldSink
 import Testing
 
 /// Status events for tenants: the events URL and secret, and events delivered signed, retried,

@@ -20,7 +20,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                     try await next(request, context)
                 }
             }
-            guard Self.isOpen(path) else { throw APIError.unauthorized }
+            guard Self.isOpen(path) else { throw Self.isAdminOnly(path) ? APIError.unknownKeyOnAdminRoute : APIError.unauthorized }
             return try await next(request, context)
         }
         return try await Caller.$principal.withValue(principal) { try await next(request, context) }
@@ -39,6 +39,11 @@ struct APIKeyMiddleware: RouterMiddleware {
             return String(key)
         }
         return headers[apiKeyHeader]
+    }
+
+    /// Paths only the admin key may use: tenants, their keys and their sender profiles.
+    static func isAdminOnly(_ path: String) -> Bool {
+        path == "/api/v1/tenants" || path.hasPrefix("/api/v1/tenants/")
     }
 
     /// Paths answered without a key.

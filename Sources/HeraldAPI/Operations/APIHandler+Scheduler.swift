@@ -42,7 +42,7 @@ extension APIHandler {
         let pauses = try await dependencies.dispatcher.pauses.current()
         let running = !pauses.stops(scope)
         return .init(
-            status: running ? .running : .stopped, running: running, inFlight: dependencies.dispatcher.inFlight,
+            status: running ? .running : .stopped, running: running, inFlight: dependencies.dispatcher.messagesInFlight,
             scope: scope == .server ? .server : .tenant, serverPaused: pauses.server, tenantPaused: pauses.tenantPause(scope)
         )
     }

@@ -49,7 +49,7 @@ public struct TwilioChannel: DeliveryChannel {
         }
         let from = reader.string("from")
         let service = reader.string("messaging_service_sid")
-        if let from, PhoneNumber.normalize(from) == nil { reader.report(PhoneNumber.problem(field: "config.from")) }
+        if let from, PhoneNumber.normalize(from) == nil { reader.report(PhoneNumber.problem(field: "config.from", text: from)) }
         if let service, !Self.isSID(service, prefix: "MG") {
             reader.report(FieldProblem(field: "config.messaging_service_sid", code: "invalid_sid", problem: "must be MG followed by 32 hexadecimal digits"))
         }

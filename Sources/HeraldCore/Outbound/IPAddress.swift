@@ -39,9 +39,26 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
         case .v4(let value):
             return [24, 16, 8, 0].map { String((value >> UInt32($0)) & 0xff) }.joined(separator: ".")
         case .v6(let bytes):
-            return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-                .joined(separator: ":")
+            return Self.compressed(stride(from: 0, to: 16, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) })
         }
+    }
+
+    /// RFC 5952's text: lower-case hex groups, the longest run of two or more zero groups (the
+    /// first of equal ones) written `::` — `::1`, `fe80::1`, `2001:db8::8:800:200c:417a`.
+    static func compressed(_ groups: [UInt16]) -> String {
+        var best = (start: -1, length: 1)
+        var index = 0
+        while index < groups.count {
+            guard groups[index] == 0 else { index += 1; continue }
+            let start = index
+            while index < groups.count, groups[index] == 0 { index += 1 }
+            if index - start > best.length { best = (start, index - start) }
+        }
+        let hex = groups.map { String($0, radix: 16) }
+        guard best.start >= 0 else { return hex.joined(separator: ":") }
+        let head = hex[..<best.start].joined(separator: ":")
+        let tail = hex[(best.start + best.length)...].joined(separator: ":")
+        return head + "::" + tail
     }
 
     /// `inet_aton`: one to four parts, each decimal, octal (leading 0) or hex (0x); the last

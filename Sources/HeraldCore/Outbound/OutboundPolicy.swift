@@ -53,6 +53,13 @@ public struct OutboundPolicy: Sendable, Hashable {
         return "\(address) is in a \(range.name) range (\(range.network)); open it with outbound.allowed_networks / HERALD_ALLOWED_NETWORKS"
     }
 
+    /// Why a name that resolved to `address` is refused — `localhost resolves to 127.0.0.1,
+    /// which is in a loopback range (…)` — or `nil` when the address is allowed.
+    public func refusal(forName host: some StringProtocol, resolvedTo address: IPAddress) -> String? {
+        guard let refusal = refusal(for: address) else { return nil }
+        return "\(host) resolves to \(address), which" + refusal.dropFirst("\(address)".count)
+    }
+
     /// Why the host of `url` may not be reached when it is a literal address; `nil` for a
     /// name (checked when the request connects) or an allowed address. No DNS look-up.
     public func refusal(forURL url: String) -> String? {
