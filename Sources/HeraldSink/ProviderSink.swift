@@ -2,6 +2,7 @@ public import Foundation
 public import HTTPTypes
 public import Hummingbird
 public import Logging
+public import ServiceLifecycle
 import NIOCore
 import Synchronization
 
@@ -81,9 +82,9 @@ public final class ProviderSink: Sendable {
     }
 
     /// The sink as a Hummingbird application on `host:port` (port 0 picks a free one, reported
-    /// through `onServerRunning`).
+    /// through `onServerRunning`), running `services` (such as ``callbacks``) beside it.
     public func application(
-        host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String, port: Int, services: [any Service] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: Context.self)
         router.get("stats") { _, _ in SinkServer.jsonResponse(self.log.stats) }
@@ -93,6 +94,7 @@ public final class ProviderSink: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "herald-sink"),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
