@@ -15,6 +15,8 @@ let package = Package(
     products: [
         .executable(name: "herald", targets: ["herald"]),
         .library(name: "HeraldCore", targets: ["HeraldCore"]),
+        // For the micro-benchmarks' own package (Benchmarks/), which times the channels' hot paths.
+        .library(name: "HeraldChannels", targets: ["HeraldChannels"]),
         .library(name: "HeraldStore", targets: ["HeraldStore"]),
         .library(name: "HeraldServer", targets: ["HeraldServer"]),
         // For applications: the typed client, the batching Emitter and the BailoutSender, without
@@ -43,8 +45,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
-        // Micro-benchmarks of the hot pure functions (`swift package benchmark`).
-        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .target(
@@ -232,18 +232,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
-        ),
-        // The hot pure functions timed one by one: `swift package benchmark --target HeraldMicroBenchmarks`.
-        .executableTarget(
-            name: "HeraldMicroBenchmarks",
-            dependencies: [
-                "HeraldCore",
-                "HeraldChannels",
-                .product(name: "Benchmark", package: "package-benchmark"),
-            ],
-            path: "Benchmarks/HeraldMicroBenchmarks",
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         // Emits 10,000 messages through the BatchEmitter: `swift run EmitterExample`.
         .executableTarget(

@@ -6,7 +6,7 @@ import HeraldCore
 /// The pure functions every message passes through, timed alone so a change to one shows up
 /// without the noise of a whole run: signing a webhook, classifying an answer, reading and
 /// writing JSON (one message's payload, and a batch of 1,000 as the batch route reads it), and
-/// making an id. `swift package benchmark --target HeraldMicroBenchmarks`.
+/// making an id. `cd Benchmarks && swift package benchmark --target HeraldMicroBenchmarks`.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(2))
 

@@ -70,6 +70,9 @@ struct CommandLineProcessTests {
             #expect(show.status == 0 && show.out.contains("sent") && show.out.contains(#"{"order":"A-1"}"#), "\(show.out)")
             let attempts = try await Self.herald(["messages", "attempts", id], port: server.port)
             #expect(attempts.out.contains("200") && attempts.out.contains("sent"), "\(attempts.out)\n\(server.log.suffix(3000))")
+            // The shortcut a newcomer types first.
+            let shortcut = try await Self.herald(["attempts", id], port: server.port)
+            #expect(shortcut.status == 0 && shortcut.out == attempts.out, "\(shortcut.err)")
             #expect(await eventually { ledger.stats.uniqueDelivered >= 3 })
             let list = try await Self.herald(["messages", "--json"], port: server.port)
             #expect(JSONValue.decode(list.out.utf8)?.arrayValue?.count == 3)
@@ -79,6 +82,23 @@ struct CommandLineProcessTests {
             #expect(missing.status == 1 && missing.err.contains("Error:"))
             let noKey = try await Self.herald(["status", "--key", "wrong"], port: server.port)
             #expect(noKey.status == 1 && noKey.err.contains("API key"))
+            #expect(await server.terminate() == 0)
+        }
+    }
+
+    /// `herald send --wait` to a receiver that answers 503 says how the attempt went and when
+    /// the next one is due, not only `queued`.
+    @Test(.timeLimit(.minutes(2)))
+    func sendWaitSaysTheLastAttemptAndTheNext() async throws {
+        try await withSink(secret: CrashRecoveryTests.secret, behaviour: .init(status: 503)) { sinkURL, _ in
+            let server = try await HeraldProcess(database: try TemporaryDirectory.make().appendingPathComponent("h.sqlite").path, environment: [
+                "HERALD_API_KEY": Self.key, "HERALD_WEBHOOK_SECRET": CrashRecoveryTests.secret, "HERALD_WEBHOOK_URL": sinkURL,
+            ])
+            let sent = try await Self.herald(["send", "--content", "hello", "--wait"], port: server.port)
+            #expect(sent.status == 0, "\(sent.err)")
+            #expect(sent.out.contains("queued — attempt 1: "), "\(sent.out)")
+            #expect(sent.out.contains("503"), "\(sent.out)")
+            #expect(sent.out.contains("; next attempt at "), "\(sent.out)")
             #expect(await server.terminate() == 0)
         }
     }
