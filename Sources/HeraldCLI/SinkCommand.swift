@@ -139,7 +139,9 @@ struct SinkCommand: AsyncParsableCommand {
             failMode: ProviderSinkOptions.FailMode(rawValue: failMode) ?? .send
         )
         // Ids of this run differ from any earlier run's: Herald matches receipts by them.
-        let sink = ProviderSink(options: options, idTag: String(UInt32.random(in: 0...UInt32.max), radix: 16), logger: logger)
+        // --status other than 200 answers every send with it (and --retry-after), as for webhooks.
+        let replies: [ProviderSink.Reply] = status == 200 ? [.ok] : [.status(status, retryAfter: retryAfter)]
+        let sink = ProviderSink(replies: replies, options: options, idTag: String(UInt32.random(in: 0...UInt32.max), radix: 16), logger: logger)
         let name = provider.rawValue
         let app = sink.application(host: host, port: port, services: [sink.callbacks]) { port in
             HeraldServerBuilder.writeAtOnce("herald sink (\(name)) listening on http://\(host):\(port)")
