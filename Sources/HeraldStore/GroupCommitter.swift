@@ -16,8 +16,9 @@
 ///
 /// A database that cannot be reached fails fast: once a flush fails with an error `unreachable`
 /// accepts (it waited out the connection wait), what queued behind it gets that error at once
-/// instead of each batch waiting its own turn at the same wait, and so does every new item until
-/// a flush succeeds again — one item every ``probeInterval`` is let through to find out.
+/// instead of each batch waiting its own turn at the same wait. From then on one item at a time
+/// is let through to find out whether the database is back (a probe), and every other item
+/// gets the error at once while a probe runs, until one succeeds.
 ///
 /// The flush runs in a task of its own, awaited by the leader, not on the leader's task: a
 /// leader whose task is cancelled (a send abandoned at shutdown) must not cancel the writes of
@@ -50,26 +51,24 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     private var waiting = 0
     private var leaderActive = false
     private let unreachable: @Sendable (any Error) -> Bool
-    private let probeInterval: Duration
-    /// While the database is unreachable: the error to answer with, and when the next item may
-    /// try a flush.
-    private var outage: (error: any Error, nextProbe: ContinuousClock.Instant)?
+    /// While the database is unreachable: the error to answer with.
+    private var outage: (any Error)?
+    /// Whether an item is finding out if the database is back.
+    private var probing = false
 
     /// - Parameters:
     ///   - splits: whether a flush that threw this error is worth retrying in halves (the
     ///     database refused a row); by default never.
     ///   - unreachable: whether a flush that threw this error found the database unreachable,
     ///     so writes fail fast until one succeeds; by default never.
-    ///   - probeInterval: while unreachable, how often one item may try a flush.
     package init(
         window: Duration, maxBatch: Int, maxWaiting: Int = .max, weight: @escaping @Sendable (Item) -> Int = { _ in 1 },
         splits: @escaping @Sendable (any Error) -> Bool = { _ in false },
-        unreachable: @escaping @Sendable (any Error) -> Bool = { _ in false }, probeInterval: Duration = .seconds(1),
+        unreachable: @escaping @Sendable (any Error) -> Bool = { _ in false },
         observe: @escaping @Sendable (Int) -> Void = { _ in }, flush: @escaping Flush
     ) {
         self.splits = splits
         self.unreachable = unreachable
-        self.probeInterval = probeInterval
         self.observe = observe
         self.window = window
         self.maxBatch = max(1, maxBatch)
@@ -83,10 +82,9 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     ///   at once while the database is unreachable; else what the flush of its batch threw.
     package func submit(_ item: Item) async throws -> Output {
         if let outage {
-            let now = ContinuousClock.now
-            guard now >= outage.nextProbe else { throw outage.error }
-            // This one finds out whether the database is back; the rest keep failing fast meanwhile.
-            self.outage?.nextProbe = now + probeInterval
+            // One finds out whether the database is back; the rest fail fast meanwhile.
+            guard !probing else { throw outage }
+            probing = true
         }
         let itemWeight = weight(item)
         guard queue.isEmpty || waiting + itemWeight <= maxWaiting else {
@@ -127,10 +125,11 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
         // Not on this task: see the type's documentation. Awaited here, so it never outlives the leader.
         let results = await Task { await Self.write(items, flush: flush, splits: splits) }.value
 
+        probing = false
         if case .failure(let error) = results.first, unreachable(error) {
             // Everything queued meanwhile would wait out the same connection wait, one batch
             // after another: answer it now.
-            outage = (error, ContinuousClock.now + probeInterval)
+            outage = error
             for entry in queue {
                 waiting -= weight(entry.item)
                 entry.continuation?.resume(throwing: error)

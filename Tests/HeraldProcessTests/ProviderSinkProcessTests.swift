@@ -11,6 +11,7 @@ import Testing
 /// Twilio beside a real `herald serve`, answering sends in the providers' formats and sending
 /// their signed status callbacks back — a message goes `sent`, then `delivered` and `read`, or
 /// fails with the code the sink was told to stage.
+@Suite(.serialized)
 struct ProviderSinkProcessTests {
     static let key = "provider-sink-key"
     static let admin = "provider-sink-admin"

@@ -171,12 +171,13 @@ struct GroupCommitterTests {
 
     /// A database that cannot be reached: every flush waits out the connection wait (here
     /// 1 s) and fails. What queued behind the first is answered when it fails, not one batch
-    /// after another; new items fail at once until the probe finds the database back.
+    /// after another; then one item at a time finds out whether the database is back, and the
+    /// others fail at once meanwhile, until one succeeds.
     @Test func anUnreachableDatabaseFailsWhatQueuedAndWhatComesAtOnceUntilAFlushSucceeds() async throws {
         let down = Mutex(true)
         let flushes = Mutex(0)
         let committer = GroupCommitter<Int, Int>(
-            window: .zero, maxBatch: 2, unreachable: { ($0 as? StoreError)?.isUnavailable == true }, probeInterval: .seconds(2)
+            window: .zero, maxBatch: 2, unreachable: { ($0 as? StoreError)?.isUnavailable == true }
         ) { items in
             flushes.withLock { $0 += 1 }
             guard down.withLock({ $0 }) else { return items }
@@ -194,17 +195,20 @@ struct GroupCommitterTests {
             }
             return await group.reduce(into: [Duration]()) { $0.append($1) }
         }
-        #expect(waits.allSatisfy { $0 < .seconds(3) }, "\(waits)")
         #expect(flushes.withLock { $0 } == 1, "one flush found out; the rest were answered by it")
-        // Until the next probe, a new item fails at once without a flush.
+        #expect(waits.allSatisfy { $0 < .seconds(4) }, "\(waits)")
+        // A probe finds out again; while it waits, another item fails at once, without a flush.
+        async let probe: Void = { _ = try? await committer.submit(11) }()
+        #expect(await eventually(timeout: .seconds(10), every: .milliseconds(10)) { flushes.withLock { $0 } == 2 })
         let quick = ContinuousClock.now
-        await #expect(throws: StoreError.self) { try await committer.submit(11) }
-        #expect(ContinuousClock.now - quick < .milliseconds(100))
-        #expect(flushes.withLock { $0 } == 1)
-        // The database comes back: the probe succeeds, and writing resumes for everyone.
+        await #expect(throws: StoreError.self) { try await committer.submit(12) }
+        #expect(ContinuousClock.now - quick < .milliseconds(500))
+        await probe
+        #expect(flushes.withLock { $0 } == 2)
+        // The database comes back: the next item is the probe, succeeds, and writing resumes for everyone.
         down.withLock { $0 = false }
-        try await Task.sleep(for: .seconds(2))
-        #expect(try await committer.submit(12) == 12)
         #expect(try await committer.submit(13) == 13)
+        #expect(try await committer.submit(14) == 14)
+        #expect(flushes.withLock { $0 } == 4)
     }
 }
