@@ -195,8 +195,9 @@ struct GroupCommitterTests {
             }
             return await group.reduce(into: [Duration]()) { $0.append($1) }
         }
-        #expect(flushes.withLock { $0 } == 1, "one flush found out; the rest were answered by it")
-        #expect(waits.allSatisfy { $0 < .seconds(4) }, "\(waits)")
+        // One flush found out and answered the rest: none waited for a flush of its own (timing
+        // is not asserted — on a loaded machine a 1 s sleep takes what it takes).
+        #expect(flushes.withLock { $0 } == 1, "\(waits)")
         // A probe finds out again; while it waits, another item fails at once, without a flush.
         async let probe: Void = { _ = try? await committer.submit(11) }()
         #expect(await eventually(timeout: .seconds(10), every: .milliseconds(10)) { flushes.withLock { $0 } == 2 })
