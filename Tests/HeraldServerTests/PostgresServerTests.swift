@@ -150,9 +150,10 @@ struct PostgresServerTests {
                 #expect(answers.count >= 8)
                 #expect(answers.allSatisfy { $0.status == 503 }, "\(answers.map(\.status))")
                 let slowest = answers.map(\.seconds).max() ?? 0
-                // Alone, the slowest answer takes the connection wait and a few milliseconds; the
-                // margin is for a machine running the rest of the suite beside it.
-                #expect(slowest < 8, "the slowest answer took \(slowest) s with database.connect_wait 4s")
+                // Alone, the slowest answer takes the connection wait and a few milliseconds (4.05 s);
+                // the margin is for a machine running the rest of the suite beside it, where up to
+                // 8.06 s was seen. Before, waits added up past the outage.
+                #expect(slowest < 10, "the slowest answer took \(slowest) s with database.connect_wait 4s")
                 try await cluster.restart()
                 #expect(await eventually(timeout: .seconds(20), every: .milliseconds(200)) {
                     (try? await Self.post(client, #"{"content":"after"}"#))?.status == .accepted
