@@ -6,9 +6,11 @@ import Synchronization
 /// waited three times, and answered only after the database was back. So for ``quiet`` after
 /// such a miss every call is answered `store_unavailable` at once; after it, one call at a time
 /// finds out whether the database is back (a probe) while the others still fail at once, until
-/// a call gets a connection again.
+/// a call gets a connection again. Only a store that has had a connection fails fast: before the
+/// first one (a database still starting), every call waits as long as it may.
 final class DatabaseReachability: Sendable {
     private struct State {
+        var everReached = false
         var unreachable = false
         var quietUntil: ContinuousClock.Instant?
         var probing = false
@@ -46,16 +48,17 @@ final class DatabaseReachability: Sendable {
 
     /// A call got a connection.
     func reached() {
-        state.withLock { $0 = State() }
+        state.withLock { $0 = State(everReached: true) }
     }
 
     /// A call waited out the connection wait, or the database refused the connection.
     func missed() {
         let until = ContinuousClock.now + quiet
         state.withLock { state in
+            state.probing = false
+            guard state.everReached else { return }
             state.unreachable = true
             state.quietUntil = until
-            state.probing = false
         }
     }
 
