@@ -10,24 +10,34 @@ import Glibc
 /// A request whose body stops arriving (or trickles in) does not hold a connection forever:
 /// after `app.read_timeout` of silence the server closes it, and nothing is stored.
 struct SlowBodyProcessTests {
+    /// A blocking socket connected to `port` on loopback, its reads giving up after `limit`;
+    /// `nil` when it cannot connect.
+    static func connected(port: Int, limit: TimeInterval) -> Int32? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: Int(limit), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+
     /// Connects to `port`, sends `text`, and reads until the server closes the connection.
     /// - Returns: how long that took, or `nil` when it stayed open past `limit`.
     static func sendAndWaitForClose(_ text: String, port: Int, limit: TimeInterval) async -> TimeInterval? {
         await withCheckedContinuation { continuation in
             // Blocking socket calls: on a thread of their own, not the concurrency pool's.
             Thread.detachNewThread {
-                let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                guard let descriptor = connected(port: port, limit: limit) else { return continuation.resume(returning: nil) }
                 defer { close(descriptor) }
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                var timeout = timeval(tv_sec: Int(limit), tv_usec: 0)
-                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                let connected = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                guard connected == 0 else { return continuation.resume(returning: nil) }
                 let started = Date()
                 _ = text.withCString { send(descriptor, $0, strlen($0), 0) }
                 var buffer = [UInt8](repeating: 0, count: 4096)
@@ -46,18 +56,8 @@ struct SlowBodyProcessTests {
     static func sendAndRead(_ text: String, port: Int, limit: TimeInterval) async -> (answer: String, after: TimeInterval?) {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                guard let descriptor = connected(port: port, limit: limit) else { return continuation.resume(returning: ("", nil)) }
                 defer { close(descriptor) }
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                var timeout = timeval(tv_sec: Int(limit), tv_usec: 0)
-                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                let connected = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                guard connected == 0 else { return continuation.resume(returning: ("", nil)) }
                 let started = Date()
                 let bytes = Array(text.utf8)
                 _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
