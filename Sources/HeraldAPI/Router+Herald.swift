@@ -23,6 +23,7 @@ public func buildRouter(_ dependencies: APIDependencies) throws -> Router<Herald
     router.add(middleware: MethodNotAllowedMiddleware())
     router.add(middleware: DeclaredLengthMiddleware(limits: dependencies.limits, callbackLimit: dependencies.callbacks.maxBodyBytes))
     router.add(middleware: APIKeyMiddleware(authenticator: dependencies.authenticator))
+    router.add(middleware: KnownQueryMiddleware())
     let handler = APIHandler(dependencies: dependencies)
     let createMessage = CreateMessageRoute(handler: handler, limit: dependencies.limits.maxBodyBytes)
     let createMessages = CreateMessagesRoute(handler: handler, limit: dependencies.limits.maxBatchBodyBytes)

@@ -48,6 +48,24 @@ struct MessagesAPITests {
         }
     }
 
+    /// A filter the search does not know is refused, never ignored: a misspelled one must not
+    /// list everything.
+    @Test func anUnknownSearchParameterIsRefusedNotIgnored() async throws {
+        try await APITestHarness().test { client in
+            _ = try await client.call(.post, "/api/v1/messages", json: #"{"url": "https://x.test", "content": "a"}"#)
+            let (status, body, _) = try await client.call(.get, "/api/v1/messages?idempotency_kye=k-1&limit=5")
+            #expect(status == .unprocessableContent)
+            #expect(body["error"] == .string("validation_failed"))
+            let problem = try #require(body["details"]?.arrayValue?.first)
+            #expect(problem["field"] == .string("idempotency_kye"))
+            #expect(problem["code"] == .string("unknown_parameter"))
+            #expect(problem["problem"]?.stringValue?.contains("provider_message_id") == true, "\(problem)")
+            let (known, list, _) = try await client.call(.get, "/api/v1/messages?limit=5&status=queued")
+            #expect(known == .ok)
+            #expect(list["messages"]?.arrayValue?.count == 1)
+        }
+    }
+
     @Test func attemptsShowTheDeliveryLog() async throws {
         let harness = APITestHarness()
         let message = Message(id: .generate(), draft: MessageDraft(channel: "webhook", url: "https://x.test", content: "a"), now: harness.clock.now())
