@@ -63,6 +63,9 @@ struct MessagesAPITests {
             let (known, list, _) = try await client.call(.get, "/api/v1/messages?limit=5&status=queued")
             #expect(known == .ok)
             #expect(list["messages"]?.arrayValue?.count == 1)
+            // A parameter the document declares by reference (`kind`) is known too.
+            let (events, _, _) = try await client.call(.get, "/api/v1/messages?kind=event")
+            #expect(events == .ok)
         }
     }
 

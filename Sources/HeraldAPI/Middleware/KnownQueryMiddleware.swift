@@ -14,10 +14,16 @@ struct KnownQueryMiddleware<Context: RequestContext>: RouterMiddleware {
     init(document: JSONValue = OpenAPIDocument.json) {
         var known: [String: Set<String>] = [:]
         for path in Self.searchRoutes {
-            let parameters = document["paths"]?[path]?["get"]?["parameters"]?.arrayValue ?? []
+            let parameters = (document["paths"]?[path]?["get"]?["parameters"]?.arrayValue ?? []).map { Self.resolve($0, in: document) }
             known[path] = Set(parameters.compactMap { $0["in"] == .string("query") ? $0["name"]?.stringValue : nil })
         }
         self.known = known
+    }
+
+    /// A parameter given as `$ref: "#/components/parameters/Kind"`, looked up; others as they are.
+    static func resolve(_ parameter: JSONValue, in document: JSONValue) -> JSONValue {
+        guard let reference = parameter["$ref"]?.stringValue, reference.hasPrefix("#/") else { return parameter }
+        return reference.dropFirst(2).split(separator: "/").reduce(Optional(document)) { node, key in node?[String(key)] } ?? parameter
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
