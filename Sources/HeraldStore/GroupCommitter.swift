@@ -81,14 +81,14 @@ package actor GroupCommitter<Item: Sendable, Output: Sendable> {
     /// - Throws: ``StoreError/busy(_:)`` when too much waits already; the last flush's error
     ///   at once while the database is unreachable; else what the flush of its batch threw.
     package func submit(_ item: Item) async throws -> Output {
+        let itemWeight = weight(item)
+        guard queue.isEmpty || waiting + itemWeight <= maxWaiting else {
+            throw StoreError.busy("\(waiting) writes wait for the database already (database.max_pending_writes is \(maxWaiting))")
+        }
         if let outage {
             // One finds out whether the database is back; the rest fail fast meanwhile.
             guard !probing else { throw outage }
             probing = true
-        }
-        let itemWeight = weight(item)
-        guard queue.isEmpty || waiting + itemWeight <= maxWaiting else {
-            throw StoreError.busy("\(waiting) writes wait for the database already (database.max_pending_writes is \(maxWaiting))")
         }
         waiting += itemWeight
         if !leaderActive {

@@ -11,8 +11,6 @@ struct ConnectionLease: Sendable {
     let client: PostgresClient
     let acquireTimeout: Duration
     let logger: Logger
-    /// Shared by every call of the store: fail fast while the database is known unreachable.
-    let reachability = DatabaseReachability()
 
     private enum Stage {
         case waiting, running, expired
@@ -47,36 +45,9 @@ struct ConnectionLease: Sendable {
     /// Runs `body` on a connection. A pooled connection can be dead (the database restarted);
     /// the attempt is repeated once on a fresh one when that cannot repeat an effect: `body` is
     /// `idempotent`, or its transaction failed at `BEGIN`.
-    /// While a call has found the database unreachable and another is finding out whether it is
-    /// back, it throws at once (``DatabaseReachability``).
     /// - Throws: ``StoreError`` for unreachable databases and unique violations; what `body` threw otherwise.
     func run<Value: Sendable>(
         idempotent: Bool = false,
-        _ body: @escaping @Sendable (LeasedConnection) async throws -> Value
-    ) async throws -> Value {
-        let admission = reachability.admit()
-        if admission == .failFast {
-            throw StoreError.unavailable("the database did not answer within \(acquireTimeout) a moment ago, and is being tried again")
-        }
-        do {
-            let value = try await attempt(idempotent: idempotent, body)
-            reachability.reached()
-            return value
-        } catch let error as StoreError where error.isUnavailable {
-            reachability.missed()
-            throw error
-        } catch is CancellationError {
-            if admission == .probe { reachability.abandoned() }
-            throw CancellationError()
-        } catch {
-            // The database answered: the statement failed on its own.
-            reachability.reached()
-            throw error
-        }
-    }
-
-    private func attempt<Value: Sendable>(
-        idempotent: Bool,
         _ body: @escaping @Sendable (LeasedConnection) async throws -> Value
     ) async throws -> Value {
         do {

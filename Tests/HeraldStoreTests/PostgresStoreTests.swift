@@ -152,30 +152,6 @@ struct PostgresStoreTests {
         }
     }
 
-    /// A request reads its tenant, its profiles, then writes: while the database is down it is
-    /// answered after one connection wait, not one per call (which used to add up past a short
-    /// outage, so nothing was answered until the database was back).
-    @Test(.enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"))
-    func callsAfterAMissedConnectionFailAtOnceUntilTheDatabaseAnswersAgain() async throws {
-        let cluster = try await PostgresCluster.started()
-        try await Self.withStores(1, url: cluster.url, acquireTimeout: .seconds(3)) { stores in
-            let store = stores[0]
-            _ = try await store.enqueue([Suite.message()])
-            await cluster.stop()
-            let started = ContinuousClock.now
-            await #expect(throws: StoreError.self) { _ = try await store.tenant(id: .default) }
-            await #expect(throws: StoreError.self) { _ = try await store.profiles(tenant: .default) }
-            await #expect(throws: StoreError.self) { _ = try await store.enqueue([Suite.message()]) }
-            let took = ContinuousClock.now - started
-            #expect(took < .seconds(6), "three calls took \(took) with a 3 s connection wait")
-            try await cluster.restart()
-            let back = Suite.message()
-            #expect(await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
-                (try? await store.enqueue([back])) == [.created(back)]
-            })
-        }
-    }
-
     @Test(.enabled(if: PostgresFixture.canStartClusters, "stops and restarts a cluster of its own"))
     func aRestartedDatabaseLosesNothingAccepted() async throws {
         let cluster = try await PostgresCluster.started()
