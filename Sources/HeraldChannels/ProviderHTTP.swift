@@ -72,19 +72,6 @@ enum ProviderHTTP {
         }
     }
 
-    /// `application/x-www-form-urlencoded` text of `fields`, in order.
-    static func formEncoded(_ fields: [(String, String)]) -> String {
-        fields.map { "\(formEscape($0.0))=\(formEscape($0.1))" }.joined(separator: "&")
-    }
-
-    private static let formSafe: CharacterSet = {
-        CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._*")
-    }()
-
-    private static func formEscape(_ text: String) -> String {
-        (text.addingPercentEncoding(withAllowedCharacters: formSafe) ?? text).replacingOccurrences(of: "%20", with: "+")
-    }
-
     /// `base` without a trailing slash, then `path`.
     static func url(_ base: String, _ path: String) -> String {
         (base.hasSuffix("/") ? String(base.dropLast()) : base) + path

@@ -75,7 +75,7 @@ public final class ProviderCallbacks: Service, Sendable {
                 ]
                 if let from { fields.append(("From", from)) }
                 if let code { fields.append(("ErrorCode", String(code))) }
-                let body = fields.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+                let body = FormBody.encode(fields)
                 await post(statusCallback, body: body, contentType: "application/x-www-form-urlencoded", headers: [
                     ("X-Twilio-Signature", TwilioCallback.signature(url: statusCallback, parameters: fields, authToken: authToken)),
                 ])
@@ -133,11 +133,5 @@ public final class ProviderCallbacks: Service, Sendable {
             "entry": .array([.object(["id": .string("waba-" + phoneNumberID), "changes": .array([.object(["value": value, "field": .string("messages")])])])]),
         ])
         return body.jsonText
-    }
-
-    static func formEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text)
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import HeraldChannels
 public import HTTPTypes
 public import Hummingbird
 public import Logging
@@ -43,7 +44,7 @@ public final class ProviderSink: Sendable {
 
         /// The body as form fields, decoded.
         public var form: [String: String] {
-            Dictionary(ProviderSink.formFields(body), uniquingKeysWith: { first, _ in first })
+            Dictionary(FormBody.parse(Array(body)), uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -205,7 +206,7 @@ public final class ProviderSink: Sendable {
         switch provider {
         case .twilio:
             let sid = "SM" + idTag + String(format: "%0\(32 - idTag.count)x", number)
-            let fields = Dictionary(Self.formFields(body), uniquingKeysWith: { first, _ in first })
+            let fields = Dictionary(FormBody.parse(Array(body)), uniquingKeysWith: { first, _ in first })
             let account = segments.count > 2 ? segments[2] : ""
             if let statusCallback = fields["StatusCallback"], let to = fields["To"] {
                 callbacks.schedule(.twilio(statusCallback: statusCallback, sid: sid, accountSid: account, from: fields["From"], to: to, failCode: failCode))
@@ -261,15 +262,5 @@ public final class ProviderSink: Sendable {
 
     static func randomHex(_ count: Int) -> String {
         String((0..<count).map { _ in "0123456789abcdef".randomElement()! })
-    }
-
-    /// `application/x-www-form-urlencoded` fields, decoded, in order.
-    static func formFields(_ body: Data) -> [(String, String)] {
-        String(decoding: body, as: UTF8.self).split(separator: "&").compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            return parts.count == 2 ? (parts[0], parts[1]) : nil
-        }
     }
 }

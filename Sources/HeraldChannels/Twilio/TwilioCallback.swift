@@ -61,8 +61,19 @@ public enum FormBody {
         }
     }
 
+    /// `fields` as `application/x-www-form-urlencoded` text, in order.
+    public static func encode(_ fields: [(String, String)]) -> String {
+        fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+    }
+
     private static func decode(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
+    }
+
+    private static let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._*")
+
+    private static func escape(_ text: String) -> String {
+        (text.addingPercentEncoding(withAllowedCharacters: safe) ?? text).replacingOccurrences(of: "%20", with: "+")
     }
 }

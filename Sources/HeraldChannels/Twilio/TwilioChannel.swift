@@ -81,7 +81,7 @@ public struct TwilioChannel: DeliveryChannel {
 
     public func rehearse(_ request: DeliveryRequest) -> Rehearsal {
         Rehearsal(
-            summary: "POST \(endpoint(request.profile)) \(ProviderHTTP.formEncoded(form(for: request)))",
+            summary: "POST \(endpoint(request.profile)) \(FormBody.encode(form(for: request)))",
             logLine: "[DRY RUN] Would send SMS \(request.message.id) to \(request.message.recipient ?? "") through Twilio"
         )
     }
@@ -95,7 +95,7 @@ public struct TwilioChannel: DeliveryChannel {
         request.headers.add(name: "authorization", value: Self.basicAuthorization(sid, token))
         request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: ProviderHTTP.formEncoded(form(for: delivery))))
+        request.body = .bytes(ByteBuffer(string: FormBody.encode(form(for: delivery))))
         return await ProviderHTTP.deliver(request, client: client, outbound: outbound, timeout: configuration.timeout) { self.classify($0, profile: profile) }
     }
 
